@@ -15,6 +15,7 @@ public final class Scratch {
     public final NativeBuffer value = new NativeBuffer(256);
     public final NativeBuffer nextKey = new NativeBuffer(64);
     public final NativeBuffer info = new NativeBuffer(256);
+    public final NativeBuffer path = new NativeBuffer(256);
 
     private Scratch() {}
 
