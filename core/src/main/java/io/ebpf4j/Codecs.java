@@ -1,0 +1,165 @@
+package io.ebpf4j;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/** Codecs for common key and value layouts. Unsigned kernel integers map to the next larger Java type. */
+public final class Codecs {
+    private Codecs() {}
+
+    /** {@code __u8} as an {@code Integer} 0..255. */
+    public static Codec<Integer> u8() {
+        return new Fixed<>(1) {
+            @Override
+            public void encode(Integer value, ByteBuffer dst, int offset) {
+                checkRange(value, 0, 0xff, "u8");
+                dst.put(offset, (byte) value.intValue());
+            }
+
+            @Override
+            public Integer decode(ByteBuffer src, int offset) {
+                return Byte.toUnsignedInt(src.get(offset));
+            }
+        };
+    }
+
+    /** {@code __u16} as an {@code Integer} 0..65535. */
+    public static Codec<Integer> u16() {
+        return new Fixed<>(2) {
+            @Override
+            public void encode(Integer value, ByteBuffer dst, int offset) {
+                checkRange(value, 0, 0xffff, "u16");
+                dst.putShort(offset, (short) value.intValue());
+            }
+
+            @Override
+            public Integer decode(ByteBuffer src, int offset) {
+                return Short.toUnsignedInt(src.getShort(offset));
+            }
+        };
+    }
+
+    /** {@code __u32} as a {@code Long} 0..2^32-1. */
+    public static Codec<Long> u32() {
+        return new Fixed<>(4) {
+            @Override
+            public void encode(Long value, ByteBuffer dst, int offset) {
+                checkRange(value, 0, 0xffff_ffffL, "u32");
+                dst.putInt(offset, (int) value.longValue());
+            }
+
+            @Override
+            public Long decode(ByteBuffer src, int offset) {
+                return Integer.toUnsignedLong(src.getInt(offset));
+            }
+        };
+    }
+
+    /** {@code __s32} / {@code int} as an {@code Integer}. */
+    public static Codec<Integer> s32() {
+        return new Fixed<>(4) {
+            @Override
+            public void encode(Integer value, ByteBuffer dst, int offset) {
+                dst.putInt(offset, value);
+            }
+
+            @Override
+            public Integer decode(ByteBuffer src, int offset) {
+                return src.getInt(offset);
+            }
+        };
+    }
+
+    /**
+     * {@code __u64} as a {@code Long} holding the same 64 bits: values of 2^63 and more read as negative; use
+     * {@link Long#toUnsignedString(long)} to print them.
+     */
+    public static Codec<Long> u64() {
+        return s64();
+    }
+
+    /** {@code __s64} as a {@code Long}. */
+    public static Codec<Long> s64() {
+        return new Fixed<>(8) {
+            @Override
+            public void encode(Long value, ByteBuffer dst, int offset) {
+                dst.putLong(offset, value);
+            }
+
+            @Override
+            public Long decode(ByteBuffer src, int offset) {
+                return src.getLong(offset);
+            }
+        };
+    }
+
+    /** Raw bytes of a fixed length. */
+    public static Codec<byte[]> bytes(int size) {
+        return new Fixed<>(size) {
+            @Override
+            public void encode(byte[] value, ByteBuffer dst, int offset) {
+                if (value.length != size) {
+                    throw new IllegalArgumentException("expected " + size + " bytes, got " + value.length);
+                }
+                dst.put(offset, value);
+            }
+
+            @Override
+            public byte[] decode(ByteBuffer src, int offset) {
+                byte[] out = new byte[size];
+                src.get(offset, out);
+                return out;
+            }
+        };
+    }
+
+    /** A NUL-padded {@code char[size]} as a UTF-8 string (decoding stops at the first NUL). */
+    public static Codec<String> string(int size) {
+        return new Fixed<>(size) {
+            @Override
+            public void encode(String value, ByteBuffer dst, int offset) {
+                byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+                if (bytes.length > size) {
+                    throw new IllegalArgumentException("string of " + bytes.length + " bytes does not fit in "
+                            + size);
+                }
+                byte[] padded = Arrays.copyOf(bytes, size);
+                dst.put(offset, padded);
+            }
+
+            @Override
+            public String decode(ByteBuffer src, int offset) {
+                int end = 0;
+                while (end < size && src.get(offset + end) != 0) {
+                    end++;
+                }
+                byte[] out = new byte[end];
+                src.get(offset, out);
+                return new String(out, StandardCharsets.UTF_8);
+            }
+        };
+    }
+
+    private static void checkRange(long value, long min, long max, String type) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(value + " is out of range for " + type);
+        }
+    }
+
+    private abstract static class Fixed<T> implements Codec<T> {
+        private final int size;
+
+        Fixed(int size) {
+            if (size <= 0) {
+                throw new IllegalArgumentException("codec size must be positive, got " + size);
+            }
+            this.size = size;
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+    }
+}

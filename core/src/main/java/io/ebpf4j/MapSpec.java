@@ -1,0 +1,300 @@
+package io.ebpf4j;
+
+import io.ebpf4j.internal.Cpus;
+import io.ebpf4j.internal.Os;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Blueprint of a map: everything needed to create it, nothing owned. Mutable so that a loaded object's maps can be
+ * resized or renamed before creation; {@link #copy()} gives an independent copy.
+ *
+ * <pre>{@code
+ * MapSpec spec = new MapSpec("counts", MapType.HASH).keySize(4).valueSize(8).maxEntries(1024);
+ * }</pre>
+ */
+public final class MapSpec {
+    /** An initial entry written after creation. */
+    public record Entry(Object key, Object value) {
+        public Entry {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, "value");
+        }
+    }
+
+    private String name;
+    private MapType type;
+    private int keySize;
+    private int valueSize;
+    private int maxEntries;
+    private int flags;
+    private Pinning pinning = Pinning.NONE;
+    private MapSpec innerMap;
+    private int numaNode = -1;
+    private long mapExtra;
+    private boolean freeze;
+    private List<Entry> contents = new ArrayList<>();
+
+    public MapSpec(String name, MapType type) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.type = Objects.requireNonNull(type, "type");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public MapSpec name(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+        return this;
+    }
+
+    public MapType type() {
+        return type;
+    }
+
+    public MapSpec type(MapType type) {
+        this.type = Objects.requireNonNull(type, "type");
+        return this;
+    }
+
+    public int keySize() {
+        return keySize;
+    }
+
+    public MapSpec keySize(int keySize) {
+        this.keySize = keySize;
+        return this;
+    }
+
+    public int valueSize() {
+        return valueSize;
+    }
+
+    public MapSpec valueSize(int valueSize) {
+        this.valueSize = valueSize;
+        return this;
+    }
+
+    public int maxEntries() {
+        return maxEntries;
+    }
+
+    public MapSpec maxEntries(int maxEntries) {
+        this.maxEntries = maxEntries;
+        return this;
+    }
+
+    /** {@code BPF_F_*} creation flags. */
+    public int flags() {
+        return flags;
+    }
+
+    public MapSpec flags(int flags) {
+        this.flags = flags;
+        return this;
+    }
+
+    public Pinning pinning() {
+        return pinning;
+    }
+
+    public MapSpec pinning(Pinning pinning) {
+        this.pinning = Objects.requireNonNull(pinning, "pinning");
+        return this;
+    }
+
+    /** Template of the inner maps of a map-in-map. */
+    public MapSpec innerMap() {
+        return innerMap;
+    }
+
+    public MapSpec innerMap(MapSpec innerMap) {
+        this.innerMap = innerMap;
+        return this;
+    }
+
+    /** NUMA node to allocate on, or -1 for any. */
+    public int numaNode() {
+        return numaNode;
+    }
+
+    public MapSpec numaNode(int numaNode) {
+        this.numaNode = numaNode;
+        return this;
+    }
+
+    /** Type-specific extra ({@code map_extra}: bloom filter hash count, arena address). */
+    public long mapExtra() {
+        return mapExtra;
+    }
+
+    public MapSpec mapExtra(long mapExtra) {
+        this.mapExtra = mapExtra;
+        return this;
+    }
+
+    /** Whether the map is frozen (read-only for user space) once its contents are written. */
+    public boolean freeze() {
+        return freeze;
+    }
+
+    public MapSpec freeze(boolean freeze) {
+        this.freeze = freeze;
+        return this;
+    }
+
+    /**
+     * Entries written right after creation. Keys and values are {@code byte[]} of the map's sizes, or {@link Number}s
+     * for u32 keys; for program arrays and map-in-maps a value may also name a program or map of the same
+     * collection, or be a {@link BpfProgram} / {@link BpfMap}.
+     */
+    public List<Entry> contents() {
+        return contents;
+    }
+
+    public MapSpec contents(List<Entry> contents) {
+        this.contents = new ArrayList<>(contents);
+        return this;
+    }
+
+    /** Number of bytes a lookup writes: per-CPU maps return one 8-byte aligned slot per possible CPU. */
+    public int valueBufferSize() {
+        return type.isPerCpu() ? align8(valueSize) * Cpus.possible() : valueSize;
+    }
+
+    static int align8(int size) {
+        return (size + 7) & ~7;
+    }
+
+    /** A deep copy (the inner map template and the contents list are copied too). */
+    public MapSpec copy() {
+        MapSpec copy = new MapSpec(name, type);
+        copy.keySize = keySize;
+        copy.valueSize = valueSize;
+        copy.maxEntries = maxEntries;
+        copy.flags = flags;
+        copy.pinning = pinning;
+        copy.innerMap = innerMap == null ? null : innerMap.copy();
+        copy.numaNode = numaNode;
+        copy.mapExtra = mapExtra;
+        copy.freeze = freeze;
+        copy.contents = new ArrayList<>(contents);
+        return copy;
+    }
+
+    /**
+     * Checks what the kernel would reject with a bare EINVAL, so that the error can say what is wrong.
+     *
+     * @throws IllegalArgumentException naming the map and the problem
+     */
+    public void validate() {
+        if (keySize < 0 || valueSize < 0 || maxEntries < 0) {
+            throw invalid("key size, value size and max entries must not be negative (key " + keySize + ", value "
+                    + valueSize + ", max entries " + maxEntries + ")");
+        }
+        switch (type) {
+            case UNSPEC:
+                throw invalid("map type UNSPEC cannot be created");
+            case RINGBUF:
+            case USER_RINGBUF:
+                if (keySize != 0 || valueSize != 0) {
+                    throw invalid("ring buffers have no keys or values (key size and value size must be 0)");
+                }
+                int page = Os.pageSize();
+                if (maxEntries < page || Integer.bitCount(maxEntries) != 1) {
+                    throw invalid("ring buffer size (max entries) must be a power of two and at least the page size ("
+                            + page + "), got " + maxEntries);
+                }
+                break;
+            case QUEUE:
+            case STACK:
+            case BLOOM_FILTER:
+                if (keySize != 0) {
+                    throw invalid("a " + type + " map has no keys: key size must be 0, got " + keySize);
+                }
+                requirePositive("value size", valueSize);
+                requirePositive("max entries", maxEntries);
+                break;
+            case ARRAY:
+            case PERCPU_ARRAY:
+            case PROG_ARRAY:
+            case ARRAY_OF_MAPS:
+            case CGROUP_ARRAY:
+            case DEVMAP:
+            case CPUMAP:
+            case XSKMAP:
+            case SOCKMAP:
+                if (keySize != 4) {
+                    throw invalid(type + " keys are u32 indexes: key size must be 4, got " + keySize);
+                }
+                requirePositive("value size", valueSize);
+                requirePositive("max entries", maxEntries);
+                break;
+            case PERF_EVENT_ARRAY:
+                if (keySize != 4 || valueSize != 4) {
+                    throw invalid("PERF_EVENT_ARRAY needs key size 4 and value size 4, got " + keySize + " and "
+                            + valueSize);
+                }
+                break;
+            case LPM_TRIE:
+                if ((flags & 1) == 0) {
+                    throw invalid("LPM_TRIE maps must be created with BPF_F_NO_PREALLOC");
+                }
+                if (keySize <= 4) {
+                    throw invalid("LPM_TRIE keys start with a u32 prefix length followed by the data: key size must "
+                            + "be more than 4, got " + keySize);
+                }
+                requirePositive("value size", valueSize);
+                requirePositive("max entries", maxEntries);
+                break;
+            case SK_STORAGE:
+            case INODE_STORAGE:
+            case TASK_STORAGE:
+            case CGRP_STORAGE:
+                if (maxEntries != 0) {
+                    throw invalid("local storage maps are sized by their owners: max entries must be 0, got "
+                            + maxEntries);
+                }
+                requirePositive("value size", valueSize);
+                break;
+            case STRUCT_OPS:
+            case ARENA:
+            case CGROUP_STORAGE:
+            case PERCPU_CGROUP_STORAGE:
+                break;
+            default:
+                requirePositive("key size", keySize);
+                requirePositive("value size", valueSize);
+                requirePositive("max entries", maxEntries);
+        }
+        if (type.isMapInMap()) {
+            if (innerMap == null) {
+                throw invalid(type + " needs an inner map template (innerMap)");
+            }
+            if (valueSize != 4) {
+                throw invalid(type + " values are inner map fds: value size must be 4, got " + valueSize);
+            }
+            innerMap.validate();
+        }
+    }
+
+    private void requirePositive(String what, int value) {
+        if (value <= 0) {
+            throw invalid(what + " must be positive for a " + type + " map, got " + value);
+        }
+    }
+
+    private IllegalArgumentException invalid(String problem) {
+        return new IllegalArgumentException("map '" + name + "': " + problem);
+    }
+
+    @Override
+    public String toString() {
+        return "MapSpec[" + name + ", " + type + ", key " + keySize + ", value " + valueSize + ", max " + maxEntries
+                + (flags != 0 ? ", flags 0x" + Integer.toHexString(flags) : "")
+                + (pinning != Pinning.NONE ? ", pinned " + pinning : "") + "]";
+    }
+}

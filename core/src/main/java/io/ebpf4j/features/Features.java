@@ -1,0 +1,377 @@
+package io.ebpf4j.features;
+
+import io.ebpf4j.BpfException;
+import io.ebpf4j.MapType;
+import io.ebpf4j.NotSupportedException;
+import io.ebpf4j.ProgramType;
+import io.ebpf4j.internal.Os;
+import io.ebpf4j.internal.sys.Bpf;
+import io.ebpf4j.internal.sys.Errno;
+import io.ebpf4j.internal.sys.Errors;
+import io.ebpf4j.internal.sys.LibC;
+import io.ebpf4j.internal.sys.NativeBuffer;
+import io.ebpf4j.internal.sys.Scratch;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Does the running kernel support a map type, a program type, a helper, batch operations, object names, bpf_link?
+ * Each question is answered once by a tiny probe (creating a map, loading a two-instruction program), the way
+ * {@code bpftool feature probe} does, and the answer is cached. {@code require*} methods throw
+ * {@link NotSupportedException}; {@code has*} methods return a boolean. Probes never look at version strings.
+ */
+public final class Features {
+    private static final Map<String, Answer> CACHE = new ConcurrentHashMap<>();
+
+    /** A probe's outcome: supported, or the exception that explains why not. */
+    private record Answer(BpfException failure) {
+        static final Answer YES = new Answer(null);
+    }
+
+    private Features() {}
+
+    public static boolean hasMapType(MapType type) {
+        return answer("map type " + type, () -> probeMapType(type)).failure == null;
+    }
+
+    public static void requireMapType(MapType type) {
+        raise(answer("map type " + type, () -> probeMapType(type)));
+    }
+
+    public static boolean hasProgramType(ProgramType type) {
+        return answer("program type " + type, () -> probeProgramType(type)).failure == null;
+    }
+
+    public static void requireProgramType(ProgramType type) {
+        raise(answer("program type " + type, () -> probeProgramType(type)));
+    }
+
+    /** Whether programs of {@code type} may call helper {@code helperId} ({@code enum bpf_func_id}). */
+    public static boolean hasHelper(ProgramType type, int helperId) {
+        return answer("helper " + helperId + " for " + type, () -> probeHelper(type, helperId)).failure == null;
+    }
+
+    public static void requireHelper(ProgramType type, int helperId) {
+        raise(answer("helper " + helperId + " for " + type, () -> probeHelper(type, helperId)));
+    }
+
+    /** Whether maps and programs can be given names (kernel 4.15+). */
+    public static boolean hasObjectNames() {
+        return answer("object names", Features::probeObjectNames).failure == null;
+    }
+
+    /** Whether {@code BPF_MAP_LOOKUP_BATCH} and friends work on maps of {@code type}. */
+    public static boolean hasBatchOperations(MapType type) {
+        return answer("batch operations on " + type, () -> probeBatch(type)).failure == null;
+    }
+
+    /** Whether the kernel has {@code BPF_LINK_CREATE}. */
+    public static boolean hasBpfLink() {
+        return answer("bpf_link", Features::probeLink).failure == null;
+    }
+
+    public static void requireBpfLink() {
+        raise(answer("bpf_link", Features::probeLink));
+    }
+
+    private static Answer answer(String feature, java.util.function.Supplier<Answer> probe) {
+        Answer cached = CACHE.get(feature);
+        if (cached != null) {
+            return cached;
+        }
+        // Not computeIfAbsent: a probe may consult another feature, which must not recurse into the same bin.
+        Answer fresh = probe.get();
+        Answer previous = CACHE.putIfAbsent(feature, fresh);
+        return previous != null ? previous : fresh;
+    }
+
+    private static void raise(Answer answer) {
+        if (answer.failure != null) {
+            throw answer.failure;
+        }
+    }
+
+    private static boolean meansUnsupported(int errno) {
+        return errno == Errno.EINVAL || errno == Errno.E2BIG || errno == Errno.EOPNOTSUPP || errno == Errno.ENOTSUPP;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Maps
+
+    private static Answer probeMapType(MapType type) {
+        if (type == MapType.UNSPEC) {
+            return new Answer(new NotSupportedException("map type UNSPEC", "UNSPEC is not a map type"));
+        }
+        if (type == MapType.STRUCT_OPS) {
+            // Needs the BTF id of a kernel struct_ops value type; the BTF layer answers this where it matters.
+            return Answer.YES;
+        }
+        int fd = createProbeMap(type);
+        if (fd >= 0) {
+            LibC.close(fd);
+            return Answer.YES;
+        }
+        int errno = -fd;
+        if (meansUnsupported(errno)) {
+            return new Answer(new NotSupportedException("map type " + type,
+                    "this kernel does not support map type " + type + " (probe: " + Errno.name(errno) + ")", errno));
+        }
+        return new Answer(Errors.of("probe map type " + type, errno, "CAP_BPF"));
+    }
+
+    /** Creates the smallest valid map of {@code type}: an fd, or -errno. */
+    private static int createProbeMap(MapType type) {
+        int key = 4;
+        int value = 4;
+        int max = 1;
+        int flags = 0;
+        long extra = 0;
+        int btfFd = -1;
+        int innerFd = -1;
+        switch (type) {
+            case STACK_TRACE:
+                value = 8;
+                break;
+            case LPM_TRIE:
+                key = 8;
+                value = 8;
+                flags = Bpf.F_NO_PREALLOC;
+                break;
+            case CGROUP_STORAGE:
+            case PERCPU_CGROUP_STORAGE:
+                key = 16;
+                value = 8;
+                max = 0;
+                break;
+            case QUEUE:
+            case STACK:
+            case BLOOM_FILTER:
+                key = 0;
+                break;
+            case RINGBUF:
+            case USER_RINGBUF:
+                key = 0;
+                value = 0;
+                max = Os.pageSize();
+                break;
+            case ARENA:
+                key = 0;
+                value = 0;
+                max = 1;
+                flags = Bpf.F_MMAPABLE;
+                break;
+            case SK_STORAGE:
+            case INODE_STORAGE:
+            case TASK_STORAGE:
+            case CGRP_STORAGE:
+                max = 0;
+                flags = Bpf.F_NO_PREALLOC;
+                btfFd = loadIntBtf();
+                if (btfFd < 0) {
+                    return btfFd;
+                }
+                break;
+            case ARRAY_OF_MAPS:
+            case HASH_OF_MAPS:
+                innerFd = createRawMap(MapType.ARRAY.value(), 4, 4, 1, 0, 0, -1, -1, null);
+                if (innerFd < 0) {
+                    return innerFd;
+                }
+                break;
+            default:
+                break;
+        }
+        try {
+            return createRawMap(type.value(), key, value, max, flags, extra, innerFd, btfFd, null);
+        } finally {
+            if (btfFd >= 0) {
+                LibC.close(btfFd);
+            }
+            if (innerFd >= 0) {
+                LibC.close(innerFd);
+            }
+        }
+    }
+
+    private static int createRawMap(int type, int key, int value, int max, int flags, long extra, int innerFd,
+            int btfFd, String name) {
+        Scratch scratch = Scratch.get();
+        NativeBuffer attr = Bpf.attr(scratch, Bpf.MAP_CREATE_SIZE);
+        ByteBuffer b = attr.buffer();
+        b.putInt(Bpf.MAP_CREATE_TYPE, type);
+        b.putInt(Bpf.MAP_CREATE_KEY_SIZE, key);
+        b.putInt(Bpf.MAP_CREATE_VALUE_SIZE, value);
+        b.putInt(Bpf.MAP_CREATE_MAX_ENTRIES, max);
+        b.putInt(Bpf.MAP_CREATE_FLAGS, flags);
+        b.putLong(Bpf.MAP_CREATE_MAP_EXTRA, extra);
+        if (innerFd >= 0) {
+            b.putInt(Bpf.MAP_CREATE_INNER_MAP_FD, innerFd);
+        }
+        if (btfFd >= 0) {
+            b.putInt(Bpf.MAP_CREATE_BTF_FD, btfFd);
+            b.putInt(Bpf.MAP_CREATE_BTF_KEY_TYPE_ID, 1);
+            b.putInt(Bpf.MAP_CREATE_BTF_VALUE_TYPE_ID, 1);
+        }
+        if (name != null) {
+            byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+            b.put(Bpf.MAP_CREATE_NAME, n, 0, Math.min(n.length, Bpf.OBJ_NAME_LEN - 1));
+        }
+        return (int) Bpf.call(Bpf.MAP_CREATE, attr, Bpf.MAP_CREATE_SIZE);
+    }
+
+    /** Loads a BTF blob holding only {@code [1] int} (what local-storage maps need as key and value type). */
+    private static int loadIntBtf() {
+        byte[] strings = "\0int\0".getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer blob = ByteBuffer.allocate(24 + 16 + strings.length).order(ByteOrder.nativeOrder());
+        blob.putShort((short) 0xeB9F).put((byte) 1).put((byte) 0).putInt(24);
+        blob.putInt(0).putInt(16).putInt(16).putInt(strings.length);
+        blob.putInt(1).putInt(1 << 24).putInt(4).putInt((1 << 24) | 32); // name "int", KIND_INT, size 4, signed 32 bits
+        blob.put(strings);
+        NativeBuffer data = new NativeBuffer(blob.capacity()).put(0, blob.array(), 0, blob.capacity());
+        NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.BTF_LOAD_SIZE);
+        attr.buffer().putLong(Bpf.BTF_LOAD_BTF, data.address());
+        attr.buffer().putInt(Bpf.BTF_LOAD_SIZE_FIELD, blob.capacity());
+        return (int) Bpf.call(Bpf.BTF_LOAD, attr, Bpf.BTF_LOAD_SIZE);
+    }
+
+    private static Answer probeObjectNames() {
+        int fd = createRawMap(MapType.ARRAY.value(), 4, 4, 1, 0, 0, -1, -1, "ebpf4j_probe");
+        if (fd >= 0) {
+            LibC.close(fd);
+            return Answer.YES;
+        }
+        return new Answer(new NotSupportedException("object names", "this kernel does not accept object names", -fd));
+    }
+
+    private static Answer probeBatch(MapType type) {
+        int fd = createProbeMap(type);
+        if (fd < 0) {
+            return new Answer(new NotSupportedException("batch operations on " + type,
+                    "cannot create a " + type + " map to probe batch operations: " + Errno.describe(-fd), -fd));
+        }
+        try {
+            int key = type == MapType.LPM_TRIE ? 8 : 4;
+            NativeBuffer buffers = new NativeBuffer(256);
+            Scratch scratch = Scratch.get();
+            int r = Bpf.batch(scratch, Bpf.MAP_LOOKUP_BATCH, fd, 0, buffers.address(), buffers.address() + 16,
+                    buffers.address() + 16 + key, 1, 0);
+            if (r == 0 || r == -Errno.ENOENT) {
+                return Answer.YES;
+            }
+            return new Answer(new NotSupportedException("batch operations on " + type,
+                    "this kernel has no batch operations for " + type + " maps (probe: " + Errno.name(-r) + ")", -r));
+        } finally {
+            LibC.close(fd);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Programs
+
+    private static final int INSN_MOV64_R0_IMM = 0xb7;
+    private static final int INSN_CALL = 0x85;
+    private static final int INSN_EXIT = 0x95;
+
+    private static Answer probeProgramType(ProgramType type) {
+        if (type == ProgramType.UNSPEC) {
+            return new Answer(new NotSupportedException("program type UNSPEC", "UNSPEC is not a program type"));
+        }
+        long r = loadProbe(type, new int[][] {{INSN_MOV64_R0_IMM, 0}, {INSN_EXIT, 0}}, null);
+        if (r >= 0) {
+            LibC.close((int) r);
+            return Answer.YES;
+        }
+        int errno = (int) -r;
+        if (needsAttachTarget(type)) {
+            // These types only load with a BTF attach target, so EINVAL here says nothing; EPERM with every
+            // capability present means the kernel refuses the type outright (trampolines/LSM disabled).
+            if (errno == Errno.EINVAL) {
+                return Answer.YES;
+            }
+        }
+        if (meansUnsupported(errno) || errno == Errno.EPERM && io.ebpf4j.internal.Capabilities.missing(
+                type.requiredCapabilities()).isEmpty()) {
+            return new Answer(new NotSupportedException("program type " + type,
+                    "this kernel does not support program type " + type + " (probe: " + Errno.name(errno) + ")",
+                    errno));
+        }
+        return new Answer(Errors.of("probe program type " + type, errno, type.requiredCapabilities()));
+    }
+
+    private static boolean needsAttachTarget(ProgramType type) {
+        return type == ProgramType.TRACING || type == ProgramType.EXT || type == ProgramType.LSM
+                || type == ProgramType.STRUCT_OPS;
+    }
+
+    private static Answer probeHelper(ProgramType type, int helperId) {
+        Answer program = answer("program type " + type, () -> probeProgramType(type));
+        if (program.failure != null) {
+            return program;
+        }
+        NativeBuffer log = new NativeBuffer(4096);
+        long r = loadProbe(type, new int[][] {{INSN_CALL, helperId}, {INSN_MOV64_R0_IMM, 0}, {INSN_EXIT, 0}}, log);
+        if (r >= 0) {
+            LibC.close((int) r);
+            return Answer.YES;
+        }
+        String text = log.getCString(0, 4096);
+        if (text.contains("invalid func ") || text.contains("unknown func ")
+                || text.contains("program of this type cannot use helper")) {
+            return new Answer(new NotSupportedException("helper " + helperId,
+                    "helper " + helperId + " is not available to " + type + " programs: " + text.strip(), (int) -r));
+        }
+        // Loaded far enough to pass the helper check; failing later (e.g. on argument types) still means supported.
+        return Answer.YES;
+    }
+
+    /** Loads {@code {opcode, imm}} instructions as a program of {@code type}: an fd or -errno. */
+    private static long loadProbe(ProgramType type, int[][] instructions, NativeBuffer log) {
+        NativeBuffer insns = new NativeBuffer(8 * instructions.length);
+        ByteBuffer b = insns.buffer();
+        for (int i = 0; i < instructions.length; i++) {
+            b.put(8 * i, (byte) instructions[i][0]);
+            b.putInt(8 * i + 4, instructions[i][1]);
+        }
+        NativeBuffer license = new NativeBuffer(8);
+        long licenseAddress = license.putCString("GPL");
+        NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.PROG_LOAD_SIZE);
+        ByteBuffer a = attr.buffer();
+        a.putInt(Bpf.PROG_LOAD_TYPE, type.value());
+        a.putInt(Bpf.PROG_LOAD_INSN_CNT, instructions.length);
+        a.putLong(Bpf.PROG_LOAD_INSNS, insns.address());
+        a.putLong(Bpf.PROG_LOAD_LICENSE, licenseAddress);
+        if (log != null) {
+            a.putInt(Bpf.PROG_LOAD_LOG_LEVEL, 1);
+            a.putInt(Bpf.PROG_LOAD_LOG_SIZE, log.capacity());
+            a.putLong(Bpf.PROG_LOAD_LOG_BUF, log.address());
+        }
+        if (type == ProgramType.CGROUP_SOCK_ADDR) {
+            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, io.ebpf4j.AttachType.CGROUP_INET4_CONNECT.value());
+        } else if (type == ProgramType.SK_LOOKUP) {
+            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, io.ebpf4j.AttachType.SK_LOOKUP.value());
+        } else if (type == ProgramType.NETFILTER) {
+            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, io.ebpf4j.AttachType.NETFILTER.value());
+        }
+        return Bpf.call(Bpf.PROG_LOAD, attr, Bpf.PROG_LOAD_SIZE);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Links
+
+    private static Answer probeLink() {
+        NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.LINK_CREATE_SIZE);
+        attr.buffer().putInt(Bpf.LINK_CREATE_PROG_FD, -1);
+        attr.buffer().putInt(Bpf.LINK_CREATE_TARGET_FD, -1);
+        long r = Bpf.call(Bpf.LINK_CREATE, attr, Bpf.LINK_CREATE_SIZE);
+        // An invalid program fd gets EBADF from a kernel that knows the command, EINVAL from one that does not.
+        if (r == -Errno.EBADF) {
+            return Answer.YES;
+        }
+        return new Answer(new NotSupportedException("bpf_link",
+                "this kernel has no BPF_LINK_CREATE (probe: " + Errno.name((int) -r) + ")", (int) -r));
+    }
+}

@@ -1,0 +1,35 @@
+package io.ebpf4j.testing;
+
+import io.ebpf4j.MapType;
+import io.ebpf4j.ProgramType;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a test that talks to the real kernel. Without root it is skipped with a stated reason; as root the
+ * extension mounts bpffs and tracefs when they are missing, then probes the features the test declares and skips
+ * (with the probe's answer as reason) only if the kernel really lacks them. Every skip reason starts with
+ * {@value KernelExtension#SKIP_PREFIX}, which {@code .ci/run} uses to fail a root run that skipped kernel tests.
+ */
+@Target({ElementType.TYPE, ElementType.METHOD})
+@Retention(RetentionPolicy.RUNTIME)
+@Inherited
+@Tag("kernel")
+@ExtendWith(KernelExtension.class)
+public @interface RequiresKernel {
+    /** Map types the test creates. */
+    MapType[] mapTypes() default {};
+
+    /** Program types the test loads. */
+    ProgramType[] programTypes() default {};
+
+    /** Whether the test needs BPF_LINK_CREATE. */
+    boolean bpfLink() default false;
+}
