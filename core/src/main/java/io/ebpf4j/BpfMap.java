@@ -1,7 +1,6 @@
 package io.ebpf4j;
 
 import io.ebpf4j.internal.Cpus;
-import io.ebpf4j.internal.Mounts;
 import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
@@ -12,8 +11,6 @@ import io.ebpf4j.internal.sys.Scratch;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -184,15 +181,7 @@ public final class BpfMap implements KernelObject {
 
     /** Opens a map pinned in bpffs with the given access (read-only openers cannot update it). */
     public static BpfMap loadPinned(String path, PinAccess access) {
-        int raw = Bpf.objGet(path, access.fileFlags);
-        if (raw < 0) {
-            int errno = -raw;
-            if (errno == Errno.ENOENT) {
-                throw new BpfException("no pinned object at " + path, errno);
-            }
-            throw Errors.of("open pinned map " + path, errno, "CAP_BPF");
-        }
-        BpfMap map = fromOwnedFd(Fd.own(raw, "map pinned at " + path));
+        BpfMap map = fromOwnedFd(Pins.open("map", path, access));
         map.pinnedPath = path;
         return map;
     }
@@ -812,38 +801,17 @@ public final class BpfMap implements KernelObject {
 
     /** Pins the map in bpffs at {@code path}, so it outlives this process. */
     public void pin(String path) {
-        Path parent = Path.of(path).toAbsolutePath().getParent();
-        if (parent != null && Files.isDirectory(parent)) {
-            Mounts.requireBpffs(parent);
-        }
-        int raw = fd.acquire();
-        try {
-            int r = Bpf.pin(raw, path);
-            if (r != 0) {
-                if (-r == Errno.ENOENT) {
-                    throw new BpfException("pin map '" + name + "' at " + path + ": " + Errno.describe(-r)
-                            + " (does the directory exist on a bpffs mount?)", -r);
-                }
-                throw Errors.of("pin map '" + name + "' at " + path, -r, "CAP_BPF");
-            }
-            pinnedPath = path;
-        } finally {
-            fd.release();
-        }
+        Pins.pin(this, "map '" + name + "'", path);
+        pinnedPath = path;
     }
 
     /** Removes the pin created by {@link #pin(String)} or used by {@link #loadPinned(String)}. */
     public void unpin() {
         String path = pinnedPath;
-        if (path == null) {
-            return;
+        if (path != null) {
+            Pins.unpin("map '" + name + "'", path);
+            pinnedPath = null;
         }
-        try {
-            Files.deleteIfExists(Path.of(path));
-        } catch (java.io.IOException e) {
-            throw new BpfException("unpin map '" + name + "' at " + path + ": " + e.getMessage(), e);
-        }
-        pinnedPath = null;
     }
 
     /** A typed view: keys and values converted by codecs. */

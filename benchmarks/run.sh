@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs ebpf4j's JMH benchmarks and the C baselines in the same run and prints ratios (ebpf4j / C).
+# Usage: benchmarks/run.sh [JMH benchmark regex, default: all]   (root; Linux with BPF)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+filter="${1:-.}"
+out=benchmarks/target/results
+mkdir -p "$out"
+
+./mvnw -q -B -pl benchmarks -am package -DskipTests
+gcc -O2 -Wall -o benchmarks/target/maps-baseline benchmarks/baseline/maps.c
+
+echo "== C baseline"
+benchmarks/target/maps-baseline | tee "$out/baseline.txt"
+
+echo "== JMH"
+java --enable-native-access=ALL-UNNAMED -jar benchmarks/target/benchmarks.jar "$filter" \
+  -prof gc -rf json -rff "$out/jmh.json"
+
+python3 benchmarks/compare.py "$out/baseline.txt" "$out/jmh.json"

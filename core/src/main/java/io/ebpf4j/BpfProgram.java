@@ -1,0 +1,383 @@
+package io.ebpf4j;
+
+import io.ebpf4j.asm.Instruction;
+import io.ebpf4j.asm.Instructions;
+import io.ebpf4j.internal.Capabilities;
+import io.ebpf4j.internal.sys.Bpf;
+import io.ebpf4j.internal.sys.Errno;
+import io.ebpf4j.internal.sys.Errors;
+import io.ebpf4j.internal.sys.Fd;
+import io.ebpf4j.internal.sys.NativeBuffer;
+import io.ebpf4j.internal.sys.Scratch;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A program loaded into the kernel. Owns its file descriptor; {@link #close()} releases it (attached links and
+ * pins keep the program alive in the kernel).
+ */
+public final class BpfProgram implements KernelObject {
+    private static final int PROG_INFO_SIZE = 232;
+
+    private final Fd fd;
+    private final String name;
+    private final ProgramType type;
+    private volatile String pinnedPath;
+
+    private BpfProgram(Fd fd, String name, ProgramType type) {
+        this.fd = fd;
+        this.name = name;
+        this.type = type;
+    }
+
+    /** Loads a program with default options. */
+    public static BpfProgram load(ProgramSpec spec) {
+        return load(spec, ProgramOptions.defaults());
+    }
+
+    /**
+     * Loads a program. The first attempt runs without a verifier log (fast path); if the kernel rejects the
+     * program, it is loaded again with a log buffer that grows until the whole log fits, so that the exception
+     * carries the verifier's explanation.
+     *
+     * @throws VerifierException if the verifier rejects the program
+     * @throws NotSupportedException if the kernel lacks the program type or refuses the hook
+     * @throws BpfPermissionException if a capability is missing
+     */
+    public static BpfProgram load(ProgramSpec spec, ProgramOptions options) {
+        return load(spec, options, LoadExtras.NONE);
+    }
+
+    /** Attributes that come from the collection loader (BTF, attach targets, fd arrays). */
+    record LoadExtras(int btfFd, byte[] funcInfo, int funcInfoRecordSize, int funcInfoCount, byte[] lineInfo,
+            int lineInfoRecordSize, int lineInfoCount, int attachBtfId, int attachBtfObjFd, int attachProgFd) {
+        static final LoadExtras NONE = new LoadExtras(-1, null, 0, 0, null, 0, 0, 0, -1, -1);
+    }
+
+    static BpfProgram load(ProgramSpec spec, ProgramOptions options, LoadExtras extras) {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(options, "options");
+        Instructions instructions = spec.instructions();
+        if (instructions.size() == 0) {
+            throw new IllegalArgumentException("program '" + spec.name() + "' has no instructions");
+        }
+        if (spec.type() == ProgramType.UNSPEC) {
+            throw new IllegalArgumentException("program '" + spec.name() + "' has no program type");
+        }
+        requireResolved(spec);
+        byte[] code = instructions.marshal(ByteOrder.nativeOrder());
+        NativeBuffer insns = new NativeBuffer(code.length).put(0, code, 0, code.length);
+        NativeBuffer license = new NativeBuffer(spec.license().length() + 1);
+        long licenseAddress = license.putCString(spec.license());
+        NativeBuffer funcInfo = copy(extras.funcInfo());
+        NativeBuffer lineInfo = copy(extras.lineInfo());
+
+        int logLevel = options.logLevel();
+        int logSize = options.logSize();
+        NativeBuffer log = logLevel > 0 ? new NativeBuffer(logSize) : null;
+        boolean truncated = false;
+        for (;;) {
+            Scratch scratch = Scratch.get();
+            NativeBuffer attr = Bpf.attr(scratch, Bpf.PROG_LOAD_SIZE);
+            ByteBuffer a = attr.buffer();
+            a.putInt(Bpf.PROG_LOAD_TYPE, spec.type().value());
+            a.putInt(Bpf.PROG_LOAD_INSN_CNT, instructions.slotCount());
+            a.putLong(Bpf.PROG_LOAD_INSNS, insns.address());
+            a.putLong(Bpf.PROG_LOAD_LICENSE, licenseAddress);
+            a.putInt(Bpf.PROG_LOAD_KERN_VERSION, spec.kernelVersion());
+            a.putInt(Bpf.PROG_LOAD_FLAGS, spec.flags());
+            byte[] objectName = BpfMap.objectName(spec.name());
+            if (io.ebpf4j.features.Features.hasObjectNames()) {
+                a.put(Bpf.PROG_LOAD_NAME, objectName, 0, objectName.length);
+            }
+            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, spec.attachType().value());
+            if (extras.btfFd() >= 0) {
+                a.putInt(Bpf.PROG_LOAD_BTF_FD, extras.btfFd());
+                if (funcInfo != null) {
+                    a.putInt(Bpf.PROG_LOAD_FUNC_INFO_REC_SIZE, extras.funcInfoRecordSize());
+                    a.putLong(Bpf.PROG_LOAD_FUNC_INFO, funcInfo.address());
+                    a.putInt(Bpf.PROG_LOAD_FUNC_INFO_CNT, extras.funcInfoCount());
+                }
+                if (lineInfo != null) {
+                    a.putInt(Bpf.PROG_LOAD_LINE_INFO_REC_SIZE, extras.lineInfoRecordSize());
+                    a.putLong(Bpf.PROG_LOAD_LINE_INFO, lineInfo.address());
+                    a.putInt(Bpf.PROG_LOAD_LINE_INFO_CNT, extras.lineInfoCount());
+                }
+            }
+            a.putInt(Bpf.PROG_LOAD_ATTACH_BTF_ID, extras.attachBtfId());
+            if (extras.attachProgFd() >= 0) {
+                a.putInt(Bpf.PROG_LOAD_ATTACH_PROG_FD, extras.attachProgFd());
+            } else if (extras.attachBtfObjFd() >= 0) {
+                a.putInt(Bpf.PROG_LOAD_ATTACH_PROG_FD, extras.attachBtfObjFd());
+            }
+            if (log != null) {
+                log.clear(Math.min(log.capacity(), 64));
+                a.putInt(Bpf.PROG_LOAD_LOG_LEVEL, logLevel);
+                a.putInt(Bpf.PROG_LOAD_LOG_SIZE, log.capacity());
+                a.putLong(Bpf.PROG_LOAD_LOG_BUF, log.address());
+            }
+            long r = Bpf.call(Bpf.PROG_LOAD, attr, Bpf.PROG_LOAD_SIZE);
+            if (r >= 0) {
+                return new BpfProgram(Fd.own((int) r, "program '" + spec.name() + "'"), spec.name(), spec.type());
+            }
+            int errno = (int) -r;
+            int trueSize = a.getInt(Bpf.PROG_LOAD_LOG_TRUE_SIZE);
+            if (log == null && options.retryWithLog()) {
+                logLevel = 1;
+                log = new NativeBuffer(logSize);
+                continue;
+            }
+            if (log != null && errno == Errno.ENOSPC && log.capacity() < ProgramOptions.MAX_LOG_SIZE) {
+                int grown = trueSize > log.capacity() ? trueSize : log.capacity() * 4;
+                log = new NativeBuffer(Math.min(grown, ProgramOptions.MAX_LOG_SIZE));
+                continue;
+            }
+            truncated = errno == Errno.ENOSPC;
+            String text = log == null ? "" : log.getCString(0, log.capacity());
+            throw loadError(spec, errno, text, truncated);
+        }
+    }
+
+    private static NativeBuffer copy(byte[] data) {
+        return data == null || data.length == 0 ? null : new NativeBuffer(data.length).put(0, data, 0, data.length);
+    }
+
+    /** A program loaded alone must not refer to maps, functions or kernel symbols left for a collection to fill. */
+    private static void requireResolved(ProgramSpec spec) {
+        List<String> unresolved = new ArrayList<>();
+        java.util.Set<String> symbols = spec.instructions().functionOffsets().keySet();
+        for (Instruction insn : spec.instructions()) {
+            String ref = insn.reference();
+            if (ref == null) {
+                continue;
+            }
+            // The assembler's placeholders: 0 for a map not yet given an fd, -1 for a kfunc without a BTF id.
+            if ((insn.isLoadFromMap() && insn.constant() == 0) || (insn.isKfuncCall() && insn.constant() == -1)) {
+                unresolved.add(ref);
+            } else if ((insn.isBpfToBpfCall() || insn.isFunctionReference()) && !symbols.contains(ref)) {
+                unresolved.add(ref);
+            }
+        }
+        if (!unresolved.isEmpty()) {
+            throw new BpfException("program '" + spec.name() + "' refers to " + String.join(", ", unresolved)
+                    + ", which only a collection can resolve: load it with BpfCollection.load");
+        }
+    }
+
+    private static BpfException loadError(ProgramSpec spec, int errno, String log, boolean truncated) {
+        String what = "load program '" + spec.name() + "' (" + spec.type()
+                + (spec.sectionName().isEmpty() ? "" : ", section " + spec.sectionName()) + ")";
+        boolean hasLog = !log.isBlank();
+        if (errno == Errno.EPERM || errno == Errno.EACCES) {
+            List<String> missing = Capabilities.missing(spec.type().requiredCapabilities());
+            if (!missing.isEmpty()) {
+                return Errors.of(what, errno, spec.type().requiredCapabilities());
+            }
+            if (!hasLog && refusedHook(spec.type())) {
+                String hook = spec.hookName();
+                return new NotSupportedException(hook, what + ": this kernel does not support " + hook
+                        + " programs (" + Errno.name(errno) + " with every capability present and an empty verifier"
+                        + " log: " + refusalReason(spec.type()) + ")", errno);
+            }
+        }
+        if ((errno == Errno.EINVAL || errno == Errno.E2BIG) && !hasLog
+                && !io.ebpf4j.features.Features.hasProgramType(spec.type())) {
+            return new NotSupportedException("program type " + spec.type(),
+                    what + ": this kernel does not support program type " + spec.type(), errno);
+        }
+        if (hasLog) {
+            return new VerifierException(spec.name(), errno, log, truncated);
+        }
+        return Errors.of(what, errno, spec.type().requiredCapabilities());
+    }
+
+    private static boolean refusedHook(ProgramType type) {
+        return type == ProgramType.TRACING || type == ProgramType.EXT || type == ProgramType.LSM;
+    }
+
+    private static String refusalReason(ProgramType type) {
+        return type == ProgramType.LSM ? "BPF LSM is not enabled" : "BPF trampolines are not available";
+    }
+
+    /** Opens a program pinned in bpffs. */
+    public static BpfProgram loadPinned(String path) {
+        BpfProgram program = fromOwnedFd(Pins.open("program", path, PinAccess.READ_WRITE));
+        program.pinnedPath = path;
+        return program;
+    }
+
+    /** Opens the program with a kernel id (needs CAP_SYS_ADMIN). */
+    public static BpfProgram fromId(int id) {
+        int raw = Bpf.fdById(Bpf.PROG_GET_FD_BY_ID, id, 0);
+        if (raw < 0) {
+            throw Errors.of("open program id " + id, -raw, "CAP_SYS_ADMIN");
+        }
+        return fromOwnedFd(Fd.own(raw, "program id " + id));
+    }
+
+    private static BpfProgram fromOwnedFd(Fd fd) {
+        try {
+            ProgramInfo info = info(fd, false);
+            return new BpfProgram(fd, info.name(), info.type());
+        } catch (RuntimeException e) {
+            fd.close();
+            throw e;
+        }
+    }
+
+    /** Ids of all programs in the kernel (needs CAP_SYS_ADMIN). */
+    public static List<Integer> allIds() {
+        return BpfMap.ids(Bpf.PROG_GET_NEXT_ID);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public ProgramType type() {
+        return type;
+    }
+
+    @Override
+    public Fd fd() {
+        return fd;
+    }
+
+    public Optional<String> pinnedPath() {
+        return Optional.ofNullable(pinnedPath);
+    }
+
+    /** What the kernel reports about this program, including the ids of the maps it uses. */
+    public ProgramInfo info() {
+        return info(fd, true);
+    }
+
+    private static ProgramInfo info(Fd fd, boolean withMapIds) {
+        int raw = fd.acquire();
+        try {
+            NativeBuffer info = Scratch.get().info;
+            int r = Bpf.objInfo(raw, info, PROG_INFO_SIZE);
+            if (r < 0) {
+                throw Errors.of("get info of " + fd.description(), -r, "CAP_BPF");
+            }
+            ByteBuffer b = info.buffer();
+            int mapCount = b.getInt(52);
+            List<Integer> mapIds = List.of();
+            if (withMapIds && mapCount > 0) {
+                NativeBuffer ids = new NativeBuffer(4 * mapCount);
+                info.clear(PROG_INFO_SIZE);
+                b.putInt(52, mapCount);
+                b.putLong(56, ids.address());
+                Scratch scratch = Scratch.get();
+                NativeBuffer attr = Bpf.attr(scratch, 16);
+                attr.buffer().putInt(0, raw);
+                attr.buffer().putInt(4, PROG_INFO_SIZE);
+                attr.buffer().putLong(8, info.address());
+                long again = Bpf.call(Bpf.OBJ_GET_INFO_BY_FD, attr, 16);
+                if (again < 0) {
+                    throw Errors.of("get map ids of " + fd.description(), (int) -again, "CAP_BPF");
+                }
+                List<Integer> found = new ArrayList<>();
+                for (int i = 0; i < Math.min(mapCount, b.getInt(52)); i++) {
+                    found.add(ids.buffer().getInt(4 * i));
+                }
+                mapIds = List.copyOf(found);
+            }
+            byte[] tag = new byte[8];
+            b.get(8, tag);
+            return new ProgramInfo(b.getInt(4), ProgramType.of(b.getInt(0)), info.getCString(64, 16),
+                    HexFormat.of().formatHex(tag), mapIds, Duration.ofNanos(b.getLong(40)), b.getInt(48),
+                    b.getInt(216), b.getInt(20), b.getInt(16), b.getInt(128), b.getLong(200), b.getLong(192),
+                    b.getLong(208));
+        } finally {
+            fd.release();
+        }
+    }
+
+    /**
+     * Runs the program once or {@code repeat} times on the given input in the kernel ({@code BPF_PROG_RUN}),
+     * without attaching it.
+     */
+    public TestRun.Result testRun(TestRun run) {
+        NativeBuffer dataIn = new NativeBuffer(Math.max(1, run.data().length)).put(0, run.data(), 0,
+                run.data().length);
+        NativeBuffer dataOut = run.dataOutSize() > 0 ? new NativeBuffer(run.dataOutSize()) : null;
+        NativeBuffer ctxIn = run.context().length > 0
+                ? new NativeBuffer(run.context().length).put(0, run.context(), 0, run.context().length) : null;
+        NativeBuffer ctxOut = run.contextOutSize() > 0 ? new NativeBuffer(run.contextOutSize()) : null;
+        int raw = fd.acquire();
+        try {
+            NativeBuffer attr = Bpf.attr(Scratch.get(), 80);
+            ByteBuffer a = attr.buffer();
+            a.putInt(0, raw);
+            a.putInt(8, run.data().length);
+            a.putInt(12, run.dataOutSize());
+            a.putLong(16, run.data().length > 0 ? dataIn.address() : 0);
+            a.putLong(24, dataOut == null ? 0 : dataOut.address());
+            a.putInt(32, run.repeat());
+            a.putInt(40, run.context().length);
+            a.putInt(44, run.contextOutSize());
+            a.putLong(48, ctxIn == null ? 0 : ctxIn.address());
+            a.putLong(56, ctxOut == null ? 0 : ctxOut.address());
+            a.putInt(64, run.flags());
+            a.putInt(68, run.cpu());
+            long r = Bpf.call(Bpf.PROG_TEST_RUN, attr, 80);
+            if (r < 0) {
+                int errno = (int) -r;
+                if (errno == Errno.ENOTSUPP || errno == Errno.EOPNOTSUPP) {
+                    throw new NotSupportedException("test run of " + type,
+                            "program '" + name + "': this kernel cannot test-run " + type + " programs", errno);
+                }
+                throw Errors.of("test run of program '" + name + "'", errno, "CAP_BPF");
+            }
+            int dataOutLength = Math.min(a.getInt(12), run.dataOutSize());
+            int ctxOutLength = Math.min(a.getInt(44), run.contextOutSize());
+            return new TestRun.Result(a.getInt(4), Integer.toUnsignedLong(a.getInt(36)),
+                    dataOut == null ? new byte[0] : dataOut.toArray(0, dataOutLength),
+                    ctxOut == null ? new byte[0] : ctxOut.toArray(0, ctxOutLength));
+        } finally {
+            fd.release();
+        }
+    }
+
+    /** Pins the program in bpffs at {@code path}. */
+    public void pin(String path) {
+        Pins.pin(this, "program '" + name + "'", path);
+        pinnedPath = path;
+    }
+
+    public void unpin() {
+        String path = pinnedPath;
+        if (path != null) {
+            Pins.unpin("program '" + name + "'", path);
+            pinnedPath = null;
+        }
+    }
+
+    /** A second handle (own descriptor) for the same program. */
+    @Override
+    public BpfProgram clone() {
+        return new BpfProgram(fd.dup(), name, type);
+    }
+
+    @Override
+    public void close() {
+        fd.close();
+    }
+
+    public boolean isClosed() {
+        return fd.isClosed();
+    }
+
+    @Override
+    public String toString() {
+        return "BpfProgram[" + name + ", " + type + (fd.isClosed() ? ", closed" : "") + "]";
+    }
+}
