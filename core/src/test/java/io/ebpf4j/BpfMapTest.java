@@ -134,9 +134,11 @@ class BpfMapTest {
                         .hasSize(cpus).startsWith(100);
             }
         }
-        assertThatThrownBy(() -> BpfMap.create(new MapSpec("pc", MapType.PERCPU_HASH).keySize(4).valueSize(4)
-                .maxEntries(2)).put(u32(1), new byte[4])).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("possible CPUs");
+        try (BpfMap map = BpfMap.create(new MapSpec("pc", MapType.PERCPU_HASH).keySize(4).valueSize(4)
+                .maxEntries(2))) {
+            assertThatThrownBy(() -> map.put(u32(1), new byte[4])).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("possible CPUs");
+        }
     }
 
     @Test

@@ -68,7 +68,8 @@ class BpfProgramTest {
             assertThat(info.mapIds()).containsExactly(counts.info().id());
             assertThat(info.tag()).hasSize(16);
             assertThat(info.verifiedInstructions()).isPositive();
-            assertThat(info.translatedSize()).isEqualTo(12 * 8); // 11 instructions, one of them ld_imm64
+            // 11 instructions, one an ld_imm64; the kernel may inline the array lookup and grow it
+            assertThat(info.translatedSize()).isGreaterThanOrEqualTo(12 * 8);
         }
     }
 
