@@ -1,11 +1,13 @@
 // Global variables in every data section kind: .data, .bss, .rodata (const and const volatile), and custom
-// .data.custom / .rodata.custom sections, each becoming its own map in libbpf.
+// .data.custom / .rodata.custom sections, each becoming its own map in libbpf; plus a hidden-visibility global,
+// which libbpf treats like a static one.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
 __u64 data_counter = 7;                                 // .data
 __u64 bss_total;                                        // .bss
 static __u32 bss_static_hits;                           // .bss, local symbol
+__hidden __u32 hidden_hits;                             // .bss, global binding, STV_HIDDEN
 const volatile __u32 target_pid = 0;                    // .rodata, set by the loader before load
 const volatile __u64 threshold = 100;                   // .rodata
 __u32 custom_value SEC(".data.custom") = 42;            // custom data section
@@ -19,6 +21,7 @@ int use_globals(void *ctx)
 	if (target_pid && pid != target_pid)
 		return 0;
 	bss_static_hits++;
+	hidden_hits++;
 	bss_total += data_counter;
 	if (bss_total > threshold)
 		custom_value += custom_limit;
