@@ -42,7 +42,6 @@ public final class ElfFile {
     public static final int EM_AARCH64 = 183;
     public static final int EM_BPF = 247;
 
-
     private final byte[] data;
     private final ByteOrder byteOrder;
     private final int osAbi;
