@@ -45,9 +45,13 @@ public final class Instruction {
     private final String label;
     private final String reference;
     private final String source;
+    /** Loader annotations (BTF func info, line info, CO-RE relocations), at most one per class. */
+    private final Object[] metadata;
+
+    private static final Object[] NO_METADATA = new Object[0];
 
     private Instruction(int opCode, Register dst, Register src, short offset, long constant,
-            String symbol, String label, String reference, String source) {
+            String symbol, String label, String reference, String source, Object[] metadata) {
         if (opCode < 0 || opCode > 0xff) {
             throw new IllegalArgumentException("opcode 0x" + Integer.toHexString(opCode) + " does not fit in 8 bits");
         }
@@ -60,6 +64,7 @@ public final class Instruction {
         this.label = label;
         this.reference = reference;
         this.source = source;
+        this.metadata = metadata;
     }
 
     /**
@@ -72,7 +77,7 @@ public final class Instruction {
      * @throws IllegalArgumentException if the opcode or the offset does not fit its field
      */
     public static Instruction of(int opCode, Register dst, Register src, int offset, long constant) {
-        return new Instruction(opCode, dst, src, checkedOffset(offset), constant, null, null, null, null);
+        return new Instruction(opCode, dst, src, checkedOffset(offset), constant, null, null, null, null, NO_METADATA);
     }
 
     static short checkedOffset(int offset) {
@@ -215,22 +220,22 @@ public final class Instruction {
 
     /** A copy that starts the function {@code symbol} ({@code null} for none). */
     public Instruction withSymbol(String symbol) {
-        return new Instruction(opCode, dst, src, offset, constant, symbol, label, reference, source);
+        return new Instruction(opCode, dst, src, offset, constant, symbol, label, reference, source, metadata);
     }
 
     /** A copy that is the jump target {@code label} ({@code null} for none). */
     public Instruction withLabel(String label) {
-        return new Instruction(opCode, dst, src, offset, constant, symbol, label, reference, source);
+        return new Instruction(opCode, dst, src, offset, constant, symbol, label, reference, source, metadata);
     }
 
     /** A copy that refers to {@code reference} ({@code null} for none). */
     public Instruction withReference(String reference) {
-        return new Instruction(opCode, dst, src, offset, constant, symbol, label, reference, source);
+        return new Instruction(opCode, dst, src, offset, constant, symbol, label, reference, source, metadata);
     }
 
     /** A copy annotated with the source line {@code source} ({@code null} for none). */
     public Instruction withSource(String source) {
-        return new Instruction(opCode, dst, src, offset, constant, symbol, label, reference, source);
+        return new Instruction(opCode, dst, src, offset, constant, symbol, label, reference, source, metadata);
     }
 
     /**
@@ -238,22 +243,22 @@ public final class Instruction {
      * the instruction is marshalled.
      */
     public Instruction withConstant(long constant) {
-        return new Instruction(opCode, dst, src, offset, constant, symbol, label, reference, source);
+        return new Instruction(opCode, dst, src, offset, constant, symbol, label, reference, source, metadata);
     }
 
     /** A copy with another offset field. */
     public Instruction withOffset(short offset) {
-        return new Instruction(opCode, dst, src, offset, constant, symbol, label, reference, source);
+        return new Instruction(opCode, dst, src, offset, constant, symbol, label, reference, source, metadata);
     }
 
     /** A copy with another source register (or pseudo source). */
     public Instruction withSrc(Register src) {
-        return new Instruction(opCode, dst, src, offset, constant, symbol, label, reference, source);
+        return new Instruction(opCode, dst, src, offset, constant, symbol, label, reference, source, metadata);
     }
 
     /** A copy with another destination register. */
     public Instruction withDst(Register dst) {
-        return new Instruction(opCode, dst, src, offset, constant, symbol, label, reference, source);
+        return new Instruction(opCode, dst, src, offset, constant, symbol, label, reference, source, metadata);
     }
 
     /**
@@ -262,7 +267,42 @@ public final class Instruction {
      * @throws IllegalArgumentException if {@code opCode} does not fit in 8 bits
      */
     public Instruction withOpCode(int opCode) {
-        return new Instruction(opCode, dst, src, offset, constant, symbol, label, reference, source);
+        return new Instruction(opCode, dst, src, offset, constant, symbol, label, reference, source, metadata);
+    }
+
+    /**
+     * The metadata of type {@code kind} attached by a loader (e.g. the BTF function an instruction starts, its line
+     * info, a CO-RE relocation), or {@code null}. Metadata travels with the instruction through copies and linking.
+     */
+    public <T> T metadata(Class<T> kind) {
+        for (Object m : metadata) {
+            if (kind.isInstance(m)) {
+                return kind.cast(m);
+            }
+        }
+        return null;
+    }
+
+    /** A copy carrying {@code value} as its metadata of {@code value}'s class (replacing an earlier one). */
+    public Instruction withMetadata(Object value) {
+        Objects.requireNonNull(value, "value");
+        Object[] copy = new Object[metadata.length + 1];
+        int n = 0;
+        for (Object m : metadata) {
+            if (m.getClass() != value.getClass()) {
+                copy[n++] = m;
+            }
+        }
+        copy[n++] = value;
+        return new Instruction(opCode, dst, src, offset, constant, symbol, label, reference, source,
+                java.util.Arrays.copyOf(copy, n));
+    }
+
+    /** A copy without metadata of type {@code kind}. */
+    public Instruction withoutMetadata(Class<?> kind) {
+        Object[] kept = java.util.Arrays.stream(metadata).filter(m -> !kind.isInstance(m)).toArray();
+        return kept.length == metadata.length ? this
+                : new Instruction(opCode, dst, src, offset, constant, symbol, label, reference, source, kept);
     }
 
     /**
@@ -287,11 +327,11 @@ public final class Instruction {
         return opCode == other.opCode && dst == other.dst && src == other.src && offset == other.offset
                 && constant == other.constant && Objects.equals(symbol, other.symbol)
                 && Objects.equals(label, other.label) && Objects.equals(reference, other.reference)
-                && Objects.equals(source, other.source);
+                && Objects.equals(source, other.source) && java.util.Arrays.equals(metadata, other.metadata);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(opCode, dst, src, offset, constant, symbol, label, reference, source);
+        return Objects.hash(opCode, dst, src, offset, constant, symbol, label, reference, source, metadata);
     }
 }
