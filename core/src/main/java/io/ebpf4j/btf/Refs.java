@@ -88,15 +88,4 @@ final class Refs {
             }
         }
     }
-
-    /** The type that a single-reference kind (typedef, qualifier) stands for, or {@code null} for other kinds. */
-    static Type alias(Type type) {
-        if (type instanceof Typedef t) {
-            return t.type();
-        }
-        if (type instanceof Qualifier q) {
-            return q.type();
-        }
-        return null;
-    }
 }

@@ -262,10 +262,11 @@ public final class Spec {
         return spec;
     }
 
+    /** Checks that a section lies in the blob; {@code headerField} is the offset of its offset field. */
     private static void checkSection(String what, long start, long len, int total, int headerField) {
         if (start > total || len > total - start) {
             throw new BtfFormatException("BTF " + what + " section [" + start + ", " + (start + len)
-                    + ") exceeds the blob of " + total + " bytes", headerField);
+                    + ") exceeds the blob of " + total + " bytes", start > total ? headerField : headerField + 4);
         }
     }
 
