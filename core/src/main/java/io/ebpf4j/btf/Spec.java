@@ -1,0 +1,1015 @@
+package io.ebpf4j.btf;
+
+import io.ebpf4j.BpfException;
+import io.ebpf4j.BtfFormatException;
+import io.ebpf4j.NotSupportedException;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+
+/**
+ * A parsed BTF blob: the types of a kernel ({@code /sys/kernel/btf/vmlinux}), of a kernel module (split BTF on top of
+ * vmlinux), or of a BPF object file's {@code .BTF} section.
+ *
+ * <p>Parsing makes one validating pass over the raw bytes and records where each type starts; {@link Type} objects
+ * are created only when asked for ({@link #typeById}, {@link #typeByName}), together with everything they reference,
+ * and cached. Names are indexed on the first lookup by name, from the string table, without creating types. What
+ * parsing guarantees: every record lies inside the type section, every string offset inside the string table, every
+ * referenced type id exists, and no chain of typedefs, qualifiers, pointers, arrays and variables loops back on
+ * itself. Kind-specific rules (integer encodings, a function's type being a prototype...) are checked when a type is
+ * inflated; both kinds of failure are {@link BtfFormatException}s with the byte offset of the culprit.
+ *
+ * <p>Type ids are those of the wire format: 0 is {@link Void}, a split spec's own types continue after its base's.
+ * A spec is immutable and thread-safe; the types it hands out are shared, see {@link Type}.
+ */
+public final class Spec {
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    static final int MAGIC = 0xeb9f;
+    static final int HEADER_LEN = 24;
+    private static final int HEADER_WITH_LAYOUT_LEN = 32;
+    private static final int TYPE_HEADER_LEN = 12;
+
+    /** System property naming a raw BTF file to use instead of {@code /sys/kernel/btf/vmlinux}. */
+    public static final String KERNEL_BTF_PROPERTY = "ebpf4j.btf.vmlinux";
+    private static final Path SYS_KERNEL_BTF = Path.of("/sys/kernel/btf");
+
+    private static volatile Spec kernel;
+    private static final Map<String, Spec> KERNEL_MODULES = new ConcurrentHashMap<>();
+
+    /** The blob with every multi-byte field in little-endian order (a swapped copy for big-endian input). */
+    private final byte[] data;
+    private final ByteOrder order;
+    private final Spec base;
+    private final int firstId;
+    private final int count;
+    /** Absolute byte offset in {@link #data} of each own type, indexed by {@code id - firstId}. */
+    private final int[] offsets;
+    private final int strStart;
+    private final int strLen;
+    /** String offsets below this belong to the base spec. */
+    private final int strBase;
+
+    private final Type[] cache;
+    private final IdentityHashMap<Type, Integer> ids = new IdentityHashMap<>();
+    private volatile NameIndex names;
+
+    private Spec(byte[] data, ByteOrder order, Spec base, int firstId, int count, int[] offsets, int strStart,
+            int strLen, int strBase) {
+        this.data = data;
+        this.order = order;
+        this.base = base;
+        this.firstId = firstId;
+        this.count = count;
+        this.offsets = offsets;
+        this.strStart = strStart;
+        this.strLen = strLen;
+        this.strBase = strBase;
+        this.cache = new Type[count];
+    }
+
+    /**
+     * Parses a standalone BTF blob in either byte order. The spec keeps a reference to {@code raw} when it is in
+     * little-endian order: do not modify the array afterwards.
+     */
+    public static Spec parse(byte[] raw) {
+        return parse(raw, null);
+    }
+
+    /**
+     * Parses split BTF, whose types and strings continue those of {@code base}: the format of kernel module BTF in
+     * {@code /sys/kernel/btf/<module>}.
+     */
+    public static Spec parseSplit(byte[] raw, Spec base) {
+        if (base == null) {
+            throw new IllegalArgumentException("split BTF needs a base spec");
+        }
+        return parse(raw, base);
+    }
+
+    /** Parses a raw BTF file (such as a copy of {@code /sys/kernel/btf/vmlinux}). */
+    public static Spec load(Path rawBtfFile) {
+        try {
+            return parse(Files.readAllBytes(rawBtfFile));
+        } catch (IOException e) {
+            throw new BpfException("cannot read BTF from " + rawBtfFile + ": " + e, e);
+        }
+    }
+
+    /**
+     * The running kernel's BTF, parsed once and cached. Read from the file named by the system property
+     * {@value #KERNEL_BTF_PROPERTY} when set (for kernels without {@code /sys/kernel/btf}, e.g. a BTF file from
+     * BTFHub), otherwise from {@code /sys/kernel/btf/vmlinux}.
+     *
+     * @throws NotSupportedException when the kernel exposes no BTF and no file was configured
+     */
+    public static Spec kernel() {
+        Spec k = kernel;
+        if (k == null) {
+            synchronized (Spec.class) {
+                k = kernel;
+                if (k == null) {
+                    k = loadKernel();
+                    kernel = k;
+                }
+            }
+        }
+        return k;
+    }
+
+    private static Spec loadKernel() {
+        String configured = System.getProperty(KERNEL_BTF_PROPERTY);
+        Path path = configured != null ? Path.of(configured) : SYS_KERNEL_BTF.resolve("vmlinux");
+        try {
+            return parse(Files.readAllBytes(path));
+        } catch (NoSuchFileException e) {
+            throw new NotSupportedException("kernel BTF", "no kernel BTF at " + path
+                    + ": the kernel was built without CONFIG_DEBUG_INFO_BTF; set the system property "
+                    + KERNEL_BTF_PROPERTY + " to a BTF file for this kernel");
+        } catch (IOException e) {
+            throw new BpfException("cannot read kernel BTF from " + path + ": " + e, e);
+        }
+    }
+
+    /**
+     * The BTF of a loaded kernel module ({@code /sys/kernel/btf/<module>}), split on top of {@link #kernel()},
+     * parsed once and cached; empty when the module is not loaded or has no BTF, or when a configured kernel BTF
+     * file replaces {@code /sys/kernel/btf}.
+     */
+    public static Optional<Spec> kernelModule(String module) {
+        if (module.isEmpty() || module.equals("vmlinux") || module.contains("/")
+                || System.getProperty(KERNEL_BTF_PROPERTY) != null) {
+            return Optional.empty();
+        }
+        Spec cached = KERNEL_MODULES.get(module);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Path path = SYS_KERNEL_BTF.resolve(module);
+        byte[] raw;
+        try {
+            raw = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new BpfException("cannot read module BTF from " + path + ": " + e, e);
+        }
+        return Optional.of(KERNEL_MODULES.computeIfAbsent(module, m -> parseSplit(raw, kernel())));
+    }
+
+    /** Names of the loaded kernel modules that have BTF, sorted; empty without {@code /sys/kernel/btf}. */
+    public static List<String> kernelModules() {
+        List<String> modules = new ArrayList<>();
+        if (System.getProperty(KERNEL_BTF_PROPERTY) != null || !Files.isDirectory(SYS_KERNEL_BTF)) {
+            return modules;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(SYS_KERNEL_BTF)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!name.equals("vmlinux")) {
+                    modules.add(name);
+                }
+            }
+        } catch (IOException e) {
+            throw new BpfException("cannot list " + SYS_KERNEL_BTF + ": " + e, e);
+        }
+        modules.sort(null);
+        return modules;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Parsing
+
+    private static Spec parse(byte[] raw, Spec base) {
+        if (raw.length < HEADER_LEN) {
+            throw new BtfFormatException("BTF header truncated: " + raw.length + " bytes, need at least " + HEADER_LEN, 0);
+        }
+        ByteOrder order;
+        if ((raw[0] & 0xff) == 0x9f && (raw[1] & 0xff) == 0xeb) {
+            order = ByteOrder.LITTLE_ENDIAN;
+        } else if ((raw[0] & 0xff) == 0xeb && (raw[1] & 0xff) == 0x9f) {
+            order = ByteOrder.BIG_ENDIAN;
+        } else {
+            throw new BtfFormatException(String.format("bad BTF magic 0x%02x%02x", raw[0] & 0xff, raw[1] & 0xff), 0);
+        }
+        if (raw[2] != 1) {
+            throw new BtfFormatException("unsupported BTF version " + (raw[2] & 0xff), 2);
+        }
+        if (raw[3] != 0) {
+            throw new BtfFormatException("unsupported BTF flags 0x" + Integer.toHexString(raw[3] & 0xff), 3);
+        }
+        long hdrLen = u32(raw, 4, order);
+        if (hdrLen < HEADER_LEN || hdrLen > raw.length) {
+            throw new BtfFormatException("BTF header length " + hdrLen + " outside [" + HEADER_LEN + ", " + raw.length + "]", 4);
+        }
+        long typeOff = u32(raw, 8, order);
+        long typeLen = u32(raw, 12, order);
+        long strOff = u32(raw, 16, order);
+        long strLen = u32(raw, 20, order);
+        long typeStart = hdrLen + typeOff;
+        long strStart = hdrLen + strOff;
+        checkSection("type", typeStart, typeLen, raw.length, 8);
+        checkSection("string", strStart, strLen, raw.length, 16);
+        if (typeOff % 4 != 0) {
+            throw new BtfFormatException("BTF type section offset " + typeOff + " is not 4-byte aligned", 8);
+        }
+        if (typeStart < strStart + strLen && strStart < typeStart + typeLen) {
+            throw new BtfFormatException("BTF type and string sections overlap", 8);
+        }
+        if (hdrLen >= HEADER_WITH_LAYOUT_LEN) {
+            // The optional kind layout section only describes kinds for parsers that do not know them; all kinds
+            // this parser accepts are known, so it is validated and otherwise ignored.
+            checkSection("layout", hdrLen + u32(raw, 24, order), u32(raw, 28, order), raw.length, 24);
+        }
+        if (base == null && (strLen == 0 || raw[(int) strStart] != 0)) {
+            throw new BtfFormatException("BTF string section must start with an empty string", strStart);
+        }
+        if (strLen > 0 && raw[(int) (strStart + strLen - 1)] != 0) {
+            throw new BtfFormatException("BTF string section is not NUL-terminated", strStart + strLen - 1);
+        }
+
+        byte[] data = raw;
+        if (order == ByteOrder.BIG_ENDIAN) {
+            data = raw.clone();
+            swapWords(data, 4, HEADER_LEN);
+            swapWords(data, (int) typeStart, (int) (typeStart + typeLen - typeLen % 4));
+        }
+
+        int firstId = base == null ? 1 : base.typeCount();
+        int strBase = base == null ? 0 : base.stringsEnd();
+        if (strBase + strLen > Integer.MAX_VALUE) {
+            throw new BtfFormatException("split BTF string sections exceed 2 GiB", 16);
+        }
+        int[] offsets = new int[(int) (typeLen / TYPE_HEADER_LEN)];
+        int count = scanTypes(data, (int) typeStart, (int) (typeStart + typeLen), offsets, firstId,
+                (int) (strBase + strLen));
+        Spec spec = new Spec(data, order, base, firstId, count, offsets, (int) strStart, (int) strLen, strBase);
+        return spec;
+    }
+
+    /** Checks that a section lies in the blob; {@code headerField} is the offset of its offset field. */
+    private static void checkSection(String what, long start, long len, int total, int headerField) {
+        if (start > total || len > total - start) {
+            throw new BtfFormatException("BTF " + what + " section [" + start + ", " + (start + len)
+                    + ") exceeds the blob of " + total + " bytes", start > total ? headerField : headerField + 4);
+        }
+    }
+
+    private static long u32(byte[] raw, int offset, ByteOrder order) {
+        int b0 = raw[offset] & 0xff, b1 = raw[offset + 1] & 0xff, b2 = raw[offset + 2] & 0xff, b3 = raw[offset + 3] & 0xff;
+        return order == ByteOrder.LITTLE_ENDIAN
+                ? (b0 | b1 << 8 | b2 << 16 | (long) b3 << 24)
+                : (b3 | b2 << 8 | b1 << 16 | (long) b0 << 24);
+    }
+
+    /** Byte-swaps the 32-bit words of {@code [from, to)}: every field of the BTF header and type section is one. */
+    static void swapWords(byte[] b, int from, int to) {
+        for (int i = from; i + 4 <= to; i += 4) {
+            byte t0 = b[i], t1 = b[i + 1];
+            b[i] = b[i + 3];
+            b[i + 1] = b[i + 2];
+            b[i + 2] = t1;
+            b[i + 3] = t0;
+        }
+    }
+
+    private static int readInt(byte[] data, int offset) {
+        return (int) INT.get(data, offset);
+    }
+
+    /**
+     * The structural pass: records each type's offset and checks that records fit, that kinds are known, and that
+     * type names and the references in type headers are in range. Running maxima keep the loop branch-free; the
+     * culprit is located only on failure. Member, parameter and enumerator contents are checked on inflation.
+     */
+    private static int scanTypes(byte[] data, int start, int end, int[] offsets, int firstId, int stringsEnd) {
+        int n = 0;
+        int maxName = 0;
+        int maxRef = 0;
+        int negative = 0;
+        int pos = start;
+        while (pos < end) {
+            if (end - pos < TYPE_HEADER_LEN) {
+                throw new BtfFormatException("BTF type record truncated", pos);
+            }
+            int nameOff = readInt(data, pos);
+            int info = readInt(data, pos + 4);
+            int vlen = info & 0xffffff;
+            long extra;
+            int ref = 0;
+            switch ((info >>> 24) & 0x7f) {
+                case 1 -> extra = 4;
+                case 7, 16 -> extra = 0;
+                case 2, 8, 9, 10, 11, 12, 18 -> {
+                    extra = 0;
+                    ref = readInt(data, pos + 8);
+                }
+                case 3 -> {
+                    extra = 12;
+                    if (end - pos >= TYPE_HEADER_LEN + 12) {
+                        int element = readInt(data, pos + TYPE_HEADER_LEN);
+                        int index = readInt(data, pos + TYPE_HEADER_LEN + 4);
+                        ref = (element | index) < 0 ? -1 : Math.max(element, index);
+                    }
+                }
+                case 4, 5, 15, 19 -> extra = 12L * vlen;
+                case 6 -> extra = 8L * vlen;
+                case 13 -> {
+                    extra = 8L * vlen;
+                    ref = readInt(data, pos + 8);
+                }
+                case 14, 17 -> {
+                    extra = 4;
+                    ref = readInt(data, pos + 8);
+                }
+                default -> throw new BtfFormatException("unknown BTF kind " + ((info >>> 24) & 0x7f)
+                        + " for type id " + (firstId + n), pos + 4);
+            }
+            if (TYPE_HEADER_LEN + extra > end - pos) {
+                throw new BtfFormatException("BTF type id " + (firstId + n) + " ("
+                        + Kind.ofWireValue((info >>> 24) & 0x7f) + ", vlen " + vlen
+                        + ") extends past the end of the type section", pos);
+            }
+            maxName = Math.max(maxName, nameOff);
+            maxRef = Math.max(maxRef, ref);
+            negative |= nameOff | ref;
+            offsets[n++] = pos;
+            pos += (int) (TYPE_HEADER_LEN + extra);
+        }
+        if (negative < 0 || maxRef >= firstId + n || maxName >= stringsEnd) {
+            locateBadReference(data, offsets, n, firstId, firstId + n, stringsEnd);
+        }
+        return n;
+    }
+
+    /** Slow path of {@link #scanTypes}: finds and reports the first out-of-range type name or header reference. */
+    private static void locateBadReference(byte[] data, int[] offsets, int n, int firstId, int idLimit,
+            int stringsEnd) {
+        for (int i = 0; i < n; i++) {
+            int pos = offsets[i];
+            int id = firstId + i;
+            int nameOff = readInt(data, pos);
+            if (Integer.compareUnsigned(nameOff, stringsEnd) >= 0) {
+                throw badString(id, nameOff, stringsEnd, pos);
+            }
+            switch ((readInt(data, pos + 4) >>> 24) & 0x7f) {
+                case 2, 8, 9, 10, 11, 12, 13, 14, 17, 18 -> checkRef(readInt(data, pos + 8), id, idLimit, pos + 8);
+                case 3 -> {
+                    checkRef(readInt(data, pos + TYPE_HEADER_LEN), id, idLimit, pos + TYPE_HEADER_LEN);
+                    checkRef(readInt(data, pos + TYPE_HEADER_LEN + 4), id, idLimit, pos + TYPE_HEADER_LEN + 4);
+                }
+                default -> { }
+            }
+        }
+        throw new IllegalStateException("out-of-range reference not found"); // scanTypes saw one
+    }
+
+    private static BtfFormatException badString(int id, int offset, int stringsEnd, int at) {
+        return new BtfFormatException("BTF type id " + id + ": string offset " + Integer.toUnsignedString(offset)
+                + " is past the end of the string section (" + stringsEnd + " bytes)", at);
+    }
+
+    private static void checkRef(int ref, int id, int idLimit, int at) {
+        if (Integer.compareUnsigned(ref, idLimit) >= 0) {
+            throw new BtfFormatException("BTF type id " + id + " refers to type id " + Integer.toUnsignedString(ref)
+                    + ", but the last type id is " + (idLimit - 1), at);
+        }
+    }
+
+    /**
+     * Rejects a chain of single-reference kinds (typedef, qualifiers, pointer, array element, var, decl tag, func)
+     * that does not end within {@link Types#MAX_CHAIN} hops: every legal cycle passes through a struct, union or
+     * function prototype, and the kernel refuses chains deeper than 32. Without this check, resolving a typedef or
+     * computing a size would never end.
+     */
+    private void checkChain(int index) {
+        int j = index;
+        for (int hops = 0; j >= 0; hops++) {
+            if (hops > Types.MAX_CHAIN) {
+                throw new BtfFormatException("BTF type id " + (firstId + index) + " starts a chain of typedefs, "
+                        + "qualifiers, pointers or arrays that does not end (a cycle)", offsets[index]);
+            }
+            j = chainNext(j);
+        }
+    }
+
+    /** Index of the own type that type index {@code i} stands for through its single reference, or -1. */
+    private int chainNext(int i) {
+        int pos = offsets[i];
+        int ref;
+        switch ((readInt(data, pos + 4) >>> 24) & 0x7f) {
+            case 2, 8, 9, 10, 11, 12, 14, 17, 18 -> ref = readInt(data, pos + 8);
+            case 3 -> ref = readInt(data, pos + TYPE_HEADER_LEN);
+            default -> {
+                return -1;
+            }
+        }
+        return ref >= firstId ? ref - firstId : -1;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Raw accessors
+
+    /** The byte order of the parsed blob. */
+    public ByteOrder byteOrder() {
+        return order;
+    }
+
+    /** The spec this split spec extends, if any. */
+    public Optional<Spec> base() {
+        return Optional.ofNullable(base);
+    }
+
+    /** One more than the highest type id, counting {@link Void} (id 0) and the base spec's types. */
+    public int typeCount() {
+        return firstId + count;
+    }
+
+    /** The lowest id of this spec's own types: 1, or the base's {@link #typeCount()} for split BTF. */
+    public int firstTypeId() {
+        return firstId;
+    }
+
+    /** The ids of this spec's own types, ascending (without the base's and without void). */
+    public IntStream typeIds() {
+        return IntStream.range(firstId, firstId + count);
+    }
+
+    /** The kind of a type, without inflating it. */
+    public Kind kindOf(int id) {
+        if (id < firstId) {
+            return id == 0 ? Kind.VOID : baseOf(id).kindOf(id);
+        }
+        return Kind.ofWireValue(rawKind(index(id)));
+    }
+
+    /** The name of a type (empty if anonymous), without inflating it. */
+    public String nameOf(int id) {
+        if (id < firstId) {
+            return id == 0 ? "" : baseOf(id).nameOf(id);
+        }
+        return string(readInt(data, offsets[index(id)]));
+    }
+
+    private Spec baseOf(int id) {
+        if (id < 0 || base == null) {
+            throw new IllegalArgumentException("type id " + id + " out of range [0, " + typeCount() + ")");
+        }
+        return base;
+    }
+
+    private int index(int id) {
+        int i = id - firstId;
+        if (i < 0 || i >= count) {
+            throw new IllegalArgumentException("type id " + id + " out of range [0, " + typeCount() + ")");
+        }
+        return i;
+    }
+
+    private int rawKind(int index) {
+        return (readInt(data, offsets[index] + 4) >>> 24) & 0x7f;
+    }
+
+    /** The NUL-terminated string at {@code offset} in the string section (for split specs, the base's first). */
+    public String string(int offset) {
+        if (offset < strBase) {
+            if (offset < 0) {
+                throw new IllegalArgumentException("string offset " + Integer.toUnsignedString(offset)
+                        + " past the end of the string section");
+            }
+            return base.string(offset);
+        }
+        int local = offset - strBase;
+        if (local >= strLen) {
+            throw new IllegalArgumentException("string offset " + offset + " past the end of the string section ("
+                    + stringsEnd() + " bytes)");
+        }
+        int from = strStart + local;
+        int to = from;
+        while (data[to] != 0) {
+            to++;
+        }
+        return new String(data, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    /** Whether {@code offset} is a valid string offset. */
+    boolean isValidString(int offset) {
+        return offset >= 0 && offset < stringsEnd();
+    }
+
+    /** One past the last valid string offset, counting the base's strings. */
+    int stringsEnd() {
+        return strBase + strLen;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Types by id
+
+    /**
+     * The type with this id, inflated with everything it references on first use.
+     *
+     * @throws IllegalArgumentException for ids outside [0, {@link #typeCount()})
+     * @throws BtfFormatException when the type or one it references breaks a kind-specific rule
+     */
+    public Type typeById(int id) {
+        if (id < firstId) {
+            return id == 0 ? Void.INSTANCE : baseOf(id).typeById(id);
+        }
+        int index = index(id);
+        Type cached;
+        synchronized (this) {
+            cached = cache[index];
+            if (cached == null) {
+                cached = new Inflater().inflate(index);
+            }
+        }
+        return cached;
+    }
+
+    /**
+     * The id of a type inflated by this spec (or its base).
+     *
+     * @throws IllegalArgumentException when the type did not come from this spec
+     */
+    public int typeId(Type type) {
+        if (type == Void.INSTANCE) {
+            return 0;
+        }
+        Integer id;
+        synchronized (this) {
+            id = ids.get(type);
+        }
+        if (id != null) {
+            return id;
+        }
+        if (base != null) {
+            return base.typeId(type);
+        }
+        throw new IllegalArgumentException("type " + type + " is not part of this BTF spec");
+    }
+
+    /** Whether {@code type} was inflated by this spec or its base. */
+    public boolean contains(Type type) {
+        if (type == Void.INSTANCE) {
+            return true;
+        }
+        synchronized (this) {
+            if (ids.containsKey(type)) {
+                return true;
+            }
+        }
+        return base != null && base.contains(type);
+    }
+
+    /** Creates types iteratively (never recursively: reference chains in vmlinux are thousands deep). */
+    private final class Inflater {
+        private int[] pending = new int[16];
+        private int pendingCount;
+        private final List<Type> created = new ArrayList<>();
+
+        Type inflate(int index) {
+            try {
+                Type root = shell(index);
+                while (pendingCount > 0) {
+                    fill(pending[--pendingCount]);
+                }
+                return root;
+            } catch (RuntimeException e) {
+                // Leave no half-built types behind: the next lookup fails the same way.
+                for (Type t : created) {
+                    cache[ids.remove(t) - firstId] = null;
+                }
+                throw e;
+            }
+        }
+
+        /** The type whose id is stored at {@code at}: cached, or a new shell whose references are filled later. */
+        private Type ref(int at) {
+            int id = readInt(data, at);
+            if (id < firstId) {
+                if (id < 0) {
+                    throw refOutOfRange(id, at);
+                }
+                return id == 0 ? Void.INSTANCE : base.typeById(id);
+            }
+            int index = id - firstId;
+            if (index >= count) {
+                throw refOutOfRange(id, at);
+            }
+            Type t = cache[index];
+            return t != null ? t : shell(index);
+        }
+
+        private BtfFormatException refOutOfRange(int id, int at) {
+            return new BtfFormatException("BTF type refers to type id " + Integer.toUnsignedString(id)
+                    + ", but the last type id is " + (typeCount() - 1), at);
+        }
+
+        /** The string whose offset is stored at {@code at}. */
+        private String name(int at) {
+            int offset = readInt(data, at);
+            if (offset < 0 || offset >= stringsEnd()) {
+                throw new BtfFormatException("string offset " + Integer.toUnsignedString(offset)
+                        + " is past the end of the BTF string section (" + stringsEnd() + " bytes)", at);
+            }
+            return string(offset);
+        }
+
+        private Type shell(int index) {
+            int pos = offsets[index];
+            int info = readInt(data, pos + 4);
+            int vlen = info & 0xffffff;
+            boolean kflag = info < 0;
+            int size = readInt(data, pos + 8);
+            String name = string(readInt(data, pos));
+            int body = pos + TYPE_HEADER_LEN;
+            if (chainNext(index) >= 0) {
+                checkChain(index);
+            }
+            Type t = switch ((info >>> 24) & 0x7f) {
+                case 1 -> intType(name, size, readInt(data, body), pos);
+                case 2 -> new Pointer();
+                case 3 -> new Array(readInt(data, body + 8));
+                case 4 -> new Struct(name, size, vlen);
+                case 5 -> new Union(name, size, vlen);
+                case 6 -> enumType(name, size, kflag, vlen, body);
+                case 7 -> new Fwd(name, kflag ? Fwd.Target.UNION : Fwd.Target.STRUCT);
+                case 8 -> new Typedef(name);
+                case 9 -> new Volatile();
+                case 10 -> new Const();
+                case 11 -> new Restrict();
+                case 12 -> new Func(name, linkage(vlen, pos + 4));
+                case 13 -> new FuncProto(vlen);
+                case 14 -> new Var(name, linkage(readInt(data, body), body));
+                case 15 -> new Datasec(name, size, vlen);
+                case 16 -> new Float(name, size);
+                case 17 -> declTag(name, readInt(data, body), kflag, body);
+                case 18 -> new TypeTag(name, kflag);
+                case 19 -> enum64Type(name, size, kflag, vlen, body);
+                default -> throw new IllegalStateException("kind validated by scanTypes");
+            };
+            cache[index] = t;
+            ids.put(t, firstId + index);
+            created.add(t);
+            if (pendingCount == pending.length) {
+                pending = Arrays.copyOf(pending, pendingCount * 2);
+            }
+            pending[pendingCount++] = index;
+            return t;
+        }
+
+        private void fill(int index) {
+            Type t = cache[index];
+            int pos = offsets[index];
+            int vlen = readInt(data, pos + 4) & 0xffffff;
+            int typeField = pos + 8;
+            int body = pos + TYPE_HEADER_LEN;
+            switch (t.kind()) {
+                case POINTER -> ((Pointer) t).setTarget(ref(typeField));
+                case ARRAY -> {
+                    Array a = (Array) t;
+                    a.setElement(ref(body));
+                    a.setIndex(ref(body + 4));
+                }
+                case STRUCT, UNION -> {
+                    boolean kflag = readInt(data, pos + 4) < 0;
+                    List<Member> members = ((Composite) t).members();
+                    for (int m = body, stop = body + 12 * vlen; m < stop; m += 12) {
+                        int offset = readInt(data, m + 8);
+                        members.add(new Member(name(m), ref(m + 4),
+                                kflag ? offset & 0xffffff : offset, kflag ? offset >>> 24 : 0));
+                    }
+                }
+                case TYPEDEF -> ((Typedef) t).setType(ref(typeField));
+                case VOLATILE, CONST, RESTRICT, TYPE_TAG -> ((Qualifier) t).setType(ref(typeField));
+                case FUNC -> {
+                    Type proto = ref(typeField);
+                    if (!(proto instanceof FuncProto fp)) {
+                        throw new BtfFormatException("BTF func '" + t.name() + "' (id " + (firstId + index)
+                                + ") must refer to a FUNC_PROTO, not " + proto.kind(), typeField);
+                    }
+                    ((Func) t).setProto(fp);
+                }
+                case FUNC_PROTO -> {
+                    FuncProto fp = (FuncProto) t;
+                    fp.setReturnType(ref(typeField));
+                    for (int m = body, stop = body + 8 * vlen; m < stop; m += 8) {
+                        fp.params().add(new Param(name(m), ref(m + 4)));
+                    }
+                }
+                case VAR -> ((Var) t).setType(ref(typeField));
+                case DATASEC -> {
+                    List<VarSecinfo> vars = ((Datasec) t).vars();
+                    for (int m = body, stop = body + 12 * vlen; m < stop; m += 12) {
+                        vars.add(new VarSecinfo(ref(m), readInt(data, m + 4), readInt(data, m + 8)));
+                    }
+                }
+                case DECL_TAG -> ((DeclTag) t).setType(ref(typeField));
+                default -> {
+                    // INT, ENUM, ENUM64, FWD, FLOAT: complete after shell()
+                }
+            }
+        }
+
+        private Int intType(String name, int size, int word, int pos) {
+            Int.Encoding encoding = Int.Encoding.ofWireValue((word >>> 24) & 0x0f);
+            int bitOffset = (word >>> 16) & 0xff;
+            int bits = word & 0xff;
+            if (encoding == null || (word & 0xf000ff00) != 0) {
+                throw new BtfFormatException("BTF int '" + name + "' has an invalid encoding word 0x"
+                        + Integer.toHexString(word), pos + TYPE_HEADER_LEN);
+            }
+            if (size != 1 && size != 2 && size != 4 && size != 8 && size != 16) {
+                throw new BtfFormatException("BTF int '" + name + "' has invalid size " + Integer.toUnsignedString(size),
+                        pos + 8);
+            }
+            if (bits == 0 || bitOffset + bits > size * 8) {
+                throw new BtfFormatException("BTF int '" + name + "': " + bits + " bits at bit offset " + bitOffset
+                        + " do not fit in " + size + " bytes", pos + TYPE_HEADER_LEN);
+            }
+            return new Int(name, size, encoding, bitOffset, bits);
+        }
+
+        private Enum enumType(String name, int size, boolean signed, int vlen, int body) {
+            List<EnumValue> values = new ArrayList<>(vlen);
+            for (int m = body, stop = body + 8 * vlen; m < stop; m += 8) {
+                int v = readInt(data, m + 4);
+                values.add(new EnumValue(name(m), signed ? v : Integer.toUnsignedLong(v)));
+            }
+            return new Enum(name, size, signed, values);
+        }
+
+        private Enum64 enum64Type(String name, int size, boolean signed, int vlen, int body) {
+            List<EnumValue> values = new ArrayList<>(vlen);
+            for (int m = body, stop = body + 12 * vlen; m < stop; m += 12) {
+                long v = Integer.toUnsignedLong(readInt(data, m + 4)) | (long) readInt(data, m + 8) << 32;
+                values.add(new EnumValue(name(m), v));
+            }
+            return new Enum64(name, size, signed, values);
+        }
+
+        private DeclTag declTag(String value, int componentIndex, boolean attribute, int at) {
+            if (componentIndex < -1) {
+                throw new BtfFormatException("BTF decl tag '" + value + "' has invalid component index "
+                        + componentIndex, at);
+            }
+            return new DeclTag(value, componentIndex, attribute);
+        }
+
+        private Linkage linkage(int value, int at) {
+            Linkage linkage = Linkage.ofWireValue(value);
+            if (linkage == null) {
+                throw new BtfFormatException("invalid BTF linkage " + Integer.toUnsignedString(value), at);
+            }
+            return linkage;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Types by name
+
+    /**
+     * The type with this exact name whose class is {@code kind} or a subtype of it ({@code Struct.class},
+     * {@code Composite.class}, {@code Type.class} for any kind), searching the base spec too.
+     *
+     * @return empty when there is none
+     * @throws BpfException when several types match: use {@link #typesByName(String)} to choose
+     */
+    public <T extends Type> Optional<T> typeByName(String name, Class<T> kind) {
+        int mask = Kind.maskOf(kind);
+        int found = -1;
+        for (Spec s = this; s != null; s = s.base) {
+            for (int id : s.nameIndex().exact(name)) {
+                if ((mask & 1 << s.rawKind(id - s.firstId)) != 0) {
+                    if (found >= 0) {
+                        throw new BpfException("several BTF types named '" + name + "' of kind "
+                                + kind.getSimpleName() + ": ids " + found + " and " + id);
+                    }
+                    found = id;
+                }
+            }
+        }
+        return found < 0 ? Optional.empty() : Optional.of(kind.cast(typeById(found)));
+    }
+
+    /** All types with this exact name, of any kind, by ascending id (base spec first). */
+    public List<Type> typesByName(String name) {
+        List<Type> types = new ArrayList<>();
+        List<Spec> chain = new ArrayList<>();
+        for (Spec s = this; s != null; s = s.base) {
+            chain.add(0, s);
+        }
+        for (Spec s : chain) {
+            for (int id : s.nameIndex().exact(name)) {
+                types.add(s.typeById(id));
+            }
+        }
+        return types;
+    }
+
+    /**
+     * Ids of this spec's own types (not the base's) whose essential name (the name without a
+     * {@code ___flavor} suffix) equals that of {@code name}, by ascending id: CO-RE candidates.
+     */
+    int[] idsByEssentialName(String name) {
+        return nameIndex().essential(name);
+    }
+
+    private NameIndex nameIndex() {
+        NameIndex index = names;
+        if (index == null) {
+            synchronized (this) {
+                index = names;
+                if (index == null) {
+                    index = new NameIndex();
+                    names = index;
+                }
+            }
+        }
+        return index;
+    }
+
+    /** Length of the essential part of a name: before the last {@code ___} that separates a flavor, as in libbpf. */
+    static int essentialLength(byte[] s, int from, int length) {
+        for (int i = length - 5; i >= 0; i--) {
+            if (s[from + i] != '_' && s[from + i + 1] == '_' && s[from + i + 2] == '_' && s[from + i + 3] == '_'
+                    && s[from + i + 4] != '_') {
+                return i + 1;
+            }
+        }
+        return length;
+    }
+
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long LOW7 = 0x7f7f7f7f7f7f7f7fL;
+    private static final long UNDERSCORES = 0x5f5f5f5f5f5f5f5fL;
+
+    /** The high bit of every byte of {@code v} that is zero (exact: no false positives). */
+    private static long zeroBytes(long v) {
+        long t = (v & LOW7) + LOW7;
+        return ~(t | v | LOW7);
+    }
+
+    /** Eight bytes at {@code pos} as a little-endian long, zero-padded past the end of the array. */
+    private static long word(byte[] b, int pos) {
+        if (pos <= b.length - 8) {
+            return (long) LONG.get(b, pos);
+        }
+        long v = 0;
+        for (int i = 0; i < 8 && pos + i < b.length; i++) {
+            v |= (b[pos + i] & 0xffL) << (8 * i);
+        }
+        return v;
+    }
+
+    /**
+     * Hashes the NUL-terminated name at {@code pos} eight bytes at a time. Bit 32 of the result is set when the
+     * name contains {@code ___} and so may carry a CO-RE flavor suffix; the low 32 bits are the hash.
+     */
+    private static long hashName(byte[] b, int pos) {
+        long h = 0;
+        long previousUnderscores = 0;
+        boolean flavored = false;
+        for (int p = pos; ; p += 8) {
+            long v = word(b, p);
+            long zeros = zeroBytes(v);
+            long valid = zeros == 0 ? -1L : (1L << (Long.numberOfTrailingZeros(zeros) & ~7)) - 1;
+            v &= valid;
+            long underscores = zeroBytes(v ^ UNDERSCORES) & valid;
+            long window = underscores << 16 | previousUnderscores >>> 48;
+            flavored |= (underscores & underscores >>> 8 & underscores >>> 16) != 0
+                    || (window & window >>> 8 & window >>> 16) != 0;
+            h = (h ^ v) * 0x9e3779b97f4a7c15L;
+            if (zeros != 0) {
+                return (flavored ? 1L << 32 : 0) | ((h ^ h >>> 32) & 0xffffffffL);
+            }
+            previousUnderscores = underscores;
+        }
+    }
+
+    /** Hash table from names to own type ids, built from the raw string table without creating strings. */
+    private final class NameIndex {
+        private final int[] heads;
+        /** Next own type index in the same bucket, plus one (0 ends the chain). */
+        private final int[] next;
+        private final int mask;
+        /** Own type indexes whose names contain {@code ___}: the only ones that can have a flavor suffix. */
+        private final int[] flavored;
+
+        NameIndex() {
+            int buckets = Integer.highestOneBit(Math.max(count, 8));
+            heads = new int[buckets];
+            next = new int[count];
+            mask = buckets - 1;
+            int[] flavors = new int[8];
+            int flavorCount = 0;
+            // Walk backwards so that every chain lists ids in ascending order.
+            for (int i = count - 1; i >= 0; i--) {
+                int nameOff = readInt(data, offsets[i]);
+                if (nameOff == 0) {
+                    continue;
+                }
+                Spec owner = stringOwner(nameOff);
+                long hash = hashName(owner.data, owner.strStart + nameOff - owner.strBase);
+                int bucket = (int) hash & mask;
+                next[i] = heads[bucket];
+                heads[bucket] = i + 1;
+                if ((hash & 1L << 32) != 0) {
+                    if (flavorCount == flavors.length) {
+                        flavors = Arrays.copyOf(flavors, flavorCount * 2);
+                    }
+                    flavors[flavorCount++] = i;
+                }
+            }
+            flavored = Arrays.copyOf(flavors, flavorCount);
+            Arrays.sort(flavored);
+        }
+
+        /** Own type ids named exactly {@code name}, ascending. */
+        int[] exact(String name) {
+            byte[] query = name.getBytes(StandardCharsets.UTF_8);
+            int[] found = new int[4];
+            int n = 0;
+            for (int i = heads[(int) hashName(query, 0) & mask]; i != 0; i = next[i - 1]) {
+                int nameOff = readInt(data, offsets[i - 1]);
+                if (nameOff != 0 && nameLength(nameOff) == query.length && nameRegionEquals(nameOff, query, query.length)) {
+                    if (n == found.length) {
+                        found = Arrays.copyOf(found, n * 2);
+                    }
+                    found[n++] = firstId + i - 1;
+                }
+            }
+            return Arrays.copyOf(found, n);
+        }
+
+        /** Own type ids whose essential name equals that of {@code name}, ascending. */
+        int[] essential(String name) {
+            byte[] query = name.getBytes(StandardCharsets.UTF_8);
+            int length = essentialLength(query, 0, query.length);
+            byte[] essential = Arrays.copyOf(query, length);
+            boolean essentialIsPlain = essentialLength(essential, 0, length) == length;
+            int[] plain = essentialIsPlain ? exact(new String(essential, StandardCharsets.UTF_8)) : new int[0];
+            int[] found = Arrays.copyOf(plain, plain.length + flavored.length);
+            int n = plain.length;
+            for (int index : flavored) {
+                int nameOff = readInt(data, offsets[index]);
+                Spec owner = stringOwner(nameOff);
+                int from = owner.strStart + nameOff - owner.strBase;
+                int full = nameLength(nameOff);
+                if (essentialLength(owner.data, from, full) == length && full != length
+                        && nameRegionEquals(nameOff, essential, length)) {
+                    found[n++] = firstId + index;
+                }
+            }
+            int[] result = Arrays.copyOf(found, n);
+            Arrays.sort(result);
+            return result;
+        }
+
+        private int nameLength(int nameOff) {
+            Spec owner = stringOwner(nameOff);
+            byte[] bytes = owner.data;
+            int from = owner.strStart + nameOff - owner.strBase;
+            int end = from;
+            while (bytes[end] != 0) {
+                end++;
+            }
+            return end - from;
+        }
+
+        private boolean nameRegionEquals(int nameOff, byte[] query, int length) {
+            Spec owner = stringOwner(nameOff);
+            int from = owner.strStart + nameOff - owner.strBase;
+            return Arrays.equals(owner.data, from, from + length, query, 0, length);
+        }
+    }
+
+    /** The spec (this or a base) whose string section holds {@code offset}. */
+    private Spec stringOwner(int offset) {
+        Spec owner = this;
+        while (offset < owner.strBase) {
+            owner = owner.base;
+        }
+        return owner;
+    }
+
+    @Override
+    public String toString() {
+        return "BTF spec (" + count + " types from id " + firstId + ", " + order + ")";
+    }
+}
