@@ -36,6 +36,8 @@ public final class MapSpec {
     private long mapExtra;
     private boolean freeze;
     private List<Entry> contents = new ArrayList<>();
+    private io.ebpf4j.btf.Type keyType;
+    private io.ebpf4j.btf.Type valueType;
 
     public MapSpec(String name, MapType type) {
         this.name = Objects.requireNonNull(name, "name");
@@ -160,6 +162,26 @@ public final class MapSpec {
         return this;
     }
 
+    /** BTF type of the keys, when known (from the object's BTF); local-storage maps need it. */
+    public io.ebpf4j.btf.Type keyType() {
+        return keyType;
+    }
+
+    public MapSpec keyType(io.ebpf4j.btf.Type keyType) {
+        this.keyType = keyType;
+        return this;
+    }
+
+    /** BTF type of the values, when known; used for spin locks, timers and decoding map contents. */
+    public io.ebpf4j.btf.Type valueType() {
+        return valueType;
+    }
+
+    public MapSpec valueType(io.ebpf4j.btf.Type valueType) {
+        this.valueType = valueType;
+        return this;
+    }
+
     /** Number of bytes a lookup writes: per-CPU maps return one 8-byte aligned slot per possible CPU. */
     public int valueBufferSize() {
         return type.isPerCpu() ? align8(valueSize) * Cpus.possible() : valueSize;
@@ -182,6 +204,8 @@ public final class MapSpec {
         copy.mapExtra = mapExtra;
         copy.freeze = freeze;
         copy.contents = new ArrayList<>(contents);
+        copy.keyType = keyType;
+        copy.valueType = valueType;
         return copy;
     }
 

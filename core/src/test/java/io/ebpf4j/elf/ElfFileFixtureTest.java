@@ -1,5 +1,7 @@
 package io.ebpf4j.elf;
 
+import io.ebpf4j.testing.Fixtures;
+
 import io.ebpf4j.AttachType;
 import io.ebpf4j.ProgramType;
 import org.junit.jupiter.api.Test;
@@ -25,11 +27,15 @@ class ElfFileFixtureTest {
     private static final int BPF_PSEUDO_CALL = 1;
 
     static List<String> objects() {
-        return Fixtures.objects();
+        return Fixtures.files();
     }
 
+    /**
+     * Fixtures whose big-endian build has the same layout. clang's big-endian backend emits different code (and
+     * so different section sizes and symbol offsets) for btf_core's CO-RE bitfield reads.
+     */
     static List<String> names() {
-        return Fixtures.names();
+        return Fixtures.objects().stream().filter(name -> !name.equals("btf_core")).toList();
     }
 
     @Test
@@ -43,7 +49,7 @@ class ElfFileFixtureTest {
     @ParameterizedTest
     @MethodSource("objects")
     void isABpfRelocatableObjectWithBtf(String file) {
-        ElfFile elf = Fixtures.parse(file);
+        ElfFile elf = ElfFile.parse(Fixtures.bytes(file));
 
         assertThat(elf.machine()).isEqualTo(ElfFile.EM_BPF);
         assertThat(elf.type()).isEqualTo(ElfFile.ET_REL);
@@ -66,7 +72,7 @@ class ElfFileFixtureTest {
     @ParameterizedTest
     @ValueSource(strings = {Fixtures.LITTLE_ENDIAN_SUFFIX, Fixtures.BIG_ENDIAN_SUFFIX})
     void minimal(String suffix) {
-        ElfFile elf = Fixtures.parse("minimal" + suffix);
+        ElfFile elf = ElfFile.parse(Fixtures.bytes("minimal" + suffix));
         Section program = elf.section("tracepoint/syscalls/sys_enter_openat").orElseThrow();
         Symbol function = symbol(elf, "count_openat");
 
@@ -85,7 +91,7 @@ class ElfFileFixtureTest {
     @ParameterizedTest
     @ValueSource(strings = {Fixtures.LITTLE_ENDIAN_SUFFIX, Fixtures.BIG_ENDIAN_SUFFIX})
     void maps(String suffix) {
-        ElfFile elf = Fixtures.parse("maps" + suffix);
+        ElfFile elf = ElfFile.parse(Fixtures.bytes("maps" + suffix));
         Section maps = elf.section(".maps").orElseThrow();
         Set<String> mapNames = Set.of("counts", "slots", "per_cpu", "pinned_lru", "events", "inner", "outer",
                 "jump_table");
@@ -123,7 +129,7 @@ class ElfFileFixtureTest {
     @ParameterizedTest
     @ValueSource(strings = {Fixtures.LITTLE_ENDIAN_SUFFIX, Fixtures.BIG_ENDIAN_SUFFIX})
     void globals(String suffix) {
-        ElfFile elf = Fixtures.parse("globals" + suffix);
+        ElfFile elf = ElfFile.parse(Fixtures.bytes("globals" + suffix));
 
         assertThat(longAt(elf, "data_counter", ".data")).isEqualTo(7);
         assertThat(longAt(elf, "threshold", ".rodata")).isEqualTo(100);
@@ -160,7 +166,7 @@ class ElfFileFixtureTest {
     @ParameterizedTest
     @ValueSource(strings = {Fixtures.LITTLE_ENDIAN_SUFFIX, Fixtures.BIG_ENDIAN_SUFFIX})
     void subprograms(String suffix) {
-        ElfFile elf = Fixtures.parse("subprog" + suffix);
+        ElfFile elf = ElfFile.parse(Fixtures.bytes("subprog" + suffix));
         Section text = elf.section(".text").orElseThrow();
 
         for (String name : List.of("add", "sum_step", "global_scale")) {
@@ -197,7 +203,7 @@ class ElfFileFixtureTest {
     @ParameterizedTest
     @ValueSource(strings = {Fixtures.LITTLE_ENDIAN_SUFFIX, Fixtures.BIG_ENDIAN_SUFFIX})
     void programSectionsClassify(String suffix) {
-        ElfFile elf = Fixtures.parse("sections" + suffix);
+        ElfFile elf = ElfFile.parse(Fixtures.bytes("sections" + suffix));
         Map<String, ProgramSection> programs = elf.symbols().stream()
                 .filter(s -> s.isFunction() && s.isGlobal())
                 .collect(Collectors.toMap(Symbol::name, s -> SectionDefinitions.classify(
@@ -225,8 +231,8 @@ class ElfFileFixtureTest {
     @ParameterizedTest
     @MethodSource("names")
     void bigEndianTwinHasTheSameStructure(String name) {
-        ElfFile little = Fixtures.parse(name + Fixtures.LITTLE_ENDIAN_SUFFIX);
-        ElfFile big = Fixtures.parse(name + Fixtures.BIG_ENDIAN_SUFFIX);
+        ElfFile little = ElfFile.parse(Fixtures.bytes(name + Fixtures.LITTLE_ENDIAN_SUFFIX));
+        ElfFile big = ElfFile.parse(Fixtures.bytes(name + Fixtures.BIG_ENDIAN_SUFFIX));
 
         assertThat(big.sections()).hasSameSizeAs(little.sections());
         for (int i = 0; i < little.sections().size(); i++) {

@@ -1,5 +1,7 @@
 package io.ebpf4j.elf;
 
+import io.ebpf4j.testing.Fixtures;
+
 import io.ebpf4j.elf.LlvmReadelf.Block;
 import io.ebpf4j.elf.LlvmReadelf.Output;
 import io.ebpf4j.elf.LlvmReadelf.RelocationGroup;
@@ -38,7 +40,7 @@ class ElfFileLlvmReadelfTest {
     }
 
     static List<String> objects() {
-        return Fixtures.objects();
+        return Fixtures.files();
     }
 
     @ParameterizedTest

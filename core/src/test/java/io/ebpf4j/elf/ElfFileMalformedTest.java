@@ -1,5 +1,7 @@
 package io.ebpf4j.elf;
 
+import io.ebpf4j.testing.Fixtures;
+
 import io.ebpf4j.ElfFormatException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -36,8 +38,8 @@ class ElfFileMalformedTest {
     @BeforeAll
     static void warmUp() {
         // Class loading and first-call costs would otherwise count towards the first measured parse.
-        for (String file : Fixtures.objects()) {
-            Fixtures.parse(file);
+        for (String file : Fixtures.files()) {
+            ElfFile.parse(Fixtures.bytes(file));
             catchThrowable(() -> ElfFile.parse(Arrays.copyOf(Fixtures.bytes(file), 100)));
         }
     }
@@ -45,7 +47,7 @@ class ElfFileMalformedTest {
     @Test
     void allocationMeasurementWorksAndAValidParseStaysWellBelowTheLimit() {
         assumeTrue(Measurement.allocated() >= 0, "no per-thread allocation counter");
-        byte[] largest = Fixtures.objects().stream().map(Fixtures::bytes)
+        byte[] largest = Fixtures.files().stream().map(Fixtures::bytes)
                 .max(Comparator.comparingInt(b -> b.length)).orElseThrow();
         long before = Measurement.allocated();
         ElfFile elf = ElfFile.parse(largest);
@@ -149,7 +151,7 @@ class ElfFileMalformedTest {
     @TestFactory
     Stream<DynamicTest> corruptedFixturesAreRejected() {
         List<DynamicTest> tests = new ArrayList<>();
-        for (String file : Fixtures.objects()) {
+        for (String file : Fixtures.files()) {
             Corruptor corruptor = new Corruptor(Fixtures.bytes(file));
             for (Case c : CASES) {
                 byte[] corrupt = c.corrupt().apply(corruptor);
@@ -164,7 +166,7 @@ class ElfFileMalformedTest {
 
     @TestFactory
     Stream<DynamicTest> truncatedFixturesAreRejected() {
-        return Fixtures.objects().stream().map(file -> DynamicTest.dynamicTest(file, () -> {
+        return Fixtures.files().stream().map(file -> DynamicTest.dynamicTest(file, () -> {
             byte[] bytes = Fixtures.bytes(file);
             ElfFile elf = ElfFile.parse(bytes);
             TreeSet<Integer> cuts = new TreeSet<>(List.of(0, 1, 4, 15, 16, 17, 40, 63, 64, bytes.length - 1));
@@ -194,7 +196,7 @@ class ElfFileMalformedTest {
      */
     @TestFactory
     Stream<DynamicTest> randomCorruptionOnlyEverThrowsElfFormatException() {
-        return Fixtures.objects().stream().map(file -> DynamicTest.dynamicTest(file, () -> {
+        return Fixtures.files().stream().map(file -> DynamicTest.dynamicTest(file, () -> {
             Corruptor corruptor = new Corruptor(Fixtures.bytes(file));
             List<long[]> regions = corruptor.interpretedRegions();
             Random random = new Random(31L * file.hashCode());

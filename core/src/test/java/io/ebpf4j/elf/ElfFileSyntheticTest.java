@@ -1,5 +1,7 @@
 package io.ebpf4j.elf;
 
+import io.ebpf4j.testing.Fixtures;
+
 import io.ebpf4j.ElfFormatException;
 import io.ebpf4j.elf.ElfBuilder.SymbolSpec;
 import org.junit.jupiter.api.Test;
@@ -286,8 +288,8 @@ class ElfFileSyntheticTest {
 
     @Test
     void structuresFromAnotherFileAreRefused() {
-        ElfFile maps = Fixtures.parse("maps.bpf.o");
-        ElfFile globals = Fixtures.parse("globals.bpf.o");
+        ElfFile maps = ElfFile.parse(Fixtures.bytes("maps.bpf.o"));
+        ElfFile globals = ElfFile.parse(Fixtures.bytes("globals.bpf.o"));
         Section foreign = globals.section(".data").orElseThrow();
         assertThatThrownBy(() -> maps.data(foreign)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> maps.relocations(foreign)).isInstanceOf(IllegalArgumentException.class);

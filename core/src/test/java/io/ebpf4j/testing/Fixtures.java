@@ -1,6 +1,7 @@
-package io.ebpf4j.elf;
+package io.ebpf4j.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -9,16 +10,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The compiled BPF fixtures under {@code src/test/resources/bpf}: every {@code *.bpf.o} and {@code *.bpfeb.o}. */
-final class Fixtures {
-    static final String LITTLE_ENDIAN_SUFFIX = ".bpf.o";
-    static final String BIG_ENDIAN_SUFFIX = ".bpfeb.o";
+/**
+ * The compiled BPF fixtures under {@code src/test/resources/bpf} (built from {@code src/test/bpf} by
+ * {@code make -C core/src/test/bpf}): every {@code <name>.bpf.o} and its big-endian twin {@code <name>.bpfeb.o}.
+ */
+public final class Fixtures {
+    public static final String LITTLE_ENDIAN_SUFFIX = ".bpf.o";
+    public static final String BIG_ENDIAN_SUFFIX = ".bpfeb.o";
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** File names of all fixture objects, both byte orders, sorted. */
-    static List<String> objects() {
+    public static List<String> files() {
         try (Stream<Path> files = Files.list(directory())) {
             return files.map(p -> p.getFileName().toString())
                     .filter(n -> n.endsWith(LITTLE_ENDIAN_SUFFIX) || n.endsWith(BIG_ENDIAN_SUFFIX))
@@ -30,27 +33,29 @@ final class Fixtures {
     }
 
     /** Base names ({@code maps} for {@code maps.bpf.o}) of the fixtures that have a little-endian object. */
-    static List<String> names() {
-        return objects().stream()
+    public static List<String> objects() {
+        return files().stream()
                 .filter(n -> n.endsWith(LITTLE_ENDIAN_SUFFIX))
                 .map(n -> n.substring(0, n.length() - LITTLE_ENDIAN_SUFFIX.length()))
                 .toList();
     }
 
-    static Path path(String fileName) {
+    /** File system path of {@code bpf/<fileName>}, for tools such as bpftool. */
+    public static Path path(String fileName) {
         return directory().resolve(fileName);
     }
 
-    static byte[] bytes(String fileName) {
-        try {
-            return Files.readAllBytes(path(fileName));
+    /** Bytes of {@code bpf/<fileName>}, from the class path (also works from the core test jar). */
+    public static byte[] bytes(String fileName) {
+        try (InputStream in = Fixtures.class.getResourceAsStream("/bpf/" + fileName)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource bpf/" + fileName
+                        + ": rebuild the fixtures with make -C core/src/test/bpf");
+            }
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static ElfFile parse(String fileName) {
-        return ElfFile.parse(bytes(fileName));
     }
 
     private static Path directory() {

@@ -1,0 +1,490 @@
+package io.ebpf4j;
+
+import io.ebpf4j.asm.Instruction;
+import io.ebpf4j.asm.Instructions;
+import io.ebpf4j.asm.Register;
+import io.ebpf4j.btf.Builder;
+import io.ebpf4j.btf.CoreResolver;
+import io.ebpf4j.btf.ExtInfo;
+import io.ebpf4j.btf.FuncInfo;
+import io.ebpf4j.btf.LineInfo;
+import io.ebpf4j.btf.Func;
+import io.ebpf4j.btf.Handle;
+import io.ebpf4j.btf.Spec;
+import io.ebpf4j.btf.Type;
+import io.ebpf4j.btf.Typedef;
+import io.ebpf4j.btf.Types;
+import io.ebpf4j.btf.Var;
+import io.ebpf4j.internal.Kallsyms;
+import io.ebpf4j.internal.KernelConfig;
+import io.ebpf4j.internal.KernelVersion;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Loads a {@link CollectionSpec}: maps, then programs, then cross-references; closes everything on failure. */
+final class CollectionLoader {
+    private final CollectionSpec spec;
+    private final CollectionOptions options;
+    private final Map<String, BpfMap> maps = new LinkedHashMap<>();
+    private final Map<String, BpfProgram> programs = new LinkedHashMap<>();
+    private final Set<String> borrowed = new HashSet<>();
+    private Builder btfBuilder;
+    private Handle btfHandle;
+    private Spec kernelBtf;
+
+    CollectionLoader(CollectionSpec spec, CollectionOptions options) {
+        this.spec = spec;
+        this.options = options;
+    }
+
+    BpfCollection load() {
+        if (spec.byteOrder() != ByteOrder.nativeOrder()) {
+            throw new BpfException("the object was compiled for " + describe(spec.byteOrder())
+                    + " but this machine is " + describe(ByteOrder.nativeOrder()) + ": recompile with clang -target "
+                    + (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? "bpfel" : "bpfeb")
+                    + " (or -target bpf on this machine)");
+        }
+        try {
+            List<Prepared> prepared = prepare();
+            loadBtf();
+            fillKconfig();
+            createMaps();
+            loadPrograms(prepared);
+            writeReferencingContents();
+            return new BpfCollection(maps, programs, borrowed);
+        } catch (RuntimeException | Error e) {
+            closeAll();
+            throw e;
+        } finally {
+            if (btfHandle != null) {
+                btfHandle.close(); // maps and programs keep their own references to the kernel BTF object
+            }
+        }
+    }
+
+    private static String describe(ByteOrder order) {
+        return order == ByteOrder.LITTLE_ENDIAN ? "little-endian" : "big-endian";
+    }
+
+    private void closeAll() {
+        programs.values().forEach(BpfProgram::close);
+        maps.forEach((name, map) -> {
+            if (!borrowed.contains(name)) {
+                map.close();
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // BTF
+
+    /** A program with CO-RE applied, and its func/line info in the layout BPF_PROG_LOAD wants. */
+    private record Prepared(ProgramSpec spec, Instructions instructions, byte[] funcInfo, int funcInfoCount,
+            byte[] lineInfo, int lineInfoCount) {}
+
+    /**
+     * Applies CO-RE relocations and lays out func/line info of every program to load. Line info adds its strings to
+     * the BTF, so this runs before the BTF is marshalled.
+     */
+    private List<Prepared> prepare() {
+        if (spec.btf().isPresent()) {
+            btfBuilder = Builder.of(spec.btf().get());
+        }
+        List<Prepared> prepared = new ArrayList<>();
+        for (ProgramSpec program : spec.programs().values()) {
+            if (!program.autoload()) {
+                continue;
+            }
+            Instructions code = CoreRelocator.apply(program, program.instructions(), this::coreResolver);
+            List<FuncInfo> funcs = new ArrayList<>();
+            List<LineInfo> lines = new ArrayList<>();
+            for (int i = 0; i < code.size(); i++) {
+                int byteOffset = code.slotOffset(i) * Instructions.SLOT_SIZE;
+                FuncInfo func = code.get(i).metadata(FuncInfo.class);
+                if (func != null) {
+                    funcs.add(func.withInsnOffset(byteOffset));
+                }
+                LineInfo line = code.get(i).metadata(LineInfo.class);
+                if (line != null) {
+                    lines.add(line.withInsnOffset(byteOffset));
+                }
+            }
+            boolean withFuncInfo = btfBuilder != null && !funcs.isEmpty() && funcs.get(0).insnOffset() == 0;
+            prepared.add(new Prepared(program, code,
+                    withFuncInfo ? ExtInfo.marshalFuncInfos(funcs, btfBuilder) : null, withFuncInfo ? funcs.size() : 0,
+                    withFuncInfo ? ExtInfo.marshalLineInfos(lines, btfBuilder) : null,
+                    withFuncInfo ? lines.size() : 0));
+        }
+        return prepared;
+    }
+
+    private CoreResolver coreResolver;
+
+    private CoreResolver coreResolver() {
+        if (coreResolver == null) {
+            coreResolver = options.kernelBtf() != null ? CoreResolver.of(options.kernelBtf())
+                    : CoreResolver.forKernel();
+        }
+        return coreResolver;
+    }
+
+    private void loadBtf() {
+        if (btfBuilder == null) {
+            return;
+        }
+        try {
+            btfHandle = Handle.load(btfBuilder);
+        } catch (NotSupportedException e) {
+            // Kernels without BTF still load BTF-less maps and programs; maps that need BTF fail on their own.
+            btfBuilder = null;
+        }
+    }
+
+    private Spec kernelBtf() {
+        if (kernelBtf == null) {
+            kernelBtf = options.kernelBtf() != null ? options.kernelBtf() : Spec.kernel();
+        }
+        return kernelBtf;
+    }
+
+    private BpfMap.MapBtf mapBtf(MapSpec map) {
+        if (btfHandle == null || (map.keyType() == null && map.valueType() == null)) {
+            return BpfMap.MapBtf.NONE;
+        }
+        int key = map.keyType() == null ? 0 : btfBuilder.id(map.keyType());
+        int value = map.valueType() == null ? 0 : btfBuilder.id(map.valueType());
+        // The handle stays open until load() returns, so its descriptor number is valid while maps are created.
+        return new BpfMap.MapBtf(btfHandle.fd().number(), key, value, 0);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // kconfig externs
+
+    private void fillKconfig() {
+        MapSpec kconfig = spec.maps().get(ObjectReader.KCONFIG);
+        if (kconfig == null) {
+            return;
+        }
+        byte[] data = (byte[]) kconfig.contents().get(0).value();
+        ByteBuffer out = ByteBuffer.wrap(data).order(ByteOrder.nativeOrder());
+        Map<String, String> config = null;
+        for (ObjectReader.ExternVariable extern : spec.externs().values()) {
+            if (!extern.section().equals(ObjectReader.KCONFIG)) {
+                continue;
+            }
+            String name = extern.name();
+            long value;
+            String text = null;
+            switch (name) {
+                case "LINUX_KERNEL_VERSION":
+                    value = KernelVersion.current().code();
+                    break;
+                case "LINUX_HAS_SYSCALL_WRAPPER":
+                    value = 1; // every kernel this library supports (x86_64, aarch64 since 4.17) wraps syscalls
+                    break;
+                case "LINUX_HAS_BPF_COOKIE":
+                    value = io.ebpf4j.features.Features.hasBpfLink() ? 1 : 0;
+                    break;
+                default:
+                    if (!name.startsWith("CONFIG_")) {
+                        throw new BpfException("unknown kconfig extern '" + name + "': only CONFIG_* and "
+                                + "LINUX_KERNEL_VERSION, LINUX_HAS_SYSCALL_WRAPPER, LINUX_HAS_BPF_COOKIE exist");
+                    }
+                    if (config == null) {
+                        config = KernelConfig.current().orElse(null);
+                    }
+                    String raw = config == null ? null : config.get(name);
+                    if (raw == null) {
+                        if (!extern.weak()) {
+                            throw new BpfException("kconfig extern '" + name + "' is not set in this kernel's "
+                                    + "configuration" + (config == null ? " (no /proc/config.gz or /boot/config-"
+                                    + KernelVersion.current() + " to read)" : "") + "; declare it __weak to default to 0");
+                        }
+                        continue;
+                    }
+                    if (raw.startsWith("\"")) {
+                        text = raw.substring(1, Math.max(1, raw.length() - 1));
+                        value = 0;
+                    } else if (raw.equals("y")) {
+                        value = 1;
+                    } else if (raw.equals("m")) {
+                        value = 2; // enum libbpf_tristate: TRI_MODULE
+                    } else if (raw.equals("n")) {
+                        value = 0;
+                    } else {
+                        value = raw.startsWith("0x") ? Long.parseUnsignedLong(raw.substring(2), 16)
+                                : Long.parseLong(raw);
+                    }
+            }
+            writeKconfig(out, extern, value, text);
+        }
+    }
+
+    private static void writeKconfig(ByteBuffer out, ObjectReader.ExternVariable extern, long value, String text) {
+        int at = extern.offset();
+        if (text != null) {
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            if (bytes.length >= extern.size()) {
+                throw new BpfException("kconfig string '" + extern.name() + "' (" + bytes.length
+                        + " bytes) does not fit its " + extern.size() + "-byte variable");
+            }
+            out.put(at, bytes);
+            return;
+        }
+        switch (extern.size()) {
+            case 1: out.put(at, (byte) value); break;
+            case 2: out.putShort(at, (short) value); break;
+            case 4: out.putInt(at, (int) value); break;
+            case 8: out.putLong(at, value); break;
+            default:
+                throw new BpfException("kconfig extern '" + extern.name() + "' has unsupported size " + extern.size());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Maps
+
+    private void createMaps() {
+        for (MapSpec mapSpec : spec.maps().values()) {
+            String name = mapSpec.name();
+            BpfMap replacement = options.mapReplacements().get(name);
+            if (replacement != null) {
+                requireCompatible(mapSpec, replacement.info(), "replacement map");
+                maps.put(name, replacement);
+                borrowed.add(name);
+                continue;
+            }
+            if (mapSpec.pinning() == Pinning.BY_NAME) {
+                maps.put(name, pinnedMap(mapSpec));
+                continue;
+            }
+            maps.put(name, create(mapSpec));
+        }
+    }
+
+    private BpfMap create(MapSpec mapSpec) {
+        MapSpec plain = withoutReferences(mapSpec);
+        BpfMap.MapBtf btf = mapBtf(mapSpec);
+        if (btf == BpfMap.MapBtf.NONE || mapSpec.type().requiresBtf()) {
+            return BpfMap.create(plain, btf);
+        }
+        try {
+            return BpfMap.create(plain, btf);
+        } catch (BpfException e) {
+            if (e.errno() != io.ebpf4j.internal.sys.Errno.EINVAL) {
+                throw e;
+            }
+            // Some map types reject BTF for their values (e.g. prog arrays); libbpf retries without it too.
+            return BpfMap.create(plain, BpfMap.MapBtf.NONE);
+        }
+    }
+
+    /** The spec minus initial entries that name programs or maps; those are written once everything exists. */
+    private static MapSpec withoutReferences(MapSpec mapSpec) {
+        if (mapSpec.contents().stream().noneMatch(e -> e.value() instanceof String)) {
+            return mapSpec;
+        }
+        MapSpec copy = mapSpec.copy();
+        copy.contents(mapSpec.contents().stream().filter(e -> !(e.value() instanceof String)).toList());
+        if (mapSpec.freeze()) {
+            copy.freeze(false); // frozen after the references are written
+        }
+        return copy;
+    }
+
+    private BpfMap pinnedMap(MapSpec mapSpec) {
+        if (options.pinPath() == null) {
+            throw new BpfException("map '" + mapSpec.name() + "' is pinned by name (LIBBPF_PIN_BY_NAME) but no pin "
+                    + "path was given: set CollectionOptions.withPinPath(\"/sys/fs/bpf/<app>\")");
+        }
+        Path path = Path.of(options.pinPath(), mapSpec.name());
+        if (Files.exists(path)) {
+            BpfMap existing = BpfMap.loadPinned(path.toString());
+            try {
+                requireCompatible(mapSpec, existing.info(), "map pinned at " + path);
+            } catch (RuntimeException e) {
+                existing.close();
+                throw e;
+            }
+            return existing;
+        }
+        try {
+            Files.createDirectories(path.getParent());
+        } catch (java.io.IOException e) {
+            throw new BpfException("cannot create pin directory " + path.getParent() + ": " + e.getMessage(), e);
+        }
+        BpfMap map = create(mapSpec);
+        try {
+            map.pin(path.toString());
+        } catch (RuntimeException e) {
+            map.close();
+            throw e;
+        }
+        return map;
+    }
+
+    /** Like libbpf's reuse check: the kernel object must match what the object file declares. */
+    private static void requireCompatible(MapSpec wanted, MapInfo actual, String what) {
+        List<String> diff = new ArrayList<>();
+        if (actual.type() != wanted.type()) {
+            diff.add("type " + actual.type() + " != " + wanted.type());
+        }
+        if (actual.keySize() != wanted.keySize()) {
+            diff.add("key size " + actual.keySize() + " != " + wanted.keySize());
+        }
+        if (actual.valueSize() != wanted.valueSize()) {
+            diff.add("value size " + actual.valueSize() + " != " + wanted.valueSize());
+        }
+        int wantedMax = wanted.type() == MapType.PERF_EVENT_ARRAY && wanted.maxEntries() == 0
+                ? actual.maxEntries() : wanted.maxEntries();
+        if (actual.maxEntries() != wantedMax) {
+            diff.add("max entries " + actual.maxEntries() + " != " + wantedMax);
+        }
+        if (actual.flags() != wanted.flags()) {
+            diff.add("flags 0x" + Integer.toHexString(actual.flags()) + " != 0x" + Integer.toHexString(wanted.flags()));
+        }
+        if (!diff.isEmpty()) {
+            throw new BpfException("the " + what + " is incompatible with map '" + wanted.name() + "' of the object: "
+                    + String.join(", ", diff) + " (existing vs. declared); remove the pin to recreate the map");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Programs
+
+    private void loadPrograms(List<Prepared> prepared) {
+        for (Prepared p : prepared) {
+            ProgramSpec resolved = p.spec().copy().instructions(resolve(p.spec(), p.instructions()));
+            programs.put(p.spec().name(), BpfProgram.load(resolved, options.programs(), extras(p)));
+        }
+    }
+
+    /** Replaces map names with descriptors, kfunc and ksym names with kernel BTF ids or addresses. */
+    private Instructions resolve(ProgramSpec program, Instructions code) {
+        List<Instruction> out = new ArrayList<>(code.size());
+        for (Instruction insn : code) {
+            String ref = insn.reference();
+            if (ref != null && insn.isLoadFromMap()) {
+                BpfMap map = maps.get(ref);
+                if (map == null) {
+                    throw new BpfException("program '" + program.name() + "' uses map '" + ref
+                            + "', which the collection does not define; maps: " + maps.keySet());
+                }
+                long fd = map.fd().number();
+                insn = insn.withConstant(insn.src().number() == Instruction.PSEUDO_MAP_VALUE
+                        ? (insn.constant() & 0xffff_ffff_0000_0000L) | fd : fd);
+            } else if (ref != null && insn.isKfuncCall() && insn.constant() == -1) {
+                insn = insn.withConstant(kernelFunctionId(program, ref));
+            } else if (ref != null && insn.isLoadImm64() && spec.externs().containsKey(ref)) {
+                insn = resolveKsym(program, insn, spec.externs().get(ref));
+            }
+            out.add(insn);
+        }
+        return Instructions.of(out);
+    }
+
+    private int kernelFunctionId(ProgramSpec program, String name) {
+        return kernelBtf().typeByName(name, Func.class).map(f -> kernelBtf().typeId(f))
+                .orElseThrow(() -> new NotSupportedException("kfunc " + name, "program '" + program.name()
+                        + "' calls kernel function '" + name + "', which this kernel's BTF does not have"));
+    }
+
+    private Instruction resolveKsym(ProgramSpec program, Instruction insn, ObjectReader.ExternVariable extern) {
+        Type type = extern.type() instanceof Var ? Types.skipQualifiers(((Var) extern.type()).type()) : null;
+        if (type != null && !(type instanceof io.ebpf4j.btf.Void)) {
+            // Typed ksym: the verifier knows the variable by its BTF id.
+            int id = kernelBtf().typeByName(extern.name(), Var.class).map(v -> kernelBtf().typeId(v))
+                    .orElseThrow(() -> new NotSupportedException("ksym " + extern.name(), "program '"
+                            + program.name() + "' uses kernel variable '" + extern.name()
+                            + "', which this kernel's BTF does not describe"));
+            return insn.withSrc(Register.of(Instruction.PSEUDO_BTF_ID)).withConstant(id);
+        }
+        Long address = Kallsyms.addresses(Set.of(extern.name())).get(extern.name());
+        if (address == null) {
+            if (extern.weak()) {
+                return insn.withConstant(0);
+            }
+            throw new NotSupportedException("ksym " + extern.name(), "program '" + program.name()
+                    + "' needs the address of kernel symbol '" + extern.name() + "', which /proc/kallsyms does not"
+                    + " list (data symbols need CONFIG_KALLSYMS_ALL)");
+        }
+        return insn.withConstant(address);
+    }
+
+    /** BTF attach targets the kernel wants at load time for tracing-style programs. */
+    private BpfProgram.LoadExtras extras(Prepared prepared) {
+        ProgramSpec program = prepared.spec();
+        int attachBtfId = 0;
+        String target = program.attachTo();
+        if (target != null && !target.isEmpty()) {
+            switch (program.type()) {
+                case TRACING:
+                    attachBtfId = program.attachType() == AttachType.TRACE_RAW_TP
+                            ? kernelTypeId(program, "btf_trace_" + target, Typedef.class)
+                            : program.attachType() == AttachType.TRACE_ITER
+                                    ? kernelTypeId(program, "bpf_iter_" + target, Func.class)
+                                    : kernelTypeId(program, target, Func.class);
+                    break;
+                case LSM:
+                    attachBtfId = kernelTypeId(program, "bpf_lsm_" + target, Func.class);
+                    break;
+                default:
+                    break;
+            }
+        }
+        if (btfHandle == null) {
+            return new BpfProgram.LoadExtras(-1, null, 0, 0, null, 0, 0, attachBtfId, -1, -1);
+        }
+        return new BpfProgram.LoadExtras(btfHandle.fd().number(), prepared.funcInfo(), ExtInfo.FUNC_INFO_SIZE,
+                prepared.funcInfoCount(), prepared.lineInfo(), ExtInfo.LINE_INFO_SIZE, prepared.lineInfoCount(),
+                attachBtfId, -1, -1);
+    }
+
+    private <T extends Type> int kernelTypeId(ProgramSpec program, String name, Class<T> kind) {
+        return kernelBtf().typeByName(name, kind).map(t -> kernelBtf().typeId(t))
+                .orElseThrow(() -> new NotSupportedException(program.hookName() + " " + program.attachTo(),
+                        "program '" + program.name() + "' (section " + program.sectionName() + ") attaches to '"
+                                + program.attachTo() + "', but this kernel's BTF has no " + name));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Contents that name other objects
+
+    private void writeReferencingContents() {
+        for (MapSpec mapSpec : spec.maps().values()) {
+            boolean wroteAny = false;
+            BpfMap map = maps.get(mapSpec.name());
+            for (MapSpec.Entry entry : mapSpec.contents()) {
+                if (!(entry.value() instanceof String)) {
+                    continue;
+                }
+                String name = (String) entry.value();
+                KernelObject target = mapSpec.type() == MapType.PROG_ARRAY ? programs.get(name) : maps.get(name);
+                if (target == null) {
+                    throw new BpfException("map '" + mapSpec.name() + "' slot " + entry.key() + " refers to '" + name
+                            + "', which is not a loaded " + (mapSpec.type() == MapType.PROG_ARRAY ? "program"
+                            : "map") + " of this collection");
+                }
+                ByteBuffer key = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder())
+                        .putInt(((Number) entry.key()).intValue());
+                ByteBuffer value = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder())
+                        .putInt(target.fd().number());
+                map.put(key.array(), value.array());
+                wroteAny = true;
+            }
+            if (wroteAny && mapSpec.freeze()) {
+                map.freeze();
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.ebpf4j;
+
+import io.ebpf4j.asm.Instruction;
+import io.ebpf4j.asm.Instructions;
+import io.ebpf4j.asm.Register;
+import io.ebpf4j.btf.CoreRelocation;
+import io.ebpf4j.btf.CoreResolver;
+import io.ebpf4j.btf.CoreResult;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Patches instructions with their CO-RE relocation results, the way libbpf's {@code bpf_core_patch_insn} does (see
+ * {@link CoreResult} for the rules). Unsatisfiable relocations turn the instruction into a call of an invalid helper,
+ * so that the verifier's log points at it unless the program guards the access.
+ */
+final class CoreRelocator {
+    private static final int CLASS_MASK = 0x07;
+    private static final int CLASS_LD = 0x00;
+    private static final int CLASS_LDX = 0x01;
+    private static final int CLASS_ST = 0x02;
+    private static final int CLASS_STX = 0x03;
+    private static final int CLASS_ALU = 0x04;
+    private static final int CLASS_ALU64 = 0x07;
+    private static final int SOURCE_REG = 0x08;
+    private static final int SIZE_MASK = 0x18;
+
+    private CoreRelocator() {}
+
+    /** The program's instructions with every CO-RE relocation applied (unchanged if it has none). */
+    static Instructions apply(ProgramSpec program, Instructions code, Supplier<CoreResolver> resolver) {
+        if (code.asList().stream().noneMatch(insn -> insn.metadata(CoreRelocation.class) != null)) {
+            return code;
+        }
+        List<Instruction> out = new ArrayList<>(code.size());
+        for (Instruction insn : code) {
+            CoreRelocation relocation = insn.metadata(CoreRelocation.class);
+            if (relocation == null) {
+                out.add(insn);
+                continue;
+            }
+            CoreResult result = resolver.get().resolve(relocation);
+            Instruction patched = patch(program, insn, result);
+            if (patched == null) {
+                Instruction call = poison(insn);
+                out.add(call);
+                if (insn.isLoadImm64()) {
+                    // An ld_imm64 spans two slots: poison both to keep every jump distance.
+                    out.add(Instruction.of(call.opCode(), Register.R0, Register.R0, 0, call.constant()));
+                }
+            } else {
+                out.add(patched.withoutMetadata(CoreRelocation.class));
+            }
+        }
+        return Instructions.of(out);
+    }
+
+    /** The patched instruction, or {@code null} when it must be poisoned. */
+    private static Instruction patch(ProgramSpec program, Instruction insn, CoreResult result) {
+        if (result.poison()) {
+            return null;
+        }
+        int opClass = insn.opCode() & CLASS_MASK;
+        switch (opClass) {
+            case CLASS_ALU:
+            case CLASS_ALU64:
+                if ((insn.opCode() & SOURCE_REG) != 0) {
+                    throw mismatch(program, insn, result, "an ALU instruction with a register source");
+                }
+                check(program, insn, result, insn.constant());
+                return insn.withConstant(result.targetValue());
+            case CLASS_LDX:
+            case CLASS_ST:
+            case CLASS_STX:
+                check(program, insn, result, insn.offset());
+                if (result.targetValue() < Short.MIN_VALUE || result.targetValue() > Short.MAX_VALUE) {
+                    throw new BpfException("program '" + program.name() + "': CO-RE relocation " + result
+                            + " gives offset " + result.targetValue() + ", which does not fit a memory access");
+                }
+                Instruction patched = insn.withOffset((short) result.targetValue());
+                if (result.localFieldSize() != result.targetFieldSize()) {
+                    if (result.unsafeSizeChange()) {
+                        return null;
+                    }
+                    patched = patched.withOpCode((insn.opCode() & ~SIZE_MASK) | sizeBits(program, result));
+                }
+                return patched;
+            case CLASS_LD:
+                if (!insn.isLoadImm64()) {
+                    throw mismatch(program, insn, result, "a legacy packet load");
+                }
+                check(program, insn, result, insn.constant());
+                return insn.withConstant(result.targetValue());
+            default:
+                throw mismatch(program, insn, result, "a jump or call");
+        }
+    }
+
+    private static int sizeBits(ProgramSpec program, CoreResult result) {
+        switch (result.targetFieldSize()) {
+            case 1: return 0x10;
+            case 2: return 0x08;
+            case 4: return 0x00;
+            case 8: return 0x18;
+            default:
+                throw new BpfException("program '" + program.name() + "': CO-RE relocation " + result
+                        + " needs a " + result.targetFieldSize() + "-byte access, which BPF cannot do");
+        }
+    }
+
+    private static void check(ProgramSpec program, Instruction insn, CoreResult result, long current) {
+        if (result.validate() && current != result.localValue()) {
+            throw new BpfException("program '" + program.name() + "': CO-RE relocation " + result.relocation()
+                    + " expects the instruction '" + insn + "' to hold " + result.localValue() + ", but it holds "
+                    + current + ": the object's code and its BTF disagree");
+        }
+    }
+
+    private static BpfException mismatch(ProgramSpec program, Instruction insn, CoreResult result, String what) {
+        return new BpfException("program '" + program.name() + "': CO-RE relocation " + result.relocation()
+                + " points at " + what + " ('" + insn + "'), which CO-RE cannot patch");
+    }
+
+    /**
+     * libbpf's poison: a call of helper 0xbad2310, which the verifier reports if the code is reachable. Keeps the
+     * instruction's names, source line and BTF function/line metadata.
+     */
+    private static Instruction poison(Instruction insn) {
+        Instruction call = Instruction.of(0x85, Register.R0, Register.R0, 0, CoreResult.POISON_HELPER)
+                .withSource(insn.source()).withSymbol(insn.symbol()).withLabel(insn.label());
+        io.ebpf4j.btf.FuncInfo func = insn.metadata(io.ebpf4j.btf.FuncInfo.class);
+        io.ebpf4j.btf.LineInfo line = insn.metadata(io.ebpf4j.btf.LineInfo.class);
+        if (func != null) {
+            call = call.withMetadata(func);
+        }
+        return line != null ? call.withMetadata(line) : call;
+    }
+}

@@ -1,0 +1,748 @@
+package io.ebpf4j;
+
+import io.ebpf4j.asm.Instruction;
+import io.ebpf4j.asm.Instructions;
+import io.ebpf4j.asm.Register;
+import io.ebpf4j.btf.Array;
+import io.ebpf4j.btf.Datasec;
+import io.ebpf4j.btf.Member;
+import io.ebpf4j.btf.Pointer;
+import io.ebpf4j.btf.Spec;
+import io.ebpf4j.btf.Struct;
+import io.ebpf4j.btf.Type;
+import io.ebpf4j.btf.Types;
+import io.ebpf4j.btf.Var;
+import io.ebpf4j.btf.VarSecinfo;
+import io.ebpf4j.elf.ElfFile;
+import io.ebpf4j.elf.ProgramSection;
+import io.ebpf4j.elf.Relocation;
+import io.ebpf4j.elf.Section;
+import io.ebpf4j.elf.SectionDefinitions;
+import io.ebpf4j.elf.Symbol;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Turns a clang-compiled BPF ELF object into a {@link CollectionSpec}, following libbpf's conventions: programs by
+ * section name, BTF-defined and legacy maps, data sections as array maps, relocations as symbolic references that
+ * the loader resolves. Reads only the given bytes: no syscalls, either byte order.
+ */
+final class ObjectReader {
+    private static final String TEXT = ".text";
+    private static final String BTF_MAPS = ".maps";
+    private static final String LEGACY_MAPS = "maps";
+    static final String KCONFIG = ".kconfig";
+    static final String KSYMS = ".ksyms";
+    private static final int LEGACY_MAP_DEF_SIZE = 20;
+
+    private final ElfFile elf;
+    private final ByteOrder order;
+    private final Spec btf;
+    private final io.ebpf4j.btf.ExtInfo ext;
+    private final Map<Integer, List<Symbol>> symbolsBySection = new HashMap<>();
+    /** Maps by the (section index, offset) of their definition, for relocations. */
+    private final Map<Integer, TreeMap<Long, String>> mapsBySection = new HashMap<>();
+    /** Data sections (their map names) by section index. */
+    private final Map<Integer, String> dataSections = new HashMap<>();
+    private final Map<String, MapSpec> maps = new LinkedHashMap<>();
+    private final Map<String, VariableSpec> variables = new LinkedHashMap<>();
+    private final Map<String, byte[]> dataContents = new HashMap<>();
+    private final Map<String, ExternVariable> externs = new LinkedHashMap<>();
+
+    /** Where in a program section a function starts, and its instructions with references resolved to names. */
+    private record Function(String name, Section section, long offset, boolean isProgram, Instructions code) {}
+
+    /** A kconfig or ksym extern: where the loader writes its value. */
+    record ExternVariable(String name, String section, int offset, int size, Type type, boolean weak) {}
+
+    private ObjectReader(ElfFile elf) {
+        this.elf = elf;
+        this.order = elf.byteOrder();
+        Optional<Section> btfSection = elf.section(".BTF");
+        this.btf = btfSection.map(s -> Spec.parse(bytes(s))).orElse(null);
+        Optional<Section> extSection = elf.section(".BTF.ext");
+        this.ext = btf != null && extSection.isPresent()
+                ? io.ebpf4j.btf.ExtInfo.parse(bytes(extSection.get()), order, btf) : null;
+        for (Symbol symbol : elf.symbols()) {
+            if (symbol.isDefinedInSection()) {
+                symbolsBySection.computeIfAbsent(symbol.sectionIndex(), k -> new ArrayList<>()).add(symbol);
+            }
+        }
+        for (List<Symbol> symbols : symbolsBySection.values()) {
+            symbols.sort(Comparator.comparingLong(Symbol::value));
+        }
+        if (btf != null) {
+            fixupDatasecs();
+        }
+    }
+
+    /**
+     * clang leaves the sizes of DATASECs and the offsets of their variables at 0; the ELF section and symbol tables
+     * have the real values (libbpf fills them in the same way before loading BTF).
+     */
+    private void fixupDatasecs() {
+        btf.typeIds().filter(id -> btf.kindOf(id) == io.ebpf4j.btf.Kind.DATASEC).forEach(id -> {
+            Datasec datasec = (Datasec) btf.typeById(id);
+            Optional<Section> section = elf.section(datasec.name());
+            if (section.isEmpty()) {
+                return; // .kconfig and .ksyms: laid out by readExterns
+            }
+            if (section.get().size() > Integer.MAX_VALUE) {
+                throw new ElfFormatException("section " + datasec.name() + " is too large", section.get().offset());
+            }
+            datasec.setSize((int) section.get().size());
+            List<Symbol> symbols = symbolsBySection.getOrDefault(section.get().index(), List.of());
+            List<VarSecinfo> vars = datasec.vars();
+            for (int i = 0; i < vars.size(); i++) {
+                VarSecinfo info = vars.get(i);
+                String name = info.type().name();
+                Symbol symbol = symbols.stream().filter(sym -> sym.name().equals(name)).findFirst()
+                        .orElseThrow(() -> new ElfFormatException("BTF variable '" + name + "' of " + datasec.name()
+                                + " has no symbol in the ELF symbol table"));
+                if (symbol.value() + info.size() > section.get().size()) {
+                    throw new ElfFormatException("symbol '" + name + "' lies outside section " + datasec.name(),
+                            section.get().offset());
+                }
+                vars.set(i, new VarSecinfo(info.type(), (int) symbol.value(), info.size()));
+            }
+        });
+    }
+
+    static CollectionSpec read(byte[] data) {
+        ElfFile elf = ElfFile.parse(data);
+        if (elf.machine() != ElfFile.EM_BPF) {
+            throw new ElfFormatException("not a BPF object: ELF machine is " + elf.machine() + ", BPF is "
+                    + ElfFile.EM_BPF + " (compile with clang -target bpf)", 18);
+        }
+        if (elf.type() != ElfFile.ET_REL) {
+            throw new ElfFormatException("not a relocatable BPF object: ELF type is " + elf.type()
+                    + " (expected ET_REL, as clang -c produces)", 16);
+        }
+        return new ObjectReader(elf).read();
+    }
+
+    private CollectionSpec read() {
+        String license = elf.section("license").map(s -> cString(bytes(s))).orElse("");
+        int version = elf.section("version").filter(s -> s.size() == 4)
+                .map(s -> elf.data(s).getInt(0)).orElse(0);
+        readDataSections();
+        readBtfMaps();
+        readLegacyMaps();
+        readExterns();
+        Map<String, ProgramSpec> programs = readPrograms(license, version);
+        return new CollectionSpec(maps, programs, variables, dataContents, externs, license, version, order, btf);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Data sections: .data*, .rodata*, .bss become single-entry array maps
+
+    private static boolean isDataSection(String name) {
+        return name.equals(".data") || name.startsWith(".data.") || name.equals(".rodata")
+                || name.startsWith(".rodata.") || name.equals(".bss");
+    }
+
+    private void readDataSections() {
+        for (Section section : elf.sections()) {
+            if (!isDataSection(section.name()) || section.size() == 0) {
+                continue;
+            }
+            if (section.size() > Integer.MAX_VALUE - 8) {
+                throw new ElfFormatException("data section " + section.name() + " is too large (" + section.size()
+                        + " bytes)", section.offset());
+            }
+            String name = section.name();
+            int size = (int) section.size();
+            byte[] contents = section.isNoBits() ? new byte[size] : bytes(section);
+            boolean readOnly = name.startsWith(".rodata");
+            MapSpec spec = new MapSpec(name, MapType.ARRAY).keySize(4).valueSize(size).maxEntries(1)
+                    .flags(readOnly ? io.ebpf4j.internal.sys.Bpf.F_RDONLY_PROG : 0)
+                    .contents(List.of(new MapSpec.Entry(0, contents)))
+                    .freeze(readOnly);
+            Optional<Datasec> datasec = btf == null ? Optional.empty() : btf.typeByName(name, Datasec.class);
+            datasec.ifPresent(ds -> spec.valueType(ds));
+            maps.put(name, spec);
+            dataSections.put(section.index(), name);
+            dataContents.put(name, contents);
+            readVariables(section, name, size, contents, datasec);
+        }
+    }
+
+    private void readVariables(Section section, String mapName, int size, byte[] contents,
+            Optional<Datasec> datasec) {
+        if (datasec.isPresent()) {
+            for (VarSecinfo info : datasec.get().vars()) {
+                if (!(info.type() instanceof Var)) {
+                    continue;
+                }
+                Var var = (Var) info.type();
+                if (info.offset() < 0 || info.size() < 0 || (long) info.offset() + info.size() > size) {
+                    throw new BtfFormatException("variable '" + var.name() + "' of " + mapName + " lies outside the "
+                            + size + "-byte section (offset " + info.offset() + ", size " + info.size() + ")");
+                }
+                variables.putIfAbsent(var.name(), new VariableSpec(var.name(), mapName, info.offset(), info.size(),
+                        var.type(), order, contents));
+            }
+            return;
+        }
+        for (Symbol symbol : symbolsBySection.getOrDefault(section.index(), List.of())) {
+            if (symbol.isObject() && !symbol.name().isEmpty()) {
+                if (symbol.value() + symbol.size() > size) {
+                    throw new ElfFormatException("symbol '" + symbol.name() + "' lies outside section " + mapName,
+                            section.offset());
+                }
+                variables.putIfAbsent(symbol.name(), new VariableSpec(symbol.name(), mapName, (int) symbol.value(),
+                        (int) symbol.size(), null, order, contents));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // BTF-defined maps in .maps
+
+    private void readBtfMaps() {
+        Optional<Section> section = elf.section(BTF_MAPS);
+        if (section.isEmpty()) {
+            return;
+        }
+        if (btf == null) {
+            throw new ElfFormatException("the object has a .maps section but no .BTF: compile with -g", 0);
+        }
+        Datasec datasec = btf.typeByName(BTF_MAPS, Datasec.class).orElseThrow(() -> new BtfFormatException(
+                "the object has a .maps section but its BTF has no .maps DATASEC"));
+        List<Relocation> relocations = elf.relocations(section.get());
+        TreeMap<Long, String> byOffset = new TreeMap<>();
+        for (VarSecinfo info : datasec.vars()) {
+            if (!(info.type() instanceof Var)) {
+                throw new BtfFormatException(".maps DATASEC entry at offset " + info.offset() + " is not a variable");
+            }
+            Var var = (Var) info.type();
+            MapSpec spec = btfMap(var.name(), var.type(), false);
+            List<Relocation> own = relocationsIn(relocations, info.offset(), info.size());
+            readInitialValues(spec, var.type(), info.offset(), own);
+            maps.put(spec.name(), spec);
+            byOffset.put((long) info.offset(), spec.name());
+        }
+        mapsBySection.put(section.get().index(), byOffset);
+    }
+
+    /** Builds a map from the struct libbpf's {@code __uint}/{@code __type}/{@code __array} macros produce. */
+    private MapSpec btfMap(String name, Type definition, boolean inner) {
+        Type resolved = Types.skipQualifiers(definition);
+        if (!(resolved instanceof Struct)) {
+            throw new BtfFormatException("map '" + name + "' is not defined by a struct in .maps but by "
+                    + Types.describe(definition));
+        }
+        Struct struct = (Struct) resolved;
+        MapSpec spec = new MapSpec(name, MapType.UNSPEC);
+        Type keyType = null;
+        Type valueType = null;
+        int keySize = -1;
+        int valueSize = -1;
+        for (Member member : struct.members()) {
+            switch (member.name()) {
+                case "type":
+                    spec.type(mapType(name, uintMember(name, member)));
+                    break;
+                case "max_entries":
+                    spec.maxEntries(uintMember(name, member));
+                    break;
+                case "map_flags":
+                    spec.flags(uintMember(name, member));
+                    break;
+                case "numa_node":
+                    spec.numaNode(uintMember(name, member));
+                    break;
+                case "map_extra":
+                    spec.mapExtra(Integer.toUnsignedLong(uintMember(name, member)));
+                    break;
+                case "key_size":
+                    keySize = uintMember(name, member);
+                    break;
+                case "value_size":
+                    valueSize = uintMember(name, member);
+                    break;
+                case "key":
+                    keyType = pointee(name, member);
+                    break;
+                case "value":
+                    valueType = pointee(name, member);
+                    break;
+                case "pinning":
+                    int pinning = uintMember(name, member);
+                    if (pinning > 1) {
+                        throw new BtfFormatException("map '" + name + "': unknown pinning " + pinning
+                                + " (0 = none, 1 = LIBBPF_PIN_BY_NAME)");
+                    }
+                    spec.pinning(pinning == 1 ? Pinning.BY_NAME : Pinning.NONE);
+                    break;
+                case "values":
+                    // __array(values, ...): the element type describes the inner map or the program type.
+                    Type values = Types.skipQualifiers(member.type());
+                    if (!(values instanceof Array)) {
+                        throw new BtfFormatException("map '" + name + "': 'values' must be an array");
+                    }
+                    Type element = Types.skipQualifiers(((Array) values).element());
+                    if (element instanceof Pointer && Types.skipQualifiers(((Pointer) element).target())
+                            instanceof Struct && !inner) {
+                        Type target = ((Pointer) element).target();
+                        spec.innerMap(btfMap(name + ".inner", target, true));
+                    }
+                    break;
+                default:
+                    throw new BtfFormatException("map '" + name + "': unknown map definition member '"
+                            + member.name() + "'");
+            }
+        }
+        if (spec.type() == MapType.UNSPEC) {
+            throw new BtfFormatException("map '" + name + "' has no type (__uint(type, ...))");
+        }
+        if (keyType != null) {
+            int size = sizeOf(name, "key", keyType);
+            if (keySize >= 0 && keySize != size) {
+                throw new BtfFormatException("map '" + name + "': key_size " + keySize + " contradicts key type of "
+                        + size + " bytes");
+            }
+            keySize = size;
+        }
+        if (valueType != null) {
+            int size = sizeOf(name, "value", valueType);
+            if (valueSize >= 0 && valueSize != size) {
+                throw new BtfFormatException("map '" + name + "': value_size " + valueSize
+                        + " contradicts value type of " + size + " bytes");
+            }
+            valueSize = size;
+        }
+        if (spec.type().isMapInMap() || spec.type() == MapType.PROG_ARRAY) {
+            // Values of these maps are fds: 4 bytes, whatever the declared value type says.
+            valueSize = 4;
+            valueType = null;
+            keySize = keySize < 0 ? 4 : keySize;
+        }
+        spec.keySize(Math.max(keySize, 0)).valueSize(Math.max(valueSize, 0));
+        spec.keyType(keyType).valueType(valueType);
+        return spec;
+    }
+
+    private static int uintMember(String map, Member member) {
+        // __uint(name, N) is "int (*name)[N]": the value is the array length.
+        Type type = Types.skipQualifiers(member.type());
+        if (type instanceof Pointer) {
+            Type target = Types.skipQualifiers(((Pointer) type).target());
+            if (target instanceof Array) {
+                return ((Array) target).length();
+            }
+        }
+        throw new BtfFormatException("map '" + map + "': member '" + member.name()
+                + "' must be declared with __uint(), found " + Types.describe(member.type()));
+    }
+
+    private static Type pointee(String map, Member member) {
+        Type type = Types.skipQualifiers(member.type());
+        if (type instanceof Pointer) {
+            return ((Pointer) type).target();
+        }
+        throw new BtfFormatException("map '" + map + "': member '" + member.name()
+                + "' must be declared with __type(), found " + Types.describe(member.type()));
+    }
+
+    private static int sizeOf(String map, String what, Type type) {
+        long size = Types.sizeof(type);
+        if (size <= 0 || size > Integer.MAX_VALUE) {
+            throw new BtfFormatException("map '" + map + "': " + what + " type " + Types.describe(type)
+                    + " has no usable size (" + size + ")");
+        }
+        return (int) size;
+    }
+
+    private static MapType mapType(String map, int value) {
+        try {
+            return MapType.of(value);
+        } catch (IllegalArgumentException e) {
+            throw new BtfFormatException("map '" + map + "' has unknown map type " + value);
+        }
+    }
+
+    private static List<Relocation> relocationsIn(List<Relocation> all, long from, long size) {
+        List<Relocation> out = new ArrayList<>();
+        for (Relocation r : all) {
+            if (r.offset() >= from && r.offset() < from + size) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** {@code .values = { [i] = &inner_map or &program }}: relocations in .maps at the values slots. */
+    private void readInitialValues(MapSpec spec, Type definition, long mapOffset, List<Relocation> relocations) {
+        if (relocations.isEmpty()) {
+            return;
+        }
+        Struct struct = (Struct) Types.skipQualifiers(definition);
+        Member values = struct.members().stream().filter(m -> m.name().equals("values")).findFirst()
+                .orElseThrow(() -> new BtfFormatException("map '" + spec.name()
+                        + "' has relocations but no 'values' member"));
+        long valuesStart = mapOffset + values.byteOffset();
+        List<MapSpec.Entry> contents = new ArrayList<>(spec.contents());
+        for (Relocation r : relocations) {
+            long slot = (r.offset() - valuesStart) / 8;
+            if (r.offset() < valuesStart || (r.offset() - valuesStart) % 8 != 0 || slot >= spec.maxEntries()) {
+                throw new ElfFormatException("map '" + spec.name() + "': initial value relocation at offset "
+                        + r.offset() + " does not point at a 'values' slot", r.offset());
+            }
+            contents.add(new MapSpec.Entry((int) slot, r.symbol().name()));
+        }
+        spec.contents(contents);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Legacy maps: struct bpf_map_def in a "maps" section
+
+    private void readLegacyMaps() {
+        Optional<Section> section = elf.section(LEGACY_MAPS);
+        if (section.isEmpty()) {
+            return;
+        }
+        ByteBuffer data = elf.data(section.get());
+        TreeMap<Long, String> byOffset = new TreeMap<>();
+        for (Symbol symbol : symbolsBySection.getOrDefault(section.get().index(), List.of())) {
+            if (symbol.isSection() || symbol.name().isEmpty()) {
+                continue;
+            }
+            long offset = symbol.value();
+            if (offset + LEGACY_MAP_DEF_SIZE > section.get().size()) {
+                throw new ElfFormatException("legacy map '" + symbol.name() + "' is truncated: struct bpf_map_def"
+                        + " needs " + LEGACY_MAP_DEF_SIZE + " bytes", section.get().offset() + offset);
+            }
+            int at = (int) offset;
+            MapSpec spec = new MapSpec(symbol.name(), mapType(symbol.name(), data.getInt(at)))
+                    .keySize(data.getInt(at + 4)).valueSize(data.getInt(at + 8)).maxEntries(data.getInt(at + 12))
+                    .flags(data.getInt(at + 16));
+            maps.put(spec.name(), spec);
+            byOffset.put(offset, spec.name());
+        }
+        mapsBySection.put(section.get().index(), byOffset);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Externs: .kconfig values and .ksyms kernel symbols, filled in at load time
+
+    private void readExterns() {
+        if (btf == null) {
+            return;
+        }
+        readExternSection(KCONFIG);
+        readExternSection(KSYMS);
+        int kconfigSize = 0;
+        for (ExternVariable e : externs.values()) {
+            if (e.section().equals(KCONFIG)) {
+                kconfigSize = Math.max(kconfigSize, e.offset() + e.size());
+            }
+        }
+        if (kconfigSize > 0) {
+            byte[] contents = new byte[kconfigSize];
+            maps.put(KCONFIG, new MapSpec(KCONFIG, MapType.ARRAY).keySize(4).valueSize(kconfigSize).maxEntries(1)
+                    .flags(io.ebpf4j.internal.sys.Bpf.F_RDONLY_PROG).contents(List.of(new MapSpec.Entry(0, contents))).freeze(true));
+            dataContents.put(KCONFIG, contents);
+        }
+    }
+
+    private void readExternSection(String name) {
+        Optional<Datasec> datasec = btf.typeByName(name, Datasec.class);
+        if (datasec.isEmpty()) {
+            return;
+        }
+        // clang leaves extern offsets to the loader: lay kconfig values out in declaration order, naturally aligned.
+        int offset = 0;
+        List<VarSecinfo> vars = datasec.get().vars();
+        for (int i = 0; i < vars.size(); i++) {
+            VarSecinfo info = vars.get(i);
+            Type t = info.type();
+            if (!(t instanceof Var) && !(t instanceof io.ebpf4j.btf.Func)) {
+                continue;
+            }
+            String externName = t.name();
+            Symbol symbol = elf.symbols().stream().filter(s -> s.name().equals(externName)).findFirst().orElse(null);
+            boolean weak = symbol != null && symbol.isWeak();
+            if (t instanceof Var) {
+                Type type = ((Var) t).type();
+                int size = name.equals(KCONFIG) ? (int) Types.sizeof(type) : 0;
+                int align = name.equals(KCONFIG) ? Math.max(1, Types.alignof(type)) : 1;
+                offset = (offset + align - 1) / align * align;
+                externs.put(externName, new ExternVariable(externName, name, offset, size, type, weak));
+                vars.set(i, new VarSecinfo(t, offset, size));
+                offset += size;
+            } else {
+                externs.put(externName, new ExternVariable(externName, name, 0, 0, t, weak));
+            }
+        }
+        datasec.get().setSize(offset);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Programs
+
+    private Map<String, ProgramSpec> readPrograms(String license, int version) {
+        Map<String, Function> functions = new LinkedHashMap<>();
+        for (Section section : elf.sections()) {
+            if (!section.isExecutable() || section.size() == 0) {
+                continue;
+            }
+            Optional<ProgramSection> kind = section.name().equals(TEXT) ? Optional.empty()
+                    : SectionDefinitions.classify(section.name());
+            if (!section.name().equals(TEXT) && kind.isEmpty()) {
+                throw new ElfFormatException("unknown program section '" + section.name()
+                        + "': not in libbpf's section-name table (e.g. tracepoint/<group>/<name>, kprobe/<fn>, xdp)",
+                        section.offset());
+            }
+            for (Function f : readFunctions(section, kind.isPresent())) {
+                if (functions.putIfAbsent(f.name(), f) != null) {
+                    throw new ElfFormatException("two functions are named '" + f.name() + "'", section.offset());
+                }
+            }
+        }
+        Map<String, ProgramSpec> programs = new LinkedHashMap<>();
+        for (Function f : functions.values()) {
+            if (!f.isProgram()) {
+                continue;
+            }
+            ProgramSection kind = SectionDefinitions.classify(f.section().name()).orElseThrow();
+            ProgramSpec spec = new ProgramSpec(f.name(), kind.programType(), link(f, functions))
+                    .sectionName(f.section().name())
+                    .attachType(kind.attachType())
+                    .attachTo(kind.attachTarget())
+                    .flags(kind.programFlags())
+                    .autoload(kind.autoload())
+                    .license(license)
+                    .kernelVersion(version);
+            programs.put(f.name(), spec);
+        }
+        return programs;
+    }
+
+    /** Splits a program section into functions and turns its relocations into symbolic references. */
+    private List<Function> readFunctions(Section section, boolean programSection) {
+        Instructions all = Instructions.unmarshal(bytes(section), 0, (int) section.size(), order);
+        // slot -> instruction index, to map byte offsets (relocations, symbols, BTF.ext) onto instructions
+        Map<Long, Integer> indexBySlot = new HashMap<>();
+        for (int i = 0; i < all.size(); i++) {
+            indexBySlot.put((long) all.slotOffset(i), i);
+        }
+        List<Instruction> insns = new ArrayList<>(all.asList());
+        for (Relocation relocation : elf.relocations(section)) {
+            Integer index = indexBySlot.get(relocation.offset() / 8);
+            if (index == null || relocation.offset() % 8 != 0) {
+                throw new ElfFormatException("relocation at offset " + relocation.offset() + " of " + section.name()
+                        + " does not point at an instruction", section.offset() + relocation.offset());
+            }
+            insns.set(index, relocate(section, insns.get(index), all.slotOffset(index), relocation));
+        }
+        // Calls within the section that clang resolved itself (no relocation) still need a callee name.
+        TreeMap<Long, String> functionStarts = new TreeMap<>();
+        List<Symbol> functionSymbols = new ArrayList<>();
+        for (Symbol symbol : symbolsBySection.getOrDefault(section.index(), List.of())) {
+            if (symbol.isFunction()) {
+                if (symbol.value() % 8 != 0 || symbol.value() >= section.size()) {
+                    throw new ElfFormatException("function '" + symbol.name() + "' starts at offset "
+                            + symbol.value() + ", not at an instruction of " + section.name(), section.offset());
+                }
+                functionStarts.put(symbol.value() / 8, symbol.name());
+                functionSymbols.add(symbol);
+            }
+        }
+        for (int i = 0; i < insns.size(); i++) {
+            Instruction insn = insns.get(i);
+            if (insn.reference() == null && (insn.isBpfToBpfCall() || insn.isFunctionReference())) {
+                long target = insn.isBpfToBpfCall() ? all.slotOffset(i) + insn.constant() + 1
+                        : insn.constant() / 8;
+                String callee = functionStarts.get(target);
+                if (callee == null) {
+                    throw new ElfFormatException("call at offset " + all.slotOffset(i) * 8 + " of " + section.name()
+                            + " does not target a function", section.offset() + all.slotOffset(i) * 8L);
+                }
+                insns.set(i, insn.withReference(callee).withConstant(insn.isBpfToBpfCall() ? -1 : 0));
+            }
+        }
+        if (ext != null) {
+            annotate(section, insns, indexBySlot);
+        }
+        List<Function> functions = new ArrayList<>();
+        if (functionSymbols.isEmpty()) {
+            throw new ElfFormatException("section " + section.name() + " holds code but no function symbol",
+                    section.offset());
+        }
+        for (int f = 0; f < functionSymbols.size(); f++) {
+            Symbol symbol = functionSymbols.get(f);
+            int from = indexBySlot.get(symbol.value() / 8);
+            int to = f + 1 < functionSymbols.size() ? indexBySlot.get(functionSymbols.get(f + 1).value() / 8)
+                    : insns.size();
+            List<Instruction> body = new ArrayList<>(insns.subList(from, to));
+            body.set(0, body.get(0).withSymbol(symbol.name()));
+            boolean isProgram = programSection && symbol.isGlobal();
+            functions.add(new Function(symbol.name(), section, symbol.value(), isProgram, Instructions.of(body)));
+        }
+        return functions;
+    }
+
+    /**
+     * Attaches the section's .BTF.ext records to their instructions as metadata (function types, source lines,
+     * CO-RE relocations), so that they follow the instructions through linking.
+     */
+    private void annotate(Section section, List<Instruction> insns, Map<Long, Integer> indexBySlot) {
+        Optional<io.ebpf4j.btf.ExtInfo.Section> records = ext.section(section.name());
+        if (records.isEmpty()) {
+            return;
+        }
+        for (io.ebpf4j.btf.FuncInfo info : records.get().funcInfos()) {
+            int i = instructionAt(section, indexBySlot, info.insnOffset(), "func_info");
+            insns.set(i, insns.get(i).withMetadata(info));
+        }
+        for (io.ebpf4j.btf.LineInfo info : records.get().lineInfos()) {
+            int i = instructionAt(section, indexBySlot, info.insnOffset(), "line_info");
+            insns.set(i, insns.get(i).withMetadata(info).withSource(info.line().strip()));
+        }
+        for (io.ebpf4j.btf.CoreRelocation relocation : records.get().coreRelocations()) {
+            int i = instructionAt(section, indexBySlot, relocation.insnOffset(), "CO-RE relocation");
+            insns.set(i, insns.get(i).withMetadata(relocation));
+        }
+    }
+
+    private static int instructionAt(Section section, Map<Long, Integer> indexBySlot, int byteOffset, String what) {
+        Integer index = byteOffset % 8 == 0 ? indexBySlot.get((long) byteOffset / 8) : null;
+        if (index == null) {
+            throw new BtfFormatException(".BTF.ext " + what + " at offset " + byteOffset + " of " + section.name()
+                    + " does not point at an instruction");
+        }
+        return index;
+    }
+
+    private Instruction relocate(Section section, Instruction insn, int slot, Relocation relocation) {
+        Symbol symbol = relocation.symbol();
+        String where = section.name() + "+" + relocation.offset();
+        if (!insn.isCall() && !insn.isLoadImm64()) {
+            throw new ElfFormatException("relocation against '" + symbol.name() + "' at " + where
+                    + " applies to neither a call nor a 64-bit load", section.offset() + relocation.offset());
+        }
+        if (symbol.isUndefined()) {
+            ExternVariable extern = externs.get(symbol.name());
+            if (insn.isCall()) {
+                // An extern function is a kfunc: the loader finds its BTF id in the kernel.
+                return insn.withReference(symbol.name()).withSrc(Register.of(Instruction.PSEUDO_KFUNC_CALL))
+                        .withConstant(-1);
+            }
+            if (extern == null) {
+                throw new ElfFormatException("extern '" + symbol.name() + "' at " + where
+                        + " is neither in .kconfig nor in .ksyms", section.offset() + relocation.offset());
+            }
+            if (extern.section().equals(KCONFIG)) {
+                return insn.withReference(KCONFIG).withSrc(Register.of(Instruction.PSEUDO_MAP_VALUE))
+                        .withConstant((long) extern.offset() << 32);
+            }
+            return insn.withReference(symbol.name()).withConstant(0);
+        }
+        Section target = elf.section(symbol.sectionIndex());
+        if (insn.isCall()) {
+            if (!target.isExecutable()) {
+                throw new ElfFormatException("call at " + where + " targets '" + symbol.name()
+                        + "' in non-code section " + target.name(), section.offset() + relocation.offset());
+            }
+            long calleeSlot = symbol.value() / 8 + insn.constant() + 1;
+            return insn.withReference(functionAt(target, calleeSlot, where)).withConstant(-1);
+        }
+        if (target.isExecutable()) {
+            // ld_imm64 of a function address (a callback): global symbols carry the offset, section symbols the imm.
+            long calleeSlot = (symbol.value() + (int) insn.constant()) / 8;
+            return insn.withReference(functionAt(target, calleeSlot, where))
+                    .withSrc(Register.of(Instruction.PSEUDO_FUNC)).withConstant(0);
+        }
+        TreeMap<Long, String> mapsHere = mapsBySection.get(target.index());
+        if (mapsHere != null) {
+            String map = mapsHere.get(symbol.value());
+            if (map == null) {
+                throw new ElfFormatException("relocation at " + where + " points into " + target.name()
+                        + " at offset " + symbol.value() + ", where no map is defined",
+                        section.offset() + relocation.offset());
+            }
+            return insn.withReference(map).withSrc(Register.of(Instruction.PSEUDO_MAP_FD)).withConstant(0);
+        }
+        String dataMap = dataSections.get(target.index());
+        if (dataMap != null) {
+            long offset = symbol.value() + (int) insn.constant();
+            if (offset < 0 || offset >= Math.max(1, target.size())) {
+                throw new ElfFormatException("relocation at " + where + " points past the end of " + target.name(),
+                        section.offset() + relocation.offset());
+            }
+            return insn.withReference(dataMap).withSrc(Register.of(Instruction.PSEUDO_MAP_VALUE))
+                    .withConstant(offset << 32);
+        }
+        throw new ElfFormatException("relocation at " + where + " against '" + symbol.name() + "' in section "
+                + target.name() + ", which is neither a map, a data section nor code",
+                section.offset() + relocation.offset());
+    }
+
+    private String functionAt(Section section, long slot, String where) {
+        for (Symbol s : symbolsBySection.getOrDefault(section.index(), List.of())) {
+            if (s.isFunction() && s.value() == slot * 8) {
+                return s.name();
+            }
+        }
+        throw new ElfFormatException("reference at " + where + " targets offset " + slot * 8 + " of "
+                + section.name() + ", where no function starts", section.offset());
+    }
+
+    /** A program followed by every function it calls, transitively, each once. */
+    private static Instructions link(Function program, Map<String, Function> functions) {
+        Set<String> linked = new LinkedHashSet<>();
+        Deque<Function> pending = new ArrayDeque<>();
+        pending.add(program);
+        Instructions.Builder out = Instructions.builder();
+        while (!pending.isEmpty()) {
+            Function f = pending.poll();
+            if (!linked.add(f.name())) {
+                continue;
+            }
+            out.append(f.code());
+            for (Instruction insn : f.code()) {
+                if ((insn.isBpfToBpfCall() || insn.isFunctionReference()) && insn.reference() != null) {
+                    Function callee = functions.get(insn.reference());
+                    if (callee == null) {
+                        throw new ElfFormatException("program '" + program.name() + "' calls '" + insn.reference()
+                                + "', which is not defined in the object");
+                    }
+                    pending.add(callee);
+                }
+            }
+        }
+        return out.build();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private byte[] bytes(Section section) {
+        ByteBuffer data = elf.data(section);
+        byte[] out = new byte[data.remaining()];
+        data.get(out);
+        return out;
+    }
+
+    private static String cString(byte[] data) {
+        int end = 0;
+        while (end < data.length && data[end] != 0) {
+            end++;
+        }
+        return new String(data, 0, end, StandardCharsets.UTF_8);
+    }
+}
