@@ -15,8 +15,11 @@ public final class BpfCollection implements AutoCloseable {
     private final Map<String, BpfMap> maps;
     private final Map<String, BpfProgram> programs;
     private final Set<String> borrowedMaps;
+    private final Map<String, VariableSpec> variables;
 
-    BpfCollection(Map<String, BpfMap> maps, Map<String, BpfProgram> programs, Set<String> borrowedMaps) {
+    BpfCollection(Map<String, BpfMap> maps, Map<String, BpfProgram> programs, Set<String> borrowedMaps,
+            Map<String, VariableSpec> variables) {
+        this.variables = Map.copyOf(variables);
         this.maps = Collections.unmodifiableMap(new LinkedHashMap<>(maps));
         this.programs = Collections.unmodifiableMap(new LinkedHashMap<>(programs));
         this.borrowedMaps = Set.copyOf(borrowedMaps);
@@ -63,6 +66,16 @@ public final class BpfCollection implements AutoCloseable {
                     + programs.keySet());
         }
         return program;
+    }
+
+    /** The global variable called {@code name}, read and written through its data section's map. */
+    public Variable variable(String name) {
+        VariableSpec spec = variables.get(name);
+        if (spec == null) {
+            throw new IllegalArgumentException("no global variable '" + name + "' in this collection; variables: "
+                    + new java.util.TreeSet<>(variables.keySet()));
+        }
+        return new Variable(spec, map(spec.mapName()));
     }
 
     /** Closes programs, then maps, in reverse order of creation. */

@@ -61,7 +61,7 @@ final class CollectionLoader {
             createMaps();
             loadPrograms(prepared);
             writeReferencingContents();
-            return new BpfCollection(maps, programs, borrowed);
+            return new BpfCollection(maps, programs, borrowed, spec.variables());
         } catch (RuntimeException | Error e) {
             closeAll();
             throw e;
@@ -400,8 +400,8 @@ final class CollectionLoader {
     }
 
     private Instruction resolveKsym(ProgramSpec program, Instruction insn, ObjectReader.ExternVariable extern) {
-        Type type = extern.type() instanceof Var ? Types.skipQualifiers(((Var) extern.type()).type()) : null;
-        if (type != null && !(type instanceof io.ebpf4j.btf.Void)) {
+        Type type = Types.skipQualifiers(extern.type());
+        if (!(type instanceof io.ebpf4j.btf.Void)) {
             // Typed ksym: the verifier knows the variable by its BTF id.
             int id = kernelBtf().typeByName(extern.name(), Var.class).map(v -> kernelBtf().typeId(v))
                     .orElseThrow(() -> new NotSupportedException("ksym " + extern.name(), "program '"

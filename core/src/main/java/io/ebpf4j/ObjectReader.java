@@ -460,34 +460,67 @@ final class ObjectReader {
         }
     }
 
+    /**
+     * Records the externs of {@code .kconfig} or {@code .ksyms} and rewrites their BTF the way libbpf does, so that
+     * the kernel accepts it: clang leaves extern offsets to the loader, and the kernel refuses extern linkage and
+     * functions inside a DATASEC.
+     */
     private void readExternSection(String name) {
         Optional<Datasec> datasec = btf.typeByName(name, Datasec.class);
         if (datasec.isEmpty()) {
             return;
         }
-        // clang leaves extern offsets to the loader: lay kconfig values out in declaration order, naturally aligned.
+        boolean kconfig = name.equals(KCONFIG);
+        io.ebpf4j.btf.Int int32 = null;
+        Var dummy = null;
         int offset = 0;
         List<VarSecinfo> vars = datasec.get().vars();
         for (int i = 0; i < vars.size(); i++) {
-            VarSecinfo info = vars.get(i);
-            Type t = info.type();
-            if (!(t instanceof Var) && !(t instanceof io.ebpf4j.btf.Func)) {
-                continue;
-            }
+            Type t = vars.get(i).type();
             String externName = t.name();
             Symbol symbol = elf.symbols().stream().filter(s -> s.name().equals(externName)).findFirst().orElse(null);
             boolean weak = symbol != null && symbol.isWeak();
-            if (t instanceof Var) {
-                Type type = ((Var) t).type();
-                int size = name.equals(KCONFIG) ? (int) Types.sizeof(type) : 0;
-                int align = name.equals(KCONFIG) ? Math.max(1, Types.alignof(type)) : 1;
+            if (kconfig && t instanceof Var) {
+                Var var = (Var) t;
+                int size = (int) Types.sizeof(var.type());
+                int align = Math.max(1, Types.alignof(var.type()));
                 offset = (offset + align - 1) / align * align;
-                externs.put(externName, new ExternVariable(externName, name, offset, size, type, weak));
-                vars.set(i, new VarSecinfo(t, offset, size));
+                externs.put(externName, new ExternVariable(externName, name, offset, size, var.type(), weak));
+                var.setLinkage(io.ebpf4j.btf.Linkage.GLOBAL);
+                vars.set(i, new VarSecinfo(var, offset, size));
                 offset += size;
-            } else {
-                externs.put(externName, new ExternVariable(externName, name, 0, 0, t, weak));
+                continue;
             }
+            if (kconfig) {
+                throw new BtfFormatException(".kconfig entry '" + externName + "' is not a variable");
+            }
+            // .ksyms: every entry becomes a 4-byte int variable; the real types are kept for resolution.
+            if (int32 == null) {
+                int32 = new io.ebpf4j.btf.Int("int", 4, io.ebpf4j.btf.Int.Encoding.SIGNED);
+            }
+            if (t instanceof io.ebpf4j.btf.Func) {
+                io.ebpf4j.btf.Func func = (io.ebpf4j.btf.Func) t;
+                externs.put(externName, new ExternVariable(externName, name, 0, 0, func, weak));
+                func.setLinkage(io.ebpf4j.btf.Linkage.GLOBAL);
+                List<io.ebpf4j.btf.Param> params = func.proto().params();
+                for (int p = 0; p < params.size(); p++) {
+                    io.ebpf4j.btf.Param param = params.get(p);
+                    if (param.name().isEmpty() && param.type() != io.ebpf4j.btf.Void.INSTANCE) {
+                        params.set(p, new io.ebpf4j.btf.Param("dummy_ksym", param.type()));
+                    }
+                }
+                if (dummy == null) {
+                    dummy = new Var("dummy_ksym", int32, io.ebpf4j.btf.Linkage.GLOBAL);
+                }
+                vars.set(i, new VarSecinfo(dummy, 4 * i, 4));
+            } else if (t instanceof Var) {
+                Var var = (Var) t;
+                externs.put(externName, new ExternVariable(externName, name, 0, 0, var.type(), weak));
+                var.setLinkage(io.ebpf4j.btf.Linkage.GLOBAL);
+                var.setType(int32);
+                vars.set(i, new VarSecinfo(var, 4 * i, 4));
+            }
+            offset = 4 * (i + 1);
         }
         datasec.get().setSize(offset);
     }

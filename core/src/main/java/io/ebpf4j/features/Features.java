@@ -349,6 +349,9 @@ public final class Features {
             a.putInt(Bpf.PROG_LOAD_LOG_SIZE, log.capacity());
             a.putLong(Bpf.PROG_LOAD_LOG_BUF, log.address());
         }
+        if (type == ProgramType.SYSCALL) {
+            a.putInt(Bpf.PROG_LOAD_FLAGS, 1 << 4); // BPF_F_SLEEPABLE: syscall programs must be sleepable
+        }
         if (type == ProgramType.CGROUP_SOCK_ADDR) {
             a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, io.ebpf4j.AttachType.CGROUP_INET4_CONNECT.value());
         } else if (type == ProgramType.SK_LOOKUP) {

@@ -38,8 +38,8 @@ public final class KernelExtension implements ExecutionCondition {
         context.getElement().flatMap(e -> AnnotationSupport.findAnnotation(e, RequiresKernel.class))
                 .ifPresent(annotations::add);
         context.getTestClass().flatMap(c -> AnnotationSupport.findAnnotation(c, RequiresKernel.class))
-                .ifPresent(annotations::add);
-        List<String> missing = new ArrayList<>();
+                .filter(a -> !annotations.contains(a)).ifPresent(annotations::add);
+        java.util.Set<String> missing = new java.util.LinkedHashSet<>();
         for (RequiresKernel requirement : annotations) {
             for (MapType type : requirement.mapTypes()) {
                 probe(() -> Features.requireMapType(type)).ifPresent(missing::add);
