@@ -245,8 +245,8 @@ public final class Spec {
 
         byte[] data = raw;
         if (order == ByteOrder.BIG_ENDIAN) {
+            // Every field of the type section is a 32-bit word: swapping them all lets one reader serve both orders.
             data = raw.clone();
-            swapWords(data, 4, HEADER_LEN);
             swapWords(data, (int) typeStart, (int) (typeStart + typeLen - typeLen % 4));
         }
 
@@ -258,8 +258,7 @@ public final class Spec {
         int[] offsets = new int[(int) (typeLen / TYPE_HEADER_LEN)];
         int count = scanTypes(data, (int) typeStart, (int) (typeStart + typeLen), offsets, firstId,
                 (int) (strBase + strLen));
-        Spec spec = new Spec(data, order, base, firstId, count, offsets, (int) strStart, (int) strLen, strBase);
-        return spec;
+        return new Spec(data, order, base, firstId, count, offsets, (int) strStart, (int) strLen, strBase);
     }
 
     /** Checks that a section lies in the blob; {@code headerField} is the offset of its offset field. */
@@ -277,8 +276,8 @@ public final class Spec {
                 : (b3 | b2 << 8 | b1 << 16 | (long) b0 << 24);
     }
 
-    /** Byte-swaps the 32-bit words of {@code [from, to)}: every field of the BTF header and type section is one. */
-    static void swapWords(byte[] b, int from, int to) {
+    /** Byte-swaps the 32-bit words of {@code [from, to)}. */
+    private static void swapWords(byte[] b, int from, int to) {
         for (int i = from; i + 4 <= to; i += 4) {
             byte t0 = b[i], t1 = b[i + 1];
             b[i] = b[i + 3];
