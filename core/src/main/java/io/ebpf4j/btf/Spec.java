@@ -1002,7 +1002,7 @@ public final class Spec {
             int n = 0;
             for (int i = heads[(int) hashName(query, 0) & mask]; i != 0; i = next[i - 1]) {
                 int nameOff = readInt(data, offsets[i - 1]);
-                if (nameOff != 0 && nameLength(nameOff) == query.length && nameRegionEquals(nameOff, query, query.length)) {
+                if (nameLength(nameOff) == query.length && nameRegionEquals(nameOff, query, query.length)) {
                     if (n == found.length) {
                         found = Arrays.copyOf(found, n * 2);
                     }
