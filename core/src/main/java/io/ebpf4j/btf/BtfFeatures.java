@@ -1,5 +1,9 @@
 package io.ebpf4j.btf;
 
+import io.ebpf4j.NotSupportedException;
+import io.ebpf4j.internal.sys.Errno;
+import io.ebpf4j.internal.sys.Errors;
+
 import java.util.List;
 
 /**
@@ -30,6 +34,9 @@ public record BtfFeatures(boolean funcs, boolean globalFuncs, boolean datasec, b
     /**
      * What the running kernel accepts, found by loading one tiny BTF blob per feature (as libbpf does) the first
      * time this is called.
+     *
+     * @throws io.ebpf4j.BpfPermissionException without CAP_BPF
+     * @throws NotSupportedException when the kernel loads no BTF at all
      */
     public static BtfFeatures kernel() {
         BtfFeatures k = kernel;
@@ -47,20 +54,30 @@ public record BtfFeatures(boolean funcs, boolean globalFuncs, boolean datasec, b
 
     private static BtfFeatures probe() {
         Int i = new Int("int", 4, Int.Encoding.SIGNED);
+        // Without plain BTF there is nothing to sanitise for: report why instead of caching "no features".
+        int errno = loadErrno(i);
+        if (errno == Errno.EPERM || errno == Errno.EACCES) {
+            throw Errors.of("probe BTF support (BPF_BTF_LOAD)", errno, "CAP_BPF");
+        }
+        if (errno != 0) {
+            throw new NotSupportedException("BTF", "the kernel does not load BTF (BPF_BTF_LOAD: "
+                    + Errno.describe(errno) + "); it needs CONFIG_DEBUG_INFO_BTF and Linux 4.18 or later", errno);
+        }
         FuncProto proto = new FuncProto(i, List.of(new Param("a", i)));
         Var x = new Var("x", i, Linkage.STATIC);
         return new BtfFeatures(
-                accepts(new Func("x", proto, Linkage.STATIC)),
-                accepts(new Func("x", proto, Linkage.GLOBAL)),
-                accepts(new Datasec(".data", 4, List.of(new VarSecinfo(x, 0, 4)))),
-                accepts(new Datasec("?.data", 4, List.of(new VarSecinfo(x, 0, 4)))),
-                accepts(new Float("float", 4)),
-                accepts(new DeclTag("tag", x, -1)),
-                accepts(new Pointer(new TypeTag("tag", i))),
-                accepts(new Enum64("enum64", 8, false, List.of())));
+                loadErrno(new Func("x", proto, Linkage.STATIC)) == 0,
+                loadErrno(new Func("x", proto, Linkage.GLOBAL)) == 0,
+                loadErrno(new Datasec(".data", 4, List.of(new VarSecinfo(x, 0, 4)))) == 0,
+                loadErrno(new Datasec("?.data", 4, List.of(new VarSecinfo(x, 0, 4)))) == 0,
+                loadErrno(new Float("float", 4)) == 0,
+                loadErrno(new DeclTag("tag", x, -1)) == 0,
+                loadErrno(new Pointer(new TypeTag("tag", i))) == 0,
+                loadErrno(new Enum64("enum64", 8, false, List.of())) == 0);
     }
 
-    private static boolean accepts(Type probe) {
+    /** 0 if the kernel loads BTF holding {@code probe}, else the errno. */
+    private static int loadErrno(Type probe) {
         Builder b = new Builder();
         b.add(probe);
         return Handle.probe(b.marshal(MarshalOptions.DEFAULT));

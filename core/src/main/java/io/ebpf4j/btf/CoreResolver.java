@@ -138,7 +138,7 @@ public final class CoreResolver {
     }
 
     private static void addCandidates(Type local, Spec target, String source, List<Candidate> into) {
-        for (int id : target.idsByEssentialName(local.name())) {
+        for (int id : target.idsByEssentialName(local.name(), local.kind())) {
             Kind kind = target.kindOf(id);
             if (kindsCompatible(local.kind(), kind)) {
                 into.add(new Candidate(target.typeById(id), id, target, source));

@@ -95,15 +95,15 @@ public final class Handle implements AutoCloseable {
         return new Handle(Fd.own(fd, "BTF id " + id));
     }
 
-    /** Whether the kernel accepts this blob; for feature probes, which must not throw. */
-    static boolean probe(byte[] blob) {
+    /** Loads and at once releases a blob: 0 if the kernel accepts it, else the errno. For feature probes. */
+    static int probe(byte[] blob) {
         NativeBuffer raw = new NativeBuffer(blob.length).put(0, blob, 0, blob.length);
         long fd = btfLoad(raw, blob.length, null, 0);
-        if (fd >= 0) {
-            Fd.own((int) fd, "BTF probe").close();
-            return true;
+        if (fd < 0) {
+            return (int) -fd;
         }
-        return false;
+        Fd.own((int) fd, "BTF probe").close();
+        return 0;
     }
 
     private static long btfLoad(NativeBuffer blob, int size, NativeBuffer log, int logSize) {

@@ -28,7 +28,8 @@ import java.util.stream.IntStream;
  *
  * <p>Parsing makes one validating pass over the raw bytes and records where each type starts; {@link Type} objects
  * are created only when asked for ({@link #typeById}, {@link #typeByName}), together with everything they reference,
- * and cached. Names are indexed on the first lookup by name, from the string table, without creating types. What
+ * and cached. Names are indexed on the first lookup by name, from the string table, without creating types;
+ * functions (most of a kernel's names) get their own index, built only when functions are looked up. What
  * parsing guarantees: every record lies inside the type section, every string offset inside the string table, every
  * referenced type id exists, and no chain of typedefs, qualifiers, pointers, arrays and variables loops back on
  * itself. Kind-specific rules (integer encodings, a function's type being a prototype...) are checked when a type is
@@ -60,6 +61,13 @@ public final class Spec {
     private final int count;
     /** Absolute byte offset in {@link #data} of each own type, indexed by {@code id - firstId}. */
     private final int[] offsets;
+    /**
+     * Indexes of the named own types: functions from the front (up to {@link #functionsEnd}), the other kinds from
+     * {@link #othersStart} to the end. What the name indexes are built from.
+     */
+    private final int[] named;
+    private final int functionsEnd;
+    private final int othersStart;
     private final int strStart;
     private final int strLen;
     /** String offsets below this belong to the base spec. */
@@ -67,16 +75,21 @@ public final class Spec {
 
     private final Type[] cache;
     private final IdentityHashMap<Type, Integer> ids = new IdentityHashMap<>();
-    private volatile NameIndex names;
+    /** Name indexes, built on first use: one for functions (most of a kernel's names), one for all other kinds. */
+    private volatile NameIndex functionNames;
+    private volatile NameIndex otherNames;
 
-    private Spec(byte[] data, ByteOrder order, Spec base, int firstId, int count, int[] offsets, int strStart,
-            int strLen, int strBase) {
+    private Spec(byte[] data, ByteOrder order, Spec base, int firstId, Scan scan, int strStart, int strLen,
+            int strBase) {
         this.data = data;
         this.order = order;
         this.base = base;
         this.firstId = firstId;
-        this.count = count;
-        this.offsets = offsets;
+        this.count = scan.count;
+        this.offsets = scan.offsets;
+        this.named = scan.named;
+        this.functionsEnd = scan.functionsEnd;
+        this.othersStart = scan.othersStart;
         this.strStart = strStart;
         this.strLen = strLen;
         this.strBase = strBase;
@@ -245,8 +258,8 @@ public final class Spec {
 
         byte[] data = raw;
         if (order == ByteOrder.BIG_ENDIAN) {
+            // Every field of the type section is a 32-bit word: swapping them all lets one reader serve both orders.
             data = raw.clone();
-            swapWords(data, 4, HEADER_LEN);
             swapWords(data, (int) typeStart, (int) (typeStart + typeLen - typeLen % 4));
         }
 
@@ -255,11 +268,9 @@ public final class Spec {
         if (strBase + strLen > Integer.MAX_VALUE) {
             throw new BtfFormatException("split BTF string sections exceed 2 GiB", 16);
         }
-        int[] offsets = new int[(int) (typeLen / TYPE_HEADER_LEN)];
-        int count = scanTypes(data, (int) typeStart, (int) (typeStart + typeLen), offsets, firstId,
-                (int) (strBase + strLen));
-        Spec spec = new Spec(data, order, base, firstId, count, offsets, (int) strStart, (int) strLen, strBase);
-        return spec;
+        Scan scan = new Scan((int) (typeLen / TYPE_HEADER_LEN));
+        scan.run(data, (int) typeStart, (int) (typeStart + typeLen), firstId, (int) (strBase + strLen));
+        return new Spec(data, order, base, firstId, scan, (int) strStart, (int) strLen, strBase);
     }
 
     /** Checks that a section lies in the blob; {@code headerField} is the offset of its offset field. */
@@ -277,8 +288,8 @@ public final class Spec {
                 : (b3 | b2 << 8 | b1 << 16 | (long) b0 << 24);
     }
 
-    /** Byte-swaps the 32-bit words of {@code [from, to)}: every field of the BTF header and type section is one. */
-    static void swapWords(byte[] b, int from, int to) {
+    /** Byte-swaps the 32-bit words of {@code [from, to)}. */
+    private static void swapWords(byte[] b, int from, int to) {
         for (int i = from; i + 4 <= to; i += 4) {
             byte t0 = b[i], t1 = b[i + 1];
             b[i] = b[i + 3];
@@ -292,72 +303,95 @@ public final class Spec {
         return (int) INT.get(data, offset);
     }
 
-    /**
-     * The structural pass: records each type's offset and checks that records fit, that kinds are known, and that
-     * type names and the references in type headers are in range. Running maxima keep the loop branch-free; the
-     * culprit is located only on failure. Member, parameter and enumerator contents are checked on inflation.
-     */
-    private static int scanTypes(byte[] data, int start, int end, int[] offsets, int firstId, int stringsEnd) {
-        int n = 0;
-        int maxName = 0;
-        int maxRef = 0;
-        int negative = 0;
-        int pos = start;
-        while (pos < end) {
-            if (end - pos < TYPE_HEADER_LEN) {
-                throw new BtfFormatException("BTF type record truncated", pos);
-            }
-            int nameOff = readInt(data, pos);
-            int info = readInt(data, pos + 4);
-            int vlen = info & 0xffffff;
-            long extra;
-            int ref = 0;
-            switch ((info >>> 24) & 0x7f) {
-                case 1 -> extra = 4;
-                case 7, 16 -> extra = 0;
-                case 2, 8, 9, 10, 11, 12, 18 -> {
-                    extra = 0;
-                    ref = readInt(data, pos + 8);
+    /** Where the types are, found by one structural pass over the type section. */
+    private static final class Scan {
+        final int[] offsets;
+        final int[] named;
+        int count;
+        int functionsEnd;
+        int othersStart;
+
+        /** Room for {@code maxTypes}: a type section holds at most one type per 12 bytes. */
+        Scan(int maxTypes) {
+            offsets = new int[maxTypes];
+            named = new int[maxTypes];
+            othersStart = maxTypes;
+        }
+
+        /**
+         * Records each type's offset and checks that records fit, that kinds are known, and that type names and
+         * the references in type headers are in range. Running maxima keep the loop free of error branches; the
+         * culprit is located only on failure. Member, parameter and enumerator contents are checked on inflation.
+         */
+        void run(byte[] data, int start, int end, int firstId, int stringsEnd) {
+            int n = 0;
+            int maxName = 0;
+            int maxRef = 0;
+            int negative = 0;
+            int pos = start;
+            while (pos < end) {
+                if (end - pos < TYPE_HEADER_LEN) {
+                    throw new BtfFormatException("BTF type record truncated", pos);
                 }
-                case 3 -> {
-                    extra = 12;
-                    if (end - pos >= TYPE_HEADER_LEN + 12) {
-                        int element = readInt(data, pos + TYPE_HEADER_LEN);
-                        int index = readInt(data, pos + TYPE_HEADER_LEN + 4);
-                        ref = (element | index) < 0 ? -1 : Math.max(element, index);
+                int nameOff = readInt(data, pos);
+                int info = readInt(data, pos + 4);
+                int vlen = info & 0xffffff;
+                long extra;
+                int ref = 0;
+                switch ((info >>> 24) & 0x7f) {
+                    case 1 -> extra = 4;
+                    case 7, 16 -> extra = 0;
+                    case 2, 8, 9, 10, 11, 12, 18 -> {
+                        extra = 0;
+                        ref = readInt(data, pos + 8);
+                    }
+                    case 3 -> {
+                        extra = 12;
+                        if (end - pos >= TYPE_HEADER_LEN + 12) {
+                            int element = readInt(data, pos + TYPE_HEADER_LEN);
+                            int index = readInt(data, pos + TYPE_HEADER_LEN + 4);
+                            ref = (element | index) < 0 ? -1 : Math.max(element, index);
+                        }
+                    }
+                    case 4, 5, 15, 19 -> extra = 12L * vlen;
+                    case 6 -> extra = 8L * vlen;
+                    case 13 -> {
+                        extra = 8L * vlen;
+                        ref = readInt(data, pos + 8);
+                    }
+                    case 14, 17 -> {
+                        extra = 4;
+                        ref = readInt(data, pos + 8);
+                    }
+                    default -> throw new BtfFormatException("unknown BTF kind " + ((info >>> 24) & 0x7f)
+                            + " for type id " + (firstId + n), pos + 4);
+                }
+                if (TYPE_HEADER_LEN + extra > end - pos) {
+                    throw new BtfFormatException("BTF type id " + (firstId + n) + " ("
+                            + Kind.ofWireValue((info >>> 24) & 0x7f) + ", vlen " + vlen
+                            + ") extends past the end of the type section", pos);
+                }
+                maxName = Math.max(maxName, nameOff);
+                maxRef = Math.max(maxRef, ref);
+                negative |= nameOff | ref;
+                if (nameOff != 0) {
+                    if (((info >>> 24) & 0x7f) == 12) {
+                        named[functionsEnd++] = n;
+                    } else {
+                        named[--othersStart] = n;
                     }
                 }
-                case 4, 5, 15, 19 -> extra = 12L * vlen;
-                case 6 -> extra = 8L * vlen;
-                case 13 -> {
-                    extra = 8L * vlen;
-                    ref = readInt(data, pos + 8);
-                }
-                case 14, 17 -> {
-                    extra = 4;
-                    ref = readInt(data, pos + 8);
-                }
-                default -> throw new BtfFormatException("unknown BTF kind " + ((info >>> 24) & 0x7f)
-                        + " for type id " + (firstId + n), pos + 4);
+                offsets[n++] = pos;
+                pos += (int) (TYPE_HEADER_LEN + extra);
             }
-            if (TYPE_HEADER_LEN + extra > end - pos) {
-                throw new BtfFormatException("BTF type id " + (firstId + n) + " ("
-                        + Kind.ofWireValue((info >>> 24) & 0x7f) + ", vlen " + vlen
-                        + ") extends past the end of the type section", pos);
+            if (negative < 0 || maxRef >= firstId + n || maxName >= stringsEnd) {
+                locateBadReference(data, offsets, n, firstId, firstId + n, stringsEnd);
             }
-            maxName = Math.max(maxName, nameOff);
-            maxRef = Math.max(maxRef, ref);
-            negative |= nameOff | ref;
-            offsets[n++] = pos;
-            pos += (int) (TYPE_HEADER_LEN + extra);
+            count = n;
         }
-        if (negative < 0 || maxRef >= firstId + n || maxName >= stringsEnd) {
-            locateBadReference(data, offsets, n, firstId, firstId + n, stringsEnd);
-        }
-        return n;
     }
 
-    /** Slow path of {@link #scanTypes}: finds and reports the first out-of-range type name or header reference. */
+    /** Slow path of {@link Scan#run}: finds and reports the first out-of-range type name or header reference. */
     private static void locateBadReference(byte[] data, int[] offsets, int n, int firstId, int idLimit,
             int stringsEnd) {
         for (int i = 0; i < n; i++) {
@@ -376,7 +410,7 @@ public final class Spec {
                 default -> { }
             }
         }
-        throw new IllegalStateException("out-of-range reference not found"); // scanTypes saw one
+        throw new IllegalStateException("out-of-range reference not found"); // Scan.run saw one
     }
 
     private static BtfFormatException badString(int id, int offset, int stringsEnd, int at) {
@@ -661,7 +695,7 @@ public final class Spec {
                 case 17 -> declTag(name, readInt(data, body), kflag, body);
                 case 18 -> new TypeTag(name, kflag);
                 case 19 -> enum64Type(name, size, kflag, vlen, body);
-                default -> throw new IllegalStateException("kind validated by scanTypes");
+                default -> throw new IllegalStateException("kind validated by Scan.run");
             };
             cache[index] = t;
             ids.put(t, firstId + index);
@@ -794,7 +828,7 @@ public final class Spec {
         int mask = Kind.maskOf(kind);
         int found = -1;
         for (Spec s = this; s != null; s = s.base) {
-            for (int id : s.nameIndex().exact(name)) {
+            for (int id : s.idsByName(name, mask)) {
                 if ((mask & 1 << s.rawKind(id - s.firstId)) != 0) {
                     if (found >= 0) {
                         throw new BpfException("several BTF types named '" + name + "' of kind "
@@ -809,35 +843,56 @@ public final class Spec {
 
     /** All types with this exact name, of any kind, by ascending id (base spec first). */
     public List<Type> typesByName(String name) {
-        List<Type> types = new ArrayList<>();
         List<Spec> chain = new ArrayList<>();
         for (Spec s = this; s != null; s = s.base) {
             chain.add(0, s);
         }
+        List<Type> types = new ArrayList<>();
         for (Spec s : chain) {
-            for (int id : s.nameIndex().exact(name)) {
+            for (int id : s.idsByName(name, Kind.maskOf(Type.class))) {
                 types.add(s.typeById(id));
             }
         }
         return types;
     }
 
-    /**
-     * Ids of this spec's own types (not the base's) whose essential name (the name without a
-     * {@code ___flavor} suffix) equals that of {@code name}, by ascending id: CO-RE candidates.
-     */
-    int[] idsByEssentialName(String name) {
-        return nameIndex().essential(name);
+    /** Own type ids named {@code name}, ascending, from the indexes that cover the kinds in {@code kindMask}. */
+    private int[] idsByName(String name, int kindMask) {
+        boolean functions = (kindMask & FUNC_MASK) != 0;
+        boolean others = (kindMask & ~FUNC_MASK) != 0;
+        if (functions && others) {
+            int[] a = nameIndex(true).exact(name);
+            int[] b = nameIndex(false).exact(name);
+            int[] all = Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, all, a.length, b.length);
+            Arrays.sort(all);
+            return all;
+        }
+        return nameIndex(functions).exact(name);
     }
 
-    private NameIndex nameIndex() {
-        NameIndex index = names;
+    private static final int FUNC_MASK = 1 << Kind.FUNC.wireValue();
+
+    /**
+     * Ids of this spec's own types (not the base's) of kinds indexed like {@code kind} whose essential name (the
+     * name without a {@code ___flavor} suffix) equals that of {@code name}, by ascending id: CO-RE candidates.
+     */
+    int[] idsByEssentialName(String name, Kind kind) {
+        return nameIndex(kind == Kind.FUNC).essential(name);
+    }
+
+    private NameIndex nameIndex(boolean functions) {
+        NameIndex index = functions ? functionNames : otherNames;
         if (index == null) {
             synchronized (this) {
-                index = names;
+                index = functions ? functionNames : otherNames;
                 if (index == null) {
-                    index = new NameIndex();
-                    names = index;
+                    index = new NameIndex(functions);
+                    if (functions) {
+                        functionNames = index;
+                    } else {
+                        otherNames = index;
+                    }
                 }
             }
         }
@@ -911,19 +966,19 @@ public final class Spec {
         /** Own type indexes whose names contain {@code ___}: the only ones that can have a flavor suffix. */
         private final int[] flavored;
 
-        NameIndex() {
-            int buckets = Integer.highestOneBit(Math.max(count, 8));
+        /** Indexes the named types that are functions, or those that are not. */
+        NameIndex(boolean functions) {
+            int from = functions ? 0 : othersStart;
+            int to = functions ? functionsEnd : named.length;
+            int buckets = Integer.highestOneBit(Math.max(to - from, 4) * 2 - 1);
             heads = new int[buckets];
             next = new int[count];
             mask = buckets - 1;
             int[] flavors = new int[8];
             int flavorCount = 0;
-            // Walk backwards so that every chain lists ids in ascending order.
-            for (int i = count - 1; i >= 0; i--) {
+            for (int k = from; k < to; k++) {
+                int i = named[k];
                 int nameOff = readInt(data, offsets[i]);
-                if (nameOff == 0) {
-                    continue;
-                }
                 Spec owner = stringOwner(nameOff);
                 long hash = hashName(owner.data, owner.strStart + nameOff - owner.strBase);
                 int bucket = (int) hash & mask;
@@ -947,14 +1002,16 @@ public final class Spec {
             int n = 0;
             for (int i = heads[(int) hashName(query, 0) & mask]; i != 0; i = next[i - 1]) {
                 int nameOff = readInt(data, offsets[i - 1]);
-                if (nameOff != 0 && nameLength(nameOff) == query.length && nameRegionEquals(nameOff, query, query.length)) {
+                if (nameLength(nameOff) == query.length && nameRegionEquals(nameOff, query, query.length)) {
                     if (n == found.length) {
                         found = Arrays.copyOf(found, n * 2);
                     }
                     found[n++] = firstId + i - 1;
                 }
             }
-            return Arrays.copyOf(found, n);
+            int[] result = Arrays.copyOf(found, n);
+            Arrays.sort(result);
+            return result;
         }
 
         /** Own type ids whose essential name equals that of {@code name}, ascending. */

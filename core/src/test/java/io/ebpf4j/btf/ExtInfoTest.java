@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -77,9 +79,9 @@ class ExtInfoTest {
                 little.lineInfos().stream().map(LineInfo::lineNumber).toList());
     }
 
-    private static java.util.Set<String> distinct(List<CoreRelocation> relos) {
+    private static Set<String> distinct(List<CoreRelocation> relos) {
         return relos.stream().map(r -> r.kind() + " " + Types.describe(r.type()) + " " + r.accessor() + " " + r.typeId())
-                .collect(java.util.stream.Collectors.toSet());
+                .collect(Collectors.toSet());
     }
 
     @Test

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.ebpf4j.internal.KernelVersion;
+
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -21,7 +24,7 @@ class HandleTest {
     }
 
     private static String bpftool(String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of("bpftool"));
+        List<String> command = new ArrayList<>(List.of("bpftool"));
         command.addAll(List.of(args));
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -109,7 +112,7 @@ class HandleTest {
     @Test
     void thisKernelSupportsEveryBtfFeature() {
         // 6.0 added the last of them (ENUM64); KERNEL.md: 6.18.
-        assumeTrue(io.ebpf4j.internal.KernelVersion.current().atLeast(6, 0), "kernel older than 6.0");
+        assumeTrue(KernelVersion.current().atLeast(6, 0), "kernel older than 6.0");
         BtfFeatures f = BtfFeatures.kernel();
         assertThat(List.of(f.funcs(), f.globalFuncs(), f.datasec(), f.floats(), f.declTags(), f.typeTags(), f.enum64()))
                 .containsOnly(true);

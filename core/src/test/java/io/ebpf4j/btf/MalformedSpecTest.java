@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ebpf4j.BtfFormatException;
 
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -28,7 +29,7 @@ class MalformedSpecTest {
         b.add(new Enum("e", 4, true, List.of(new EnumValue("A", -1))));
         b.add(new Array(new Typedef("t", i), i, 3));
         b.add(new Var("v", s, Linkage.GLOBAL));
-        return b.marshal(new MarshalOptions(java.nio.ByteOrder.LITTLE_ENDIAN, BtfFeatures.ALL));
+        return b.marshal(new MarshalOptions(ByteOrder.LITTLE_ENDIAN, BtfFeatures.ALL));
     }
 
     /** Parses and inflates every type. */

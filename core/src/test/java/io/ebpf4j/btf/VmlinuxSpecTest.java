@@ -7,12 +7,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.ebpf4j.BpfException;
 
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The running kernel's BTF, checked against bpftool's dump of the same file. */
 class VmlinuxSpecTest {
@@ -94,5 +101,37 @@ class VmlinuxSpecTest {
             assertThat(m.base()).contains(spec);
         }
         assertThat(Spec.kernelModule("no_such_module_xyz")).isEmpty();
+    }
+
+    @Test
+    void aBtfFileCanStandInForTheKernel(@TempDir Path dir) throws Exception {
+        Path copy = dir.resolve("vmlinux.btf");
+        Files.copy(BpftoolDump.VMLINUX, copy);
+        Spec fromFile = Spec.load(copy);
+        assertThat(fromFile.typeCount()).isEqualTo(spec.typeCount());
+        assertThat(CoreResolver.of(fromFile).resolve(new CoreRelocation(0,
+                new Struct("task_struct", 0, List.of()), 1, "0", CoreKind.TYPE_ID_TARGET)).targetValue())
+                .isEqualTo(dump.find("STRUCT", "task_struct").id());
+        assertThatThrownBy(() -> Spec.load(dir.resolve("missing"))).isInstanceOf(BpfException.class);
+    }
+
+    @Test
+    void concurrentLookupsShareOneInflation() throws Exception {
+        Spec fresh = Spec.parse(Files.readAllBytes(BpftoolDump.VMLINUX));
+        int threads = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Struct>> results = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                results.add(pool.submit(() -> fresh.typeByName("task_struct", Struct.class).orElseThrow()));
+            }
+            Struct first = results.get(0).get();
+            for (Future<Struct> r : results) {
+                assertThat(r.get()).isSameAs(first);
+            }
+            assertThat(fresh.typeId(first)).isEqualTo(dump.find("STRUCT", "task_struct").id());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
