@@ -1,5 +1,7 @@
 package io.ebpf4j.btf;
 
+import io.ebpf4j.testing.Fixtures;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -25,8 +27,8 @@ class CoreResolverTest {
     private static final String SECTION = "tp_btf/sched_process_exec";
 
     private static List<CoreRelocation> fixtureRelocations() {
-        Spec spec = Spec.parse(Fixtures.bytes("btf_core.bpf.BTF"));
-        return ExtInfo.parse(Fixtures.bytes("btf_core.bpf.BTF.ext"), ByteOrder.LITTLE_ENDIAN, spec)
+        Spec spec = Spec.parse(Fixtures.section("btf_core.bpf.o", ".BTF"));
+        return ExtInfo.parse(Fixtures.section("btf_core.bpf.o", ".BTF.ext"), ByteOrder.LITTLE_ENDIAN, spec)
                 .section(SECTION).orElseThrow().coreRelocations();
     }
 

@@ -1,5 +1,7 @@
 package io.ebpf4j.btf;
 
+import io.ebpf4j.testing.Fixtures;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,8 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** {@code .BTF.ext} of the fixtures: func_info, line_info and CO-RE records, and their re-marshalling. */
 class ExtInfoTest {
     private static ExtInfo ext(String object, String target) {
-        Spec spec = Spec.parse(Fixtures.bytes(object + "." + target + ".BTF"));
-        return ExtInfo.parse(Fixtures.bytes(object + "." + target + ".BTF.ext"),
+        Spec spec = Spec.parse(Fixtures.section(object + "." + target + ".o", ".BTF"));
+        return ExtInfo.parse(Fixtures.section(object + "." + target + ".o", ".BTF.ext"),
                 target.equals("bpf") ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN, spec);
     }
 
@@ -133,8 +135,8 @@ class ExtInfoTest {
 
     @Test
     void malformedExtInfoIsReported() {
-        Spec spec = Spec.parse(Fixtures.bytes("btf_core.bpf.BTF"));
-        byte[] ext = Fixtures.bytes("btf_core.bpf.BTF.ext");
+        Spec spec = Spec.parse(Fixtures.section("btf_core.bpf.o", ".BTF"));
+        byte[] ext = Fixtures.section("btf_core.bpf.o", ".BTF.ext");
         for (int length = 0; length < ext.length; length++) {
             byte[] truncated = Arrays.copyOf(ext, length);
             assertThatThrownBy(() -> ExtInfo.parse(truncated, ByteOrder.LITTLE_ENDIAN, spec)).as("length %d", length)

@@ -1,5 +1,7 @@
 package io.ebpf4j.btf;
 
+import io.ebpf4j.testing.Fixtures;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteOrder;
@@ -11,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** BTF that clang wrote for {@code src/test/bpf/btf_types.c}, in both byte orders. */
 class FixtureSpecTest {
     private static Spec spec(String target) {
-        return Spec.parse(Fixtures.bytes("btf_types." + target + ".BTF"));
+        return Spec.parse(Fixtures.section("btf_types." + target + ".o", ".BTF"));
     }
 
     @ParameterizedTest

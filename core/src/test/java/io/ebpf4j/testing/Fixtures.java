@@ -58,6 +58,16 @@ public final class Fixtures {
         }
     }
 
+    /** The contents of ELF section {@code section} of fixture {@code fileName}, e.g. its {@code .BTF}. */
+    public static byte[] section(String fileName, String section) {
+        io.ebpf4j.elf.ElfFile elf = io.ebpf4j.elf.ElfFile.parse(bytes(fileName));
+        java.nio.ByteBuffer data = elf.data(elf.section(section).orElseThrow(() -> new IllegalStateException(
+                "fixture " + fileName + " has no section " + section)));
+        byte[] out = new byte[data.remaining()];
+        data.get(out);
+        return out;
+    }
+
     private static Path directory() {
         URL url = Fixtures.class.getResource("/bpf/minimal.bpf.o");
         if (url == null) {
