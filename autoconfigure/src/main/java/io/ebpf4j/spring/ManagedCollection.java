@@ -1,0 +1,63 @@
+package io.ebpf4j.spring;
+
+import io.ebpf4j.BpfCollection;
+import io.ebpf4j.CollectionSpec;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A collection declared under {@code ebpf.collections}, as the application manages it: its spec, what was loaded
+ * and attached, and why something failed. Read by metrics, the Actuator endpoint and health.
+ *
+ * @param name the collection's name in configuration
+ * @param spec the parsed object (with constants and map overrides applied), or {@code null} if it could not be read
+ * @param collection the loaded maps and programs, or {@code null} if loading failed or has not happened
+ * @param status where the collection stands
+ * @param failure why loading failed, or {@code null}
+ * @param programs the state of each program
+ */
+public record ManagedCollection(String name, CollectionSpec spec, BpfCollection collection, Status status,
+        Throwable failure, List<ProgramState> programs) {
+
+    public ManagedCollection {
+        programs = List.copyOf(programs);
+    }
+
+    /** Life cycle of a collection. */
+    public enum Status {
+        /** Loaded into the kernel, programs not attached yet. */
+        LOADED,
+        /** Loaded and every enabled program attached (or its failure tolerated). */
+        ATTACHED,
+        /** Loading failed (see {@link #failure()}). */
+        FAILED,
+        /** Closed at shutdown. */
+        CLOSED
+    }
+
+    public Optional<BpfCollection> loaded() {
+        return Optional.ofNullable(collection);
+    }
+
+    public Optional<Throwable> failureCause() {
+        return Optional.ofNullable(failure);
+    }
+
+    /**
+     * The state of one program.
+     *
+     * @param name program (function) name
+     * @param attach the configured attach kind ('auto', 'none', 'tracepoint', ...)
+     * @param required whether failing to attach it fails the collection
+     * @param attached whether it is attached now
+     * @param links descriptions of its attachments (e.g. 'tracepoint syscalls/sys_enter_openat')
+     * @param failure why attaching failed, or {@code null}
+     */
+    public record ProgramState(String name, String attach, boolean required, boolean attached, List<String> links,
+            Throwable failure) {
+        public ProgramState {
+            links = List.copyOf(links);
+        }
+    }
+}
