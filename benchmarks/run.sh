@@ -9,9 +9,13 @@ mkdir -p "$out"
 
 ./mvnw -q -B -pl benchmarks -am package -DskipTests
 gcc -O2 -Wall -o benchmarks/target/maps-baseline benchmarks/baseline/maps.c
+gcc -O2 -Wall -o benchmarks/target/spec-baseline benchmarks/baseline/spec.c -lbpf
 
 echo "== C baseline"
-benchmarks/target/maps-baseline | tee "$out/baseline.txt"
+{
+  benchmarks/target/maps-baseline
+  benchmarks/target/spec-baseline benchmarks/src/main/resources/bpf/five_programs.bpf.o
+} | tee "$out/baseline.txt"
 
 echo "== JMH"
 java --enable-native-access=ALL-UNNAMED -jar benchmarks/target/benchmarks.jar "$filter" \
