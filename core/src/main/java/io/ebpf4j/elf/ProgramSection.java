@@ -1,0 +1,140 @@
+package io.ebpf4j.elf;
+
+import io.ebpf4j.AttachType;
+import io.ebpf4j.ProgramType;
+
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a program's ELF section name means under libbpf's conventions: see {@link SectionDefinitions#classify}.
+ *
+ * @param sectionName  the section name as found in the file, including a leading {@code ?}
+ * @param definition   the entry of libbpf's table that matched, e.g. {@code "tp+"} or {@code "cgroup/connect4"}:
+ *                     tells aliases apart ({@code tp+} vs {@code tracepoint+})
+ * @param programType  the program type to load with
+ * @param attachType   the expected attach type to load with; {@link AttachType#NONE} when there is none
+ * @param attachTarget the text after the definition's prefix and its {@code /} (for {@code
+ *                     tracepoint/syscalls/sys_enter_openat}: {@code syscalls/sys_enter_openat}); {@code null} when
+ *                     the name has no such part, empty when the name ends in the {@code /}
+ * @param autoload     false for names starting with {@code ?}: the program is not loaded unless asked for
+ * @param flags        libbpf's per-definition flags
+ * @param autoAttach   how libbpf attaches such a program automatically, {@link AutoAttach#NONE} when it does not
+ * @param retprobe     whether the probe fires on return ({@code kretprobe}, {@code uretprobe*},
+ *                     {@code kretprobe.multi}, {@code kretsyscall})
+ * @param session      whether this is a session program ({@code kprobe.session}, {@code uprobe.session*},
+ *                     {@code fsession*}), which runs on both entry and return
+ */
+public record ProgramSection(String sectionName, String definition, ProgramType programType, AttachType attachType,
+        String attachTarget, boolean autoload, Set<Flag> flags, AutoAttach autoAttach, boolean retprobe,
+        boolean session) {
+
+    /** {@code BPF_F_SLEEPABLE}, a {@code BPF_PROG_LOAD} flag. */
+    public static final int BPF_F_SLEEPABLE = 1 << 4;
+    /** {@code BPF_F_XDP_HAS_FRAGS}, a {@code BPF_PROG_LOAD} flag. */
+    public static final int BPF_F_XDP_HAS_FRAGS = 1 << 5;
+
+    /** The flags of libbpf's section table ({@code enum sec_def_flags}). */
+    public enum Flag {
+        /** The expected attach type may be dropped on kernels that do not accept one for this program type. */
+        EXPECTED_ATTACH_TYPE_OPTIONAL,
+        /**
+         * Historically attachable with {@code BPF_PROG_ATTACH}; libbpf keeps it only for its type-name listing and
+         * does not act on it.
+         */
+        ATTACHABLE,
+        /**
+         * The attach target is a BTF id (a kernel function, tracepoint, LSM hook or BPF program) resolved before
+         * loading: loading fails unless the section name or the caller names a target.
+         */
+        ATTACH_BTF,
+        /** The program may sleep: load with {@link #BPF_F_SLEEPABLE}. */
+        SLEEPABLE,
+        /** An XDP program that handles multi-buffer packets: load with {@link #BPF_F_XDP_HAS_FRAGS}. */
+        XDP_FRAGS,
+        /**
+         * A USDT probe: libbpf loads it with attach type {@link AttachType#TRACE_UPROBE_MULTI} when the kernel
+         * supports uprobe-multi links, and with no attach type otherwise.
+         */
+        USDT
+    }
+
+    /** The attach logic libbpf uses for a section when a whole object is attached automatically. */
+    public enum AutoAttach {
+        /** Not attached automatically: needs a link target the name cannot give (interface, cgroup, socket...). */
+        NONE,
+        /** {@code kprobe/func[+offset]}, {@code kretprobe/func}. */
+        KPROBE,
+        /** {@code uprobe/path:func[+offset]} and return / sleepable variants. */
+        UPROBE,
+        /** {@code kprobe.multi/pattern}, {@code kretprobe.multi/pattern}, {@code kprobe.session/pattern}. */
+        KPROBE_MULTI,
+        /** {@code uprobe.multi/path:pattern}, return, session and sleepable variants. */
+        UPROBE_MULTI,
+        /** {@code ksyscall/name}, {@code kretsyscall/name}: a kprobe on the architecture's syscall entry symbol. */
+        KSYSCALL,
+        /** {@code usdt/path:provider:name}. */
+        USDT,
+        /** {@code tracepoint/category/name} (alias {@code tp/}). */
+        TRACEPOINT,
+        /** {@code raw_tracepoint/name} (alias {@code raw_tp/}), writable and sleepable variants. */
+        RAW_TRACEPOINT,
+        /** A BTF-attached tracing program: {@code tp_btf}, {@code fentry}, {@code fexit}, {@code fmod_ret}, ... */
+        TRACING,
+        /** {@code fentry.multi/pattern} and friends. */
+        TRACING_MULTI,
+        /** {@code lsm/hook}. */
+        LSM,
+        /** {@code iter/target}: a BPF iterator link. */
+        ITER
+    }
+
+    public ProgramSection {
+        Objects.requireNonNull(sectionName, "sectionName");
+        Objects.requireNonNull(definition, "definition");
+        Objects.requireNonNull(programType, "programType");
+        Objects.requireNonNull(attachType, "attachType");
+        Objects.requireNonNull(autoAttach, "autoAttach");
+        flags = flags.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(flags));
+    }
+
+    /** Whether the program may sleep ({@code .s} variants, {@code syscall}). */
+    public boolean sleepable() {
+        return flags.contains(Flag.SLEEPABLE);
+    }
+
+    /** Whether this is an XDP program that supports fragments ({@code xdp.frags...}). */
+    public boolean xdpFrags() {
+        return flags.contains(Flag.XDP_FRAGS);
+    }
+
+    /** Whether this is a USDT probe (see {@link Flag#USDT}). */
+    public boolean usdt() {
+        return flags.contains(Flag.USDT);
+    }
+
+    /** Whether the attach target must be known, as a BTF id, before the program can be loaded. */
+    public boolean requiresBtfAttachTarget() {
+        return flags.contains(Flag.ATTACH_BTF);
+    }
+
+    /** Whether the expected attach type may be dropped on old kernels (see {@link Flag#EXPECTED_ATTACH_TYPE_OPTIONAL}). */
+    public boolean attachTypeOptional() {
+        return flags.contains(Flag.EXPECTED_ATTACH_TYPE_OPTIONAL);
+    }
+
+    /** The {@code BPF_PROG_LOAD} {@code prog_flags} libbpf derives from the section: sleepable, XDP fragments. */
+    public int programFlags() {
+        return (sleepable() ? BPF_F_SLEEPABLE : 0) | (xdpFrags() ? BPF_F_XDP_HAS_FRAGS : 0);
+    }
+
+    /**
+     * Whether the section name carries what libbpf needs to attach the program by itself: an attach logic and a
+     * non-empty target. A bare {@code SEC("kprobe")} or {@code SEC("fentry")} is valid but must be attached (or
+     * given a target) explicitly.
+     */
+    public boolean autoAttachable() {
+        return autoAttach != AutoAttach.NONE && attachTarget != null && !attachTarget.isEmpty();
+    }
+}
