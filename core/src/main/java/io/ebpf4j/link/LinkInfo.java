@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  *
  * @param id the link's kernel id
  * @param type the kind of link
- * @param programId the id of the attached program (0 once the link was detached)
+ * @param programId the id of the link's program
  * @param target where the program is attached; {@link Unknown} for link types this library does not decode
  */
 public record LinkInfo(int id, LinkType type, int programId, Target target) {

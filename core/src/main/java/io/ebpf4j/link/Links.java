@@ -828,6 +828,10 @@ public final class Links {
             return new NotSupportedException("bpf_link", "attach " + description + ": this kernel has no bpf_link"
                     + " (Linux 5.7+), which " + hook + " needs", errno);
         }
+        if (errno == Errno.EEXIST) {
+            return new BpfException("attach " + description + ": " + Errno.describe(errno) + " (the program is"
+                    + " already attached to this hook, which takes each program once)", errno);
+        }
         return Errors.of("attach " + description, errno, program.type().requiredCapabilities());
     }
 

@@ -124,6 +124,16 @@ final class Programs {
         return b.label("out").mov64(Register.R0, verdict).exit().build();
     }
 
+    /** Socket filter: keeps (and counts) only packets of {@code length}; drops the others. */
+    static Instructions keepingOnlyLength(BpfMap counters, int length) {
+        Instructions.Builder b = Instructions.builder()
+                .load(Size.W, Register.R2, Register.R1, 0)
+                .jumpIf(JumpOp.JNE, Register.R2, length, "drop");
+        increment(b, counters, 0);
+        return b.label("out").mov64(Register.R0, 0xffff).exit()
+                .label("drop").mov64(Register.R0, 0).exit().build();
+    }
+
     static BpfProgram load(String name, ProgramType type, AttachType attachType, Instructions instructions) {
         return BpfProgram.load(new ProgramSpec(name, type, instructions).attachType(attachType));
     }
