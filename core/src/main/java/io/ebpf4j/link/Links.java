@@ -23,16 +23,16 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.NetworkChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Consumer;
 
 /**
  * Attaches programs to kernel hooks: one factory method per kind of hook, each returning a {@link BpfLink} that
@@ -436,7 +436,7 @@ public final class Links {
     }
 
     private static byte[] intKey(int value) {
-        return ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(0, value).array();
+        return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, value).array();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -892,7 +892,7 @@ public final class Links {
         List<byte[]> encoded = new ArrayList<>();
         int size = 8 * strings.size();
         for (String s : strings) {
-            byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
             encoded.add(bytes);
             size += bytes.length + 1;
         }
