@@ -23,15 +23,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.NetworkChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -369,74 +366,7 @@ public final class Links {
     public static BpfLink usdt(Executable target, String provider, String name, BpfProgram program,
             UsdtOptions options) {
         requireType(program, "usdt", ProgramType.KPROBE);
-        String probeName = provider + ":" + name;
-        String description = "usdt " + target.path() + ":" + probeName
-                + (options.pid() > 0 ? " in pid " + options.pid() : "") + " <- " + describe(program);
-        if (!Features.hasPerfLink()) {
-            throw new NotSupportedException("usdt", description + ": USDT argument specs are passed through BPF"
-                    + " cookies, which need perf_event bpf_links (Linux 5.15+)");
-        }
-        List<Usdt.Probe> sites = new ArrayList<>();
-        List<Usdt.Probe> all = Usdt.probes(target);
-        for (Usdt.Probe probe : all) {
-            if (probe.provider().equals(provider) && probe.name().equals(name)) {
-                sites.add(probe);
-            }
-        }
-        if (sites.isEmpty()) {
-            throw new BpfException("no USDT probe " + probeName + " in " + target.path() + (all.isEmpty()
-                    ? " (it has no .note.stapsdt section)"
-                    : "; it has " + all.stream().map(Usdt.Probe::fullName).distinct().limit(20).toList()),
-                    Errno.ENOENT);
-        }
-        try (BpfMap specs = usdtSpecsMap(program)) {
-            int mapId = specs.info().id();
-            Map<List<Usdt.Argument>, Integer> slots = new HashMap<>();
-            List<BpfLink> parts = new ArrayList<>();
-            try {
-                for (Usdt.Probe site : sites) {
-                    List<Usdt.Argument> arguments = Usdt.parseArguments(site.arguments(), Arch.current(),
-                            probeName);
-                    // Sites with the same argument locations share a spec slot, as in libbpf.
-                    Integer slot = slots.get(arguments);
-                    if (slot == null) {
-                        slot = Usdt.allocateSlot(mapId, specs.maxEntries(), probeName);
-                        slots.put(arguments, slot);
-                        specs.put(intKey(slot), Usdt.encode(arguments, options.cookie(), specs.valueSize(),
-                                probeName));
-                    }
-                    String siteDescription = description + " at 0x" + Long.toHexString(site.fileOffset());
-                    Probes.ProbeEvent probe = Probes.uprobe(target.path().toString(), site.fileOffset(),
-                            site.semaphoreOffset(), false, options.pid(), siteDescription);
-                    parts.add(PerfEvents.attachWithLink(program, probe.event(), slot, siteDescription,
-                            probe.tracefsEvent()));
-                }
-            } catch (RuntimeException e) {
-                closeAll(parts, e);
-                Usdt.releaseSlots(mapId, slots.values());
-                throw e;
-            }
-            List<Integer> used = List.copyOf(slots.values());
-            return new LinkGroup(parts, description, () -> Usdt.releaseSlots(mapId, used));
-        }
-    }
-
-    /** The program's {@code __bpf_usdt_specs} map, found among the maps it uses (kernel names are 15 chars). */
-    private static BpfMap usdtSpecsMap(BpfProgram program) {
-        String truncated = Usdt.SPECS_MAP.substring(0, Bpf.OBJ_NAME_LEN - 1);
-        for (int id : program.info().mapIds()) {
-            BpfMap map = BpfMap.fromId(id);
-            if (map.type() == MapType.ARRAY && (map.name().equals(Usdt.SPECS_MAP) || map.name().equals(truncated))) {
-                return map;
-            }
-            map.close();
-        }
-        throw new BpfException(describe(program) + " does not use a " + Usdt.SPECS_MAP + " map: USDT programs"
-                + " read their arguments with libbpf's usdt.bpf.h (bpf_usdt_arg), which defines it");
-    }
-
-    private static byte[] intKey(int value) {
-        return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, value).array();
+        return Usdt.attach(target, provider, name, program, options);
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -37,15 +37,13 @@ class NetworkLinkTest {
             assertThat(link.description()).isEqualTo("XDP (GENERIC) on " + net.innerInterface()
                     + " <- program 'xdp'");
             net.sendInward(3);
-            TestNetwork.settle();
-            assertThat(Programs.read(counts, 0)).isEqualTo(3);
+            assertThat(Programs.await(counts, 0, 3)).isEqualTo(3);
             int ifindex = net.inside(() -> Interfaces.index(net.innerInterface()));
             assertThat(link.info().target()).isEqualTo(new LinkInfo.Xdp(ifindex));
 
             link.update(other);
             net.sendInward(2);
-            TestNetwork.settle();
-            assertThat(Programs.read(others, 0)).isEqualTo(2);
+            assertThat(Programs.await(others, 0, 2)).isEqualTo(2);
             link.detach();
             net.sendInward(2);
             TestNetwork.settle();
@@ -67,9 +65,8 @@ class NetworkLinkTest {
                 BpfLink outLink = net.inside(() -> Links.tcx(net.innerInterface(), AttachType.TCX_EGRESS, out))) {
             net.sendInward(3);
             net.sendOutward(2);
-            TestNetwork.settle();
-            assertThat(Programs.read(ingress, 0)).isEqualTo(3);
-            assertThat(Programs.read(egress, 0)).isEqualTo(2);
+            assertThat(Programs.await(ingress, 0, 3)).isEqualTo(3);
+            assertThat(Programs.await(egress, 0, 2)).isEqualTo(2);
 
             int ifindex = net.inside(() -> Interfaces.index(net.innerInterface()));
             assertThat(outLink.info().target()).isEqualTo(new LinkInfo.Tcx(ifindex, AttachType.TCX_EGRESS));
@@ -87,8 +84,7 @@ class NetworkLinkTest {
                 BpfLink link = net.inside(() -> Links.netfilter(program,
                         NetfilterOptions.of(NetfilterOptions.IPV4, NetfilterOptions.LOCAL_IN).withPriority(-128)))) {
             net.sendInward(3);
-            TestNetwork.settle();
-            assertThat(Programs.read(counts, 0)).isEqualTo(3);
+            assertThat(Programs.await(counts, 0, 3)).isEqualTo(3);
             assertThat(link.info().target()).isEqualTo(new LinkInfo.Netfilter(NetfilterOptions.IPV4,
                     NetfilterOptions.LOCAL_IN, -128, 0));
         }
@@ -102,8 +98,7 @@ class NetworkLinkTest {
                         Programs.counting(counts, SK_PASS));
                 BpfLink link = Links.netns(net.namespaceFile(), program)) {
             net.sendInward(3);
-            TestNetwork.settle();
-            assertThat(Programs.read(counts, 0)).isEqualTo(3);
+            assertThat(Programs.await(counts, 0, 3)).isEqualTo(3);
             long inode = (Long) Files.getAttribute(net.namespaceFile(), "unix:ino");
             assertThat(link.info().target()).isEqualTo(new LinkInfo.Netns(inode, AttachType.SK_LOOKUP));
             assertThat(Links.query(net.namespaceFile(), AttachType.SK_LOOKUP))
@@ -121,8 +116,7 @@ class NetworkLinkTest {
                 BpfLink link = Links.socketFilter(filter, socket)) {
             assertThat(socket.toString()).contains(net.innerInterface());
             net.sendInward(3);
-            TestNetwork.settle();
-            assertThat(Programs.read(counts, 0)).isEqualTo(3);
+            assertThat(Programs.await(counts, 0, 3)).isEqualTo(3);
             byte[] frame = new byte[2048];
             for (int i = 0; i < 3; i++) {
                 // The filter returns 0 (drop) for every other frame (ARP, ICMP replies): only ours arrive.

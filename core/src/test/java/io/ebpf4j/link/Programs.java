@@ -35,6 +35,20 @@ final class Programs {
     }
 
     /**
+     * Waits (up to 5 s) until {@code counters[slot]} reaches {@code expected}, for effects the kernel delivers
+     * asynchronously (packets crossing a veth pair), and returns the value then.
+     */
+    static long await(BpfMap counters, int slot, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        long value = read(counters, slot);
+        while (value < expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            value = read(counters, slot);
+        }
+        return value;
+    }
+
+    /**
      * {@code counters[slot] += value register}; clobbers R0-R5. The program must define label {@code out}, where
      * this goes if the lookup fails (it never does in an array).
      */
