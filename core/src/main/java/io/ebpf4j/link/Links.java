@@ -269,12 +269,12 @@ public final class Links {
      * shared library, in every process that runs it (or only {@link UprobeOptions#pid()}).
      */
     public static BpfLink uprobe(Executable target, String symbol, BpfProgram program, UprobeOptions options) {
-        return attachUprobe(target, target.offset(symbol) + options.offset(), symbol, program, options, false);
+        return attachUprobe(target, symbol, 0, program, options, false);
     }
 
     /** Attaches a uprobe at a file offset of {@code target} (plus {@link UprobeOptions#offset()}). */
     public static BpfLink uprobe(Executable target, long fileOffset, BpfProgram program, UprobeOptions options) {
-        return attachUprobe(target, fileOffset + options.offset(), null, program, options, false);
+        return attachUprobe(target, null, fileOffset, program, options, false);
     }
 
     /** {@link #uretprobe(Executable, String, BpfProgram, UprobeOptions)} with default options. */
@@ -284,18 +284,20 @@ public final class Links {
 
     /** Like {@link #uprobe(Executable, String, BpfProgram, UprobeOptions)}, but runs when the function returns. */
     public static BpfLink uretprobe(Executable target, String symbol, BpfProgram program, UprobeOptions options) {
-        return attachUprobe(target, target.offset(symbol) + options.offset(), symbol, program, options, true);
+        return attachUprobe(target, symbol, 0, program, options, true);
     }
 
     /** A uretprobe on the function at a file offset of {@code target}. */
     public static BpfLink uretprobe(Executable target, long fileOffset, BpfProgram program, UprobeOptions options) {
-        return attachUprobe(target, fileOffset + options.offset(), null, program, options, true);
+        return attachUprobe(target, null, fileOffset, program, options, true);
     }
 
-    private static BpfLink attachUprobe(Executable target, long offset, String symbol, BpfProgram program,
+    /** A uprobe at {@code symbol}, or (symbol null) at {@code fileOffset}, plus the options' offset. */
+    private static BpfLink attachUprobe(Executable target, String symbol, long fileOffset, BpfProgram program,
             UprobeOptions options, boolean ret) {
         String hook = ret ? "uretprobe" : "uprobe";
         requireType(program, hook, ProgramType.KPROBE);
+        long offset = (symbol != null ? target.offset(symbol) : fileOffset) + options.offset();
         String description = hook + " " + target.path() + ":" + (symbol != null ? symbol
                 + (options.offset() != 0 ? "+0x" + Long.toHexString(options.offset()) : "")
                 : "0x" + Long.toHexString(offset)) + (options.pid() > 0 ? " in pid " + options.pid() : "") + " <- "
