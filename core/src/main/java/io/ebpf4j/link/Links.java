@@ -659,8 +659,11 @@ public final class Links {
             if (raw < 0) {
                 throw Errors.of("open link id " + id, -raw, "CAP_SYS_ADMIN");
             }
-            try (Fd fd = Fd.own(raw, "link id " + id)) {
+            Fd fd = Fd.own(raw, "link id " + id);
+            try {
                 links.add(LinkInfo.read(raw));
+            } finally {
+                fd.close();
             }
         }
     }
