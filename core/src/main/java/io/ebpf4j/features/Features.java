@@ -387,7 +387,7 @@ public final class Features {
     }
 
     private static Answer probePerfLink() {
-        long program = loadProbe(ProgramType.TRACEPOINT, new int[][] {{INSN_MOV64_R0_IMM, 0}, {INSN_EXIT, 0}}, null);
+        long program = loadProbe(ProgramType.TRACEPOINT, RETURN_ZERO, null);
         if (program < 0) {
             return new Answer(Errors.of("probe perf_event links", (int) -program,
                     ProgramType.TRACEPOINT.requiredCapabilities()));
