@@ -168,17 +168,25 @@ final class ObjectReader {
             int size = (int) section.size();
             byte[] contents = section.isNoBits() ? new byte[size] : bytes(section);
             boolean readOnly = name.startsWith(".rodata");
+            Optional<Datasec> datasec = btf == null ? Optional.empty() : btf.typeByName(name, Datasec.class);
             MapSpec spec = new MapSpec(name, MapType.ARRAY).keySize(4).valueSize(size).maxEntries(1)
-                    .flags(readOnly ? io.ebpf4j.internal.sys.Bpf.F_RDONLY_PROG : 0)
+                    .flags((readOnly ? io.ebpf4j.internal.sys.Bpf.F_RDONLY_PROG : 0)
+                            | (datasec.filter(ObjectReader::hasNonStaticVariable).isPresent()
+                                    ? io.ebpf4j.internal.sys.Bpf.F_MMAPABLE : 0))
                     .contents(List.of(new MapSpec.Entry(0, contents)))
                     .freeze(readOnly);
-            Optional<Datasec> datasec = btf == null ? Optional.empty() : btf.typeByName(name, Datasec.class);
             datasec.ifPresent(ds -> spec.valueType(ds));
             maps.put(name, spec);
             dataSections.put(section.index(), name);
             dataContents.put(name, contents);
             readVariables(section, name, size, contents, datasec);
         }
+    }
+
+    /** libbpf maps a data section into user memory (BPF_F_MMAPABLE) when it holds a variable visible outside. */
+    private static boolean hasNonStaticVariable(Datasec datasec) {
+        return datasec.vars().stream().anyMatch(v -> v.type() instanceof Var
+                && ((Var) v.type()).linkage() != io.ebpf4j.btf.Linkage.STATIC);
     }
 
     private void readVariables(Section section, String mapName, int size, byte[] contents,
@@ -455,7 +463,8 @@ final class ObjectReader {
         if (kconfigSize > 0) {
             byte[] contents = new byte[kconfigSize];
             maps.put(KCONFIG, new MapSpec(KCONFIG, MapType.ARRAY).keySize(4).valueSize(kconfigSize).maxEntries(1)
-                    .flags(io.ebpf4j.internal.sys.Bpf.F_RDONLY_PROG).contents(List.of(new MapSpec.Entry(0, contents))).freeze(true));
+                    .flags(io.ebpf4j.internal.sys.Bpf.F_RDONLY_PROG | io.ebpf4j.internal.sys.Bpf.F_MMAPABLE)
+                    .contents(List.of(new MapSpec.Entry(0, contents))).freeze(true));
             dataContents.put(KCONFIG, contents);
         }
     }
@@ -475,6 +484,11 @@ final class ObjectReader {
         Var dummy = null;
         int offset = 0;
         List<VarSecinfo> vars = datasec.get().vars();
+        if (kconfig) {
+            // libbpf's layout: larger alignment first, then by name; keeps .kconfig compatible with libbpf's
+            vars.sort(Comparator.comparingInt((VarSecinfo v) -> -kconfigAlignment(v))
+                    .thenComparing(v -> v.type().name()));
+        }
         for (int i = 0; i < vars.size(); i++) {
             Type t = vars.get(i).type();
             String externName = t.name();
@@ -525,6 +539,10 @@ final class ObjectReader {
         datasec.get().setSize(offset);
     }
 
+    private static int kconfigAlignment(VarSecinfo info) {
+        return info.type() instanceof Var ? Math.max(1, Types.alignof(((Var) info.type()).type())) : 1;
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Programs
 
@@ -554,7 +572,9 @@ final class ObjectReader {
             }
             ProgramSection kind = SectionDefinitions.classify(f.section().name()).orElseThrow();
             ProgramSpec spec = new ProgramSpec(f.name(), kind.programType(), link(f, functions))
-                    .sectionName(f.section().name())
+                    // Like libbpf, without the '?' that only switches autoload off
+                    .sectionName(f.section().name().startsWith("?") ? f.section().name().substring(1)
+                            : f.section().name())
                     .attachType(kind.attachType())
                     .attachTo(kind.attachTarget())
                     .flags(kind.programFlags())
