@@ -16,10 +16,12 @@ public final class BpfCollection implements AutoCloseable {
     private final Map<String, BpfProgram> programs;
     private final Set<String> borrowedMaps;
     private final Map<String, VariableSpec> variables;
+    private final Map<String, MapSpec> mapSpecs;
 
     BpfCollection(Map<String, BpfMap> maps, Map<String, BpfProgram> programs, Set<String> borrowedMaps,
-            Map<String, VariableSpec> variables) {
+            Map<String, VariableSpec> variables, Map<String, MapSpec> mapSpecs) {
         this.variables = Map.copyOf(variables);
+        this.mapSpecs = Map.copyOf(mapSpecs);
         this.maps = Collections.unmodifiableMap(new LinkedHashMap<>(maps));
         this.programs = Collections.unmodifiableMap(new LinkedHashMap<>(programs));
         this.borrowedMaps = Set.copyOf(borrowedMaps);
@@ -66,6 +68,21 @@ public final class BpfCollection implements AutoCloseable {
                     + programs.keySet());
         }
         return program;
+    }
+
+    /**
+     * A typed view of map {@code name}. Records are laid out by the map's BTF key/value types (see
+     * {@link Codecs#record}); {@code Integer}, {@code Long}, {@code Short}, {@code Byte}, {@code String} and
+     * {@code byte[]} map keys and values of their size.
+     */
+    public <K, V> TypedMap<K, V> typedMap(String name, Class<K> keyType, Class<V> valueType) {
+        BpfMap map = map(name);
+        MapSpec spec = mapSpecs.get(name);
+        Codec<K> keys = Codecs.of(keyType, map.keySize(), spec == null ? null : spec.keyType(),
+                "the key of map '" + name + "'");
+        Codec<V> values = Codecs.of(valueType, map.valueSize(), spec == null ? null : spec.valueType(),
+                "the value of map '" + name + "'");
+        return map.typed(keys, values);
     }
 
     /** The global variable called {@code name}, read and written through its data section's map. */

@@ -141,6 +141,72 @@ public final class Codecs {
         };
     }
 
+    /**
+     * A record laid out as the BTF struct {@code btfType} (e.g. a map's key or value type from
+     * {@link MapSpec#valueType()}): components match members by name, with sizes checked. Components may be
+     * primitives or their boxes, {@code String}/{@code byte[]} for byte and char arrays, {@code int[]}/{@code long[]}
+     * for integer arrays, and nested records for nested structs. Unsigned members read into the signed Java type of
+     * the same size.
+     */
+    public static <R extends Record> Codec<R> record(Class<R> recordType, io.ebpf4j.btf.Type btfType) {
+        return new RecordCodec<>(recordType, btfType);
+    }
+
+    /**
+     * A codec for {@code javaType} over {@code size} bytes: records (laid out by {@code btfType}), {@code Integer}
+     * (4), {@code Long} (8), {@code Short} (2), {@code Byte} (1), {@code String} and {@code byte[]} (any size).
+     */
+    @SuppressWarnings("unchecked")
+    static <T> Codec<T> of(Class<T> javaType, int size, io.ebpf4j.btf.Type btfType, String what) {
+        Codec<?> codec;
+        if (javaType.isRecord()) {
+            if (btfType == null) {
+                throw new IllegalArgumentException(what + " has no BTF type to lay out " + javaType.getSimpleName()
+                        + ": compile the object with -g");
+            }
+            codec = record(javaType.asSubclass(Record.class), btfType);
+        } else if (javaType == Integer.class) {
+            codec = s32();
+        } else if (javaType == Long.class) {
+            codec = s64();
+        } else if (javaType == Short.class) {
+            codec = new Fixed<Short>(2) {
+                @Override
+                public void encode(Short value, ByteBuffer dst, int offset) {
+                    dst.putShort(offset, value);
+                }
+
+                @Override
+                public Short decode(ByteBuffer src, int offset) {
+                    return src.getShort(offset);
+                }
+            };
+        } else if (javaType == Byte.class) {
+            codec = new Fixed<Byte>(1) {
+                @Override
+                public void encode(Byte value, ByteBuffer dst, int offset) {
+                    dst.put(offset, value);
+                }
+
+                @Override
+                public Byte decode(ByteBuffer src, int offset) {
+                    return src.get(offset);
+                }
+            };
+        } else if (javaType == String.class) {
+            codec = string(size);
+        } else if (javaType == byte[].class) {
+            codec = bytes(size);
+        } else {
+            throw new IllegalArgumentException("no codec for " + javaType.getName() + " (" + what + ")");
+        }
+        if (codec.size() != size) {
+            throw new IllegalArgumentException(what + " is " + size + " bytes, but " + javaType.getSimpleName()
+                    + " is " + codec.size());
+        }
+        return (Codec<T>) codec;
+    }
+
     private static void checkRange(long value, long min, long max, String type) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(value + " is out of range for " + type);

@@ -61,7 +61,7 @@ final class CollectionLoader {
             createMaps();
             loadPrograms(prepared);
             writeReferencingContents();
-            return new BpfCollection(maps, programs, borrowed, spec.variables());
+            return new BpfCollection(maps, programs, borrowed, spec.variables(), spec.maps());
         } catch (RuntimeException | Error e) {
             closeAll();
             throw e;
