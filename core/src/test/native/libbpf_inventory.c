@@ -1,5 +1,6 @@
 // Prints what libbpf makes of a BPF object after opening it (no kernel access): one line per program and map,
 // tab-separated, for LibbpfCompatibilityTest to compare with ebpf4j's CollectionSpec.
+//   libbpf <major> <minor>   (the version that read the object)
 //   prog <name> <section> <type> <expected attach type> <instruction count> <autoload>
 //   map  <name> <type> <key size> <value size> <max entries> <flags>
 #include <bpf/libbpf.h>
@@ -13,6 +14,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     libbpf_set_print(quiet);
+    printf("libbpf\t%u\t%u\n", libbpf_major_version(), libbpf_minor_version());
     struct bpf_object *obj = bpf_object__open_file(argv[1], NULL);
     if (!obj) {
         fprintf(stderr, "libbpf cannot open %s\n", argv[1]);

@@ -296,9 +296,10 @@ public final class Features {
         }
         int errno = (int) -r;
         if (needsAttachTarget(type)) {
-            // These types only load with a BTF attach target, so EINVAL here says nothing; EPERM with every
-            // capability present means the kernel refuses the type outright (trampolines/LSM disabled).
-            if (errno == Errno.EINVAL) {
+            // These types only load with a BTF attach target, so EINVAL here says nothing, nor does ENOTSUPP, the
+            // verifier's answer to a struct_ops program without one (libbpf's probe expects it too); EPERM with
+            // every capability present means the kernel refuses the type outright (trampolines/LSM disabled).
+            if (errno == Errno.EINVAL || type == ProgramType.STRUCT_OPS && errno == Errno.ENOTSUPP) {
                 return Answer.YES;
             }
         }

@@ -1,8 +1,10 @@
 package io.ebpf4j.link;
 
 import io.ebpf4j.AttachType;
+import io.ebpf4j.BpfCollection;
 import io.ebpf4j.BpfMap;
 import io.ebpf4j.BpfProgram;
+import io.ebpf4j.CollectionSpec;
 import io.ebpf4j.MapSpec;
 import io.ebpf4j.MapType;
 import io.ebpf4j.ProgramSpec;
@@ -13,6 +15,7 @@ import io.ebpf4j.asm.Instructions;
 import io.ebpf4j.asm.JumpOp;
 import io.ebpf4j.asm.Register;
 import io.ebpf4j.asm.Size;
+import io.ebpf4j.testing.Fixtures;
 import io.ebpf4j.testing.RequiresKernel;
 
 import org.junit.jupiter.api.Test;
@@ -22,6 +25,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,6 +81,17 @@ class IterLinkTest {
             assertThat(Programs.read(counts, 0)).isEqualTo(tasks);
             assertThat(readAll(link)).isNotEmpty(); // each open is a new pass
             assertThat(link.info().target()).isEqualTo(new LinkInfo.Iter("task", 0));
+        }
+    }
+
+    @Test
+    void taskIteratorFromAnObjectPrintsPidAndCommandOfEveryTask() throws Exception {
+        try (BpfCollection coll = BpfCollection.load(CollectionSpec.load(Fixtures.bytes("task_iter.bpf.o")));
+                IterLink link = Links.iter(coll.program("dump_task"))) {
+            List<String> lines = readAll(link).lines().toList();
+            assertThat(lines).hasSize((int) coll.variable("tasks").getLong()).allMatch(l -> l.matches("\\d+ .*"));
+            assertThat(lines).contains(ProcessHandle.current().pid() + " "
+                    + Files.readString(Path.of("/proc/self/comm")).strip());
         }
     }
 
