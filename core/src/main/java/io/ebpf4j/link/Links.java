@@ -618,9 +618,14 @@ public final class Links {
         return socketFilter(program, Sockets.fdOf(channel));
     }
 
-    /** {@link #socketFilter(BpfProgram, int)} for a packet socket. */
+    /**
+     * {@link #socketFilter(BpfProgram, int)} for a packet socket. Frames the socket queued before the filter was
+     * attached are discarded, so that everything received afterwards went through the filter.
+     */
     public static BpfLink socketFilter(BpfProgram program, PacketSocket socket) {
-        return socketFilter(program, socket.fd());
+        BpfLink link = socketFilter(program, socket.fd());
+        socket.discardQueued();
+        return link;
     }
 
     /**
