@@ -160,7 +160,7 @@ class EbpfKernelTests {
                     ProgramState missing = program(hooks, "missing_hook");
                     assertThat(missing.attached()).isFalse();
                     assertThat(missing.failure()).isInstanceOf(EbpfAttachTargetException.class)
-                            .hasMessageContaining("there is no tracepoint ebpf4j_test/no_such_event");
+                            .hasMessageContaining("unknown tracepoint ebpf4j_test/no_such_event");
                 });
     }
 
