@@ -76,16 +76,15 @@ public final class BpfCollection implements AutoCloseable {
     }
 
     /**
-     * A typed view of map {@code name}. Records are laid out by the map's BTF key/value types (see
-     * {@link Codecs#record}); {@code Integer}, {@code Long}, {@code Short}, {@code Byte}, {@code String} and
-     * {@code byte[]} map keys and values of their size.
+     * A typed view of map {@code name}, with codecs chosen by {@link Codecs#forType}: records are laid out by the
+     * map's BTF key/value types.
      */
     public <K, V> TypedMap<K, V> typedMap(String name, Class<K> keyType, Class<V> valueType) {
         BpfMap map = map(name);
         MapSpec spec = mapSpecs.get(name);
-        Codec<K> keys = Codecs.of(keyType, map.keySize(), spec == null ? null : spec.keyType(),
+        Codec<K> keys = Codecs.forType(keyType, map.keySize(), spec == null ? null : spec.keyType(),
                 "the key of map '" + name + "'");
-        Codec<V> values = Codecs.of(valueType, map.valueSize(), spec == null ? null : spec.valueType(),
+        Codec<V> values = Codecs.forType(valueType, map.valueSize(), spec == null ? null : spec.valueType(),
                 "the value of map '" + name + "'");
         return map.typed(keys, values);
     }

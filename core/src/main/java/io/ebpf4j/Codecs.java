@@ -153,52 +153,33 @@ public final class Codecs {
     }
 
     /**
-     * A codec for {@code javaType} over {@code size} bytes: records (laid out by {@code btfType}), {@code Integer}
-     * (4), {@code Long} (8), {@code Short} (2), {@code Byte} (1), {@code String} and {@code byte[]} (any size).
+     * A codec for {@code javaType} over {@code size} bytes, as typed views choose them: records laid out by
+     * {@code btfType}; {@code Long} for 8-byte and (unsigned) 4-byte integers; {@code Integer} for 4-byte (signed),
+     * 2- and 1-byte (unsigned) ones; {@code String} for char arrays and {@code byte[]} for anything.
+     *
+     * @param what names the data in errors, e.g. "the key of map 'counts'"
+     * @throws IllegalArgumentException if {@code javaType} cannot hold {@code size} bytes
      */
     @SuppressWarnings("unchecked")
-    static <T> Codec<T> of(Class<T> javaType, int size, io.ebpf4j.btf.Type btfType, String what) {
+    public static <T> Codec<T> forType(Class<T> javaType, int size, io.ebpf4j.btf.Type btfType, String what) {
         Codec<?> codec;
         if (javaType.isRecord()) {
             if (btfType == null) {
-                throw new IllegalArgumentException(what + " has no BTF type to lay out " + javaType.getSimpleName()
-                        + ": compile the object with -g");
+                throw new IllegalArgumentException(what + " has no BTF type to lay out record "
+                        + javaType.getSimpleName() + " on: compile the object with -g");
             }
             codec = record(javaType.asSubclass(Record.class), btfType);
-        } else if (javaType == Integer.class) {
-            codec = s32();
-        } else if (javaType == Long.class) {
-            codec = s64();
-        } else if (javaType == Short.class) {
-            codec = new Fixed<Short>(2) {
-                @Override
-                public void encode(Short value, ByteBuffer dst, int offset) {
-                    dst.putShort(offset, value);
-                }
-
-                @Override
-                public Short decode(ByteBuffer src, int offset) {
-                    return src.getShort(offset);
-                }
-            };
-        } else if (javaType == Byte.class) {
-            codec = new Fixed<Byte>(1) {
-                @Override
-                public void encode(Byte value, ByteBuffer dst, int offset) {
-                    dst.put(offset, value);
-                }
-
-                @Override
-                public Byte decode(ByteBuffer src, int offset) {
-                    return src.get(offset);
-                }
-            };
+        } else if (javaType == Long.class && (size == 8 || size == 4)) {
+            codec = size == 8 ? u64() : u32();
+        } else if (javaType == Integer.class && (size == 4 || size == 2 || size == 1)) {
+            codec = size == 4 ? s32() : size == 2 ? u16() : u8();
         } else if (javaType == String.class) {
             codec = string(size);
         } else if (javaType == byte[].class) {
             codec = bytes(size);
         } else {
-            throw new IllegalArgumentException("no codec for " + javaType.getName() + " (" + what + ")");
+            throw new IllegalArgumentException("no codec maps " + javaType.getName() + " onto " + what + " ("
+                    + size + " bytes): use Long, Integer, String, byte[] or a record matching the BTF type");
         }
         if (codec.size() != size) {
             throw new IllegalArgumentException(what + " is " + size + " bytes, but " + javaType.getSimpleName()

@@ -5,7 +5,7 @@ import io.ebpf4j.btf.Enumeration;
 import io.ebpf4j.btf.Int;
 import io.ebpf4j.btf.Member;
 import io.ebpf4j.btf.Pointer;
-import io.ebpf4j.btf.Struct;
+import io.ebpf4j.btf.Composite;
 import io.ebpf4j.btf.Type;
 import io.ebpf4j.btf.Types;
 
@@ -33,12 +33,12 @@ final class RecordCodec<R extends Record> implements Codec<R> {
     RecordCodec(Class<R> type, Type btfType) {
         this.type = type;
         Type resolved = Types.underlying(btfType);
-        if (!(resolved instanceof Struct)) {
+        if (!(resolved instanceof Composite)) {
             throw new IllegalArgumentException("record " + type.getSimpleName() + " cannot map "
-                    + Types.describe(btfType) + ": only structs map to records");
+                    + Types.describe(btfType) + ": only structs and unions map to records");
         }
-        Struct struct = (Struct) resolved;
-        this.size = struct.size();
+        Composite struct = (Composite) resolved;
+        this.size = (int) Types.sizeof(struct);
         RecordComponent[] components = type.getRecordComponents();
         List<Field> mapped = new ArrayList<>();
         Class<?>[] parameterTypes = new Class<?>[components.length];
@@ -93,13 +93,24 @@ final class RecordCodec<R extends Record> implements Codec<R> {
         if (javaSize < 0) {
             throw new IllegalArgumentException(where + " has type " + javaType.getName() + ", which no BTF member maps");
         }
-        boolean numeric = member instanceof Int || member instanceof Enumeration || member instanceof Pointer
-                || member instanceof io.ebpf4j.btf.Float;
-        if (!numeric || javaSize != memberSize) {
+        boolean integral = member instanceof Int || member instanceof Enumeration || member instanceof Pointer;
+        boolean floating = member instanceof io.ebpf4j.btf.Float;
+        boolean javaFloating = javaType == float.class || javaType == Float.class || javaType == double.class
+                || javaType == Double.class;
+        // Same size, or an integer member widened into a larger Java integer (never narrowed: no silent truncation).
+        boolean fits = floating ? javaFloating && javaSize == memberSize
+                : integral && !javaFloating && (javaSize == memberSize || (javaSize > memberSize && !isBoolean(javaType)));
+        if (!fits) {
             throw new IllegalArgumentException(where + " is " + javaType.getSimpleName() + " (" + javaSize
-                    + " bytes), but the member is " + Types.describe(btf) + " (" + memberSize + " bytes)");
+                    + " bytes), which cannot hold the member " + Types.describe(btf) + " (" + memberSize + " bytes)");
         }
-        return (Codec<Object>) (Codec<?>) scalarCodec(javaType, memberSize);
+        boolean signed = member instanceof Int && ((Int) member).isSigned()
+                || member instanceof Enumeration && ((Enumeration) member).isSigned();
+        return (Codec<Object>) (Codec<?>) scalarCodec(javaType, memberSize, signed);
+    }
+
+    private static boolean isBoolean(Class<?> t) {
+        return t == boolean.class || t == Boolean.class;
     }
 
     private static int primitiveSize(Class<?> t) {
@@ -118,7 +129,11 @@ final class RecordCodec<R extends Record> implements Codec<R> {
         return -1;
     }
 
-    private static Codec<?> scalarCodec(Class<?> t, int size) {
+    /**
+     * Reads {@code size} bytes (sign- or zero-extended as the member is signed or not) into a Java value of type
+     * {@code t}, and writes the low {@code size} bytes back, refusing values the member cannot hold.
+     */
+    private static Codec<?> scalarCodec(Class<?> t, int size, boolean signed) {
         return new Codec<Object>() {
             @Override
             public int size() {
@@ -127,43 +142,59 @@ final class RecordCodec<R extends Record> implements Codec<R> {
 
             @Override
             public void encode(Object value, ByteBuffer dst, int offset) {
-                if (t == long.class || t == Long.class) {
-                    dst.putLong(offset, (Long) value);
-                } else if (t == double.class || t == Double.class) {
+                if (t == double.class || t == Double.class) {
                     dst.putDouble(offset, (Double) value);
-                } else if (t == int.class || t == Integer.class) {
-                    dst.putInt(offset, (Integer) value);
-                } else if (t == float.class || t == Float.class) {
+                    return;
+                }
+                if (t == float.class || t == Float.class) {
                     dst.putFloat(offset, (Float) value);
-                } else if (t == short.class || t == Short.class) {
-                    dst.putShort(offset, (Short) value);
-                } else if (t == char.class || t == Character.class) {
-                    dst.putChar(offset, (Character) value);
-                } else if (t == boolean.class || t == Boolean.class) {
-                    dst.put(offset, (byte) ((Boolean) value ? 1 : 0));
-                } else {
-                    dst.put(offset, (Byte) value);
+                    return;
+                }
+                long v = value instanceof Boolean ? ((Boolean) value ? 1 : 0)
+                        : value instanceof Character ? (Character) value : ((Number) value).longValue();
+                if (primitiveSize(t) > size) { // a wider Java value must fit; same-size values keep their bits
+                    long min = signed ? -(1L << (8 * size - 1)) : 0;
+                    long max = signed ? (1L << (8 * size - 1)) - 1 : (1L << (8 * size)) - 1;
+                    if (v < min || v > max) {
+                        throw new IllegalArgumentException(v + " does not fit a " + size + "-byte "
+                                + (signed ? "signed" : "unsigned") + " member");
+                    }
+                }
+                switch (size) {
+                    case 1: dst.put(offset, (byte) v); break;
+                    case 2: dst.putShort(offset, (short) v); break;
+                    case 4: dst.putInt(offset, (int) v); break;
+                    default: dst.putLong(offset, v);
                 }
             }
 
             @Override
             public Object decode(ByteBuffer src, int offset) {
-                if (t == long.class || t == Long.class) {
-                    return src.getLong(offset);
-                } else if (t == double.class || t == Double.class) {
+                if (t == double.class || t == Double.class) {
                     return src.getDouble(offset);
-                } else if (t == int.class || t == Integer.class) {
-                    return src.getInt(offset);
-                } else if (t == float.class || t == Float.class) {
-                    return src.getFloat(offset);
-                } else if (t == short.class || t == Short.class) {
-                    return src.getShort(offset);
-                } else if (t == char.class || t == Character.class) {
-                    return src.getChar(offset);
-                } else if (t == boolean.class || t == Boolean.class) {
-                    return src.get(offset) != 0;
                 }
-                return src.get(offset);
+                if (t == float.class || t == Float.class) {
+                    return src.getFloat(offset);
+                }
+                long v;
+                switch (size) {
+                    case 1: v = signed ? src.get(offset) : Byte.toUnsignedLong(src.get(offset)); break;
+                    case 2: v = signed ? src.getShort(offset) : Short.toUnsignedLong(src.getShort(offset)); break;
+                    case 4: v = signed ? src.getInt(offset) : Integer.toUnsignedLong(src.getInt(offset)); break;
+                    default: v = src.getLong(offset);
+                }
+                if (t == long.class || t == Long.class) {
+                    return v;
+                } else if (t == int.class || t == Integer.class) {
+                    return (int) v;
+                } else if (t == short.class || t == Short.class) {
+                    return (short) v;
+                } else if (t == char.class || t == Character.class) {
+                    return (char) v;
+                } else if (isBoolean(t)) {
+                    return v != 0;
+                }
+                return (byte) v;
             }
         };
     }

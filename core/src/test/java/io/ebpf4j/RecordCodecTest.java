@@ -46,18 +46,71 @@ class RecordCodecTest {
         assertThat(codec.decode(buffer, 0)).isEqualTo(new Stats(3, 1500, "eth0"));
     }
 
-    record WrongSize(long saddr) {}
+    static final Int S32 = new Int("int", 4, Int.Encoding.SIGNED);
+    /** struct traffic { __u64 packets; __u64 bytes; } */
+    static final Struct TRAFFIC = new Struct("traffic", 16, List.of(new Member("packets", U64, 0),
+            new Member("bytes", U64, 64)));
+    /** struct sample { __u32 pid; int delta; char comm[8]; struct traffic traffic; __u8 flags; } */
+    static final Struct SAMPLE = new Struct("sample", 40, List.of(
+            new Member("pid", new io.ebpf4j.btf.Typedef("__u32", U32), 0),
+            new Member("delta", S32, 32),
+            new Member("comm", new Array(CHAR, U32, 8), 64),
+            new Member("traffic", TRAFFIC, 128),
+            new Member("flags", U8, 256)));
+
+    record Traffic(long packets, long bytes) {}
+
+    /** u32 pid in a long (zero-extended), a nested struct, a u8 as boolean. */
+    record Sample(long pid, int delta, String comm, Traffic traffic, boolean flags) {}
+
+    record PidOnly(int pid) {}
+
+    @Test
+    void unsignedMembersWidenAndNestedStructsNest() {
+        Codec<Sample> codec = Codecs.record(Sample.class, SAMPLE);
+        ByteBuffer buffer = ByteBuffer.allocate(48).order(ByteOrder.nativeOrder());
+        Sample sample = new Sample(4_000_000_000L, -3, "java", new Traffic(7, 700), true);
+        codec.encode(sample, buffer, 8);
+        assertThat(Integer.toUnsignedLong(buffer.getInt(8))).isEqualTo(4_000_000_000L);
+        assertThat(buffer.getInt(12)).isEqualTo(-3);
+        assertThat(buffer.get(16)).isEqualTo((byte) 'j');
+        assertThat(buffer.getLong(24)).isEqualTo(7);
+        assertThat(buffer.getLong(32)).isEqualTo(700);
+        assertThat(buffer.get(40)).isEqualTo((byte) 1);
+        assertThat(codec.decode(buffer, 8)).isEqualTo(sample);
+        assertThatThrownBy(() -> codec.encode(new Sample(1L << 33, 0, "", new Traffic(0, 0), false), buffer, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not fit");
+    }
+
+    @Test
+    void membersLeftOutAreZeroWhenWritten() {
+        Codec<PidOnly> codec = Codecs.record(PidOnly.class, SAMPLE);
+        ByteBuffer buffer = ByteBuffer.allocate(40).order(ByteOrder.nativeOrder());
+        for (int i = 0; i < 40; i++) {
+            buffer.put(i, (byte) 0xff);
+        }
+        codec.encode(new PidOnly(5), buffer, 0);
+        assertThat(buffer.getInt(0)).isEqualTo(5);
+        assertThat(buffer.getLong(24)).isZero();
+        assertThat(codec.decode(buffer, 0)).isEqualTo(new PidOnly(5));
+    }
+
+    record Narrowed(short pid) {}
+
+    record WrongSize(byte saddr) {}
 
     record Missing(int saddr, int ttl) {}
 
     @Test
     void mismatchesAreExplained() {
         assertThatThrownBy(() -> Codecs.record(WrongSize.class, FLOW)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("component 'saddr'").hasMessageContaining("8 bytes").hasMessageContaining("4 bytes");
+                .hasMessageContaining("component 'saddr'").hasMessageContaining("1 bytes").hasMessageContaining("4 bytes");
+        assertThatThrownBy(() -> Codecs.record(Narrowed.class, SAMPLE)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot hold");
         assertThatThrownBy(() -> Codecs.record(Missing.class, FLOW)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'ttl'").hasMessageContaining("[saddr, port, proto, pad]");
         assertThatThrownBy(() -> Codecs.record(Flow.class, U64)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("only structs");
+                .hasMessageContaining("only structs and unions");
     }
 
     @Test
