@@ -2,6 +2,7 @@ package io.ebpf4j.ringbuf;
 
 import io.ebpf4j.BpfMap;
 import io.ebpf4j.BpfProgram;
+import io.ebpf4j.CallbackPrograms;
 import io.ebpf4j.MapSpec;
 import io.ebpf4j.MapType;
 import io.ebpf4j.ProgramSpec;
@@ -151,7 +152,7 @@ final class RingPrograms {
                 .mov64(R0, 0)
                 .exit()
                 .build();
-        return BpfProgram.load(new ProgramSpec("urb_drain", ProgramType.SOCKET_FILTER, insns));
+        return CallbackPrograms.load(new ProgramSpec("urb_drain", ProgramType.SOCKET_FILTER, insns));
     }
 
     static void run(BpfProgram program, int times) {
