@@ -45,11 +45,12 @@ import java.util.function.Consumer;
  * {@link #poll} / {@link #drain} (a sample that wraps around the end of its ring is copied into a buffer the reader
  * reuses, so nothing is allocated per record either way).
  *
- * <p>Waiting, deadlines, threads and {@link #close()} behave as for the ring buffer reader: one epoll set covers
- * every CPU's event plus a close signal, virtual threads park instead of blocking their carrier (see
- * {@link Epoll}), and closing wakes a waiting reader at once. A wait that ends at its timeout or deadline still
- * reads what is in the rings, including records below the {@linkplain PerfReaderOptions#wakeupWatermark()
- * watermark}.
+ * <p>Waiting, deadlines, threads, virtual threads and {@link #close()} behave as described for
+ * {@link io.ebpf4j.ringbuf.RingBufferReader}: one epoll set covers every CPU's event plus a close signal, a virtual
+ * thread parks instead of pinning its carrier in {@code epoll_wait}, and closing wakes a waiting reader at once. A
+ * wait that ends at its timeout or deadline still reads what is in the rings, including records below the
+ * {@linkplain PerfReaderOptions#wakeupWatermark() watermark}. One reader per map: a second one would replace the
+ * first one's events in the map.
  *
  * <p>Overwritable readers ({@link PerfReaderOptions#overwritable()}) keep the newest records. They are read only
  * while {@linkplain #pause() paused}, without waiting: {@code pause()}, read the records written since the

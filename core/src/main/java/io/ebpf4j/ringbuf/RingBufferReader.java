@@ -5,6 +5,7 @@ import io.ebpf4j.BpfMap;
 import io.ebpf4j.MapType;
 import io.ebpf4j.internal.sys.Epoll;
 
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,8 +35,14 @@ import java.util.function.Consumer;
  *
  * <p>Waiting: {@code read}, {@code readInto} and {@code poll} wait (with {@code epoll}) until a record arrives,
  * the {@linkplain #setDeadline deadline} passes or the reader is closed; {@link #close()} from another thread wakes
- * them at once and they fail with a {@link BpfException}. On virtual threads the wait parks the thread rather than
- * blocking its carrier (see {@link Epoll}); an interrupted thread does not wait.
+ * them at once and they fail with a {@link BpfException}. An interrupted thread does not wait (the call returns as
+ * if the deadline had passed, the interrupt status kept).
+ *
+ * <p>Virtual threads: a platform thread waits in {@code epoll_wait(2)} itself, but a native call pins a virtual
+ * thread to its carrier, and a few waiting readers would then hold every carrier. Cutting the wait into short native
+ * slices would still keep a carrier busy most of the time, so a virtual thread instead parks (freeing its carrier)
+ * while one shared daemon platform thread waits on the reader's epoll descriptor and unparks it when a record
+ * arrives, the same scheme the JDK uses for sockets. Virtual threads make only non-blocking native calls.
  *
  * <p>Threads: reads are serialized (one reading thread at a time is the intended use: a ring buffer has one
  * consumer); {@link #close()}, the counters, {@link #availableBytes()} and {@link #setDeadline} may be called from
@@ -44,9 +51,10 @@ import java.util.function.Consumer;
 public final class RingBufferReader implements AutoCloseable {
     private final SharedRing ring;
     private final RecordView view;
+    /** Bytes consumed between two hand-backs of space to the kernel during one drain (a power of two). */
+    private static final long PUBLISH_INTERVAL = 4096;
+
     private final ReentrantLock readLock = new ReentrantLock();
-    /** Our copy of {@code consumer_pos}: only this reader writes it. Guarded by {@link #readLock}. */
-    private long consumerPosition;
     private volatile long deadline = Epoll.NO_DEADLINE;
     private volatile long recordsRead;
     private volatile long recordsDiscarded;
@@ -54,7 +62,6 @@ public final class RingBufferReader implements AutoCloseable {
     private RingBufferReader(SharedRing ring) {
         this.ring = ring;
         this.view = new RecordView(ring.data);
-        this.consumerPosition = ring.consumerPosition();
     }
 
     /**
@@ -93,11 +100,11 @@ public final class RingBufferReader implements AutoCloseable {
             ring.mapping.acquire();
             try {
                 for (;;) {
-                    if (consume(null, record) > 0) {
+                    if (copyNext(record)) {
                         return true;
                     }
                     if (!ring.epoll.await(until)) {
-                        return consume(null, record) > 0;
+                        return copyNext(record);
                     }
                 }
             } finally {
@@ -125,12 +132,12 @@ public final class RingBufferReader implements AutoCloseable {
             view.open();
             try {
                 for (;;) {
-                    int visited = consume(visitor, null);
+                    int visited = visitAll(visitor);
                     if (visited > 0) {
                         return visited;
                     }
                     if (!ring.epoll.await(until)) {
-                        return consume(visitor, null);
+                        return visitAll(visitor);
                     }
                 }
             } finally {
@@ -155,7 +162,7 @@ public final class RingBufferReader implements AutoCloseable {
             ring.mapping.acquire();
             view.open();
             try {
-                return consume(visitor, null);
+                return visitAll(visitor);
             } finally {
                 view.close();
                 ring.mapping.release();
@@ -166,52 +173,95 @@ public final class RingBufferReader implements AutoCloseable {
     }
 
     /**
-     * Consumes records up to the producer position seen on entry: each one to {@code visitor}, or only the first
-     * one into {@code into}. Each record's space is handed back to the kernel (release store of
-     * {@code consumer_pos}) as soon as it has been used. Returns the number of records delivered.
+     * Passes every committed record up to the producer position seen on entry to {@code visitor}. Returns the
+     * number of records visited.
      */
-    private int consume(Consumer<RecordView> visitor, Record into) {
+    private int visitAll(Consumer<RecordView> visitor) {
         ByteBuffer data = ring.data;
+        RecordView view = this.view;
         long mask = ring.mask;
-        long position = consumerPosition;
+        long position = ring.consumerPosition();
         long producer = ring.producerPosition();
-        int delivered = 0;
+        int visited = 0;
         int discarded = 0;
         try {
             while (position < producer) {
                 int offset = (int) (position & mask);
-                // Acquire pairs with the kernel's release of the header: the record's bytes are visible after it.
-                int header = (int) SharedRing.INT.getAcquire(data, offset);
+                int header = data.getInt(offset);
+                VarHandle.acquireFence(); // see nextHeader
                 if ((header & SharedRing.BUSY_BIT) != 0) {
                     break;
                 }
                 int length = header & SharedRing.LENGTH_MASK;
-                position += SharedRing.footprint(length);
-                if ((header & SharedRing.DISCARD_BIT) != 0) {
+                long previous = position;
+                position += SharedRing.footprint(length); // consumed even if the visitor throws
+                if ((header & SharedRing.DISCARD_BIT) == 0) {
+                    visited++;
+                    view.at(offset + SharedRing.HEADER_SIZE, length);
+                    visitor.accept(view);
+                } else {
                     discarded++;
-                    continue;
                 }
-                delivered++;
-                if (into != null) {
-                    into.fill(data, offset + SharedRing.HEADER_SIZE, length, producer - position);
-                    break;
+                // Space goes back to the kernel whenever the position crosses a 4 KiB boundary rather than after
+                // every record: producers still get it back long before the ring fills, and the loop stays lean.
+                if (((previous ^ position) & -PUBLISH_INTERVAL) != 0) {
+                    VarHandle.releaseFence();
+                    ring.consumer.putLong(0, position);
                 }
-                view.at(offset + SharedRing.HEADER_SIZE, length);
-                visitor.accept(view);
-                SharedRing.LONG.setRelease(ring.consumer, 0, position);
             }
         } finally {
-            // Also covers a record whose visitor threw: it counts as read.
-            consumerPosition = position;
             SharedRing.LONG.setRelease(ring.consumer, 0, position);
-            if (delivered > 0) {
-                recordsRead += delivered;
-            }
-            if (discarded > 0) {
-                recordsDiscarded += discarded;
-            }
+            count(visited, discarded);
         }
-        return delivered;
+        return visited;
+    }
+
+    /** Copies the next committed record into {@code into}, skipping discarded ones; {@code false} if there is none. */
+    private boolean copyNext(Record into) {
+        long position = ring.consumerPosition();
+        long producer = ring.producerPosition();
+        int discarded = 0;
+        try {
+            while (position < producer) {
+                int offset = (int) (position & ring.mask);
+                int header = nextHeader(offset);
+                if ((header & SharedRing.BUSY_BIT) != 0) {
+                    return false;
+                }
+                int length = header & SharedRing.LENGTH_MASK;
+                position += SharedRing.footprint(length);
+                if ((header & SharedRing.DISCARD_BIT) == 0) {
+                    into.fill(ring.data, offset + SharedRing.HEADER_SIZE, length, producer - position);
+                    count(1, discarded);
+                    return true;
+                }
+                discarded++;
+            }
+            count(0, discarded);
+            return false;
+        } finally {
+            SharedRing.LONG.setRelease(ring.consumer, 0, position);
+        }
+    }
+
+    /**
+     * The header at {@code offset}, read with acquire semantics, which pair with the kernel's release of the header:
+     * the record's bytes are visible after it. A plain read plus fence rather than a VarHandle acquire: on JDK 17 a
+     * byte-buffer view VarHandle access is not fully inlined, which costs a call per record.
+     */
+    private int nextHeader(int offset) {
+        int header = ring.data.getInt(offset);
+        VarHandle.acquireFence();
+        return header;
+    }
+
+    private void count(int read, int discarded) {
+        if (read > 0) {
+            recordsRead += read;
+        }
+        if (discarded > 0) {
+            recordsDiscarded += discarded;
+        }
     }
 
     /**
