@@ -49,11 +49,11 @@ import java.util.function.Consumer;
  * any thread. Closing never unmaps memory a read is using: the unmapping waits for that read to end.
  */
 public final class RingBufferReader implements AutoCloseable {
-    private final SharedRing ring;
-    private final RecordView view;
     /** Bytes consumed between two hand-backs of space to the kernel during one drain (a power of two). */
     private static final long PUBLISH_INTERVAL = 4096;
 
+    private final SharedRing ring;
+    private final RecordView view;
     private final ReentrantLock readLock = new ReentrantLock();
     private volatile long deadline = Epoll.NO_DEADLINE;
     private volatile long recordsRead;
