@@ -20,7 +20,7 @@ import java.nio.ByteOrder;
  * after it never wrap; only a sample's data can.
  */
 final class PerfRing {
-    static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     private static final int PERF_TYPE_SOFTWARE = 1;
     private static final int PERF_COUNT_SW_BPF_OUTPUT = 10;
