@@ -1,0 +1,429 @@
+package io.ebpf4j.spring.metrics;
+
+import io.ebpf4j.BpfException;
+import io.ebpf4j.BpfStats;
+import io.ebpf4j.MapSpec;
+import io.ebpf4j.MapType;
+import io.ebpf4j.VariableSpec;
+import io.ebpf4j.spring.EbpfCollections;
+import io.ebpf4j.spring.ManagedCollection;
+import io.ebpf4j.spring.autoconfigure.EbpfProperties;
+import io.ebpf4j.spring.metrics.MapMetricFamily.Definition;
+
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Publishes the metrics declared under {@code ebpf.collections.<name>.metrics} and built-in meters about the
+ * collections, to every registry it is bound to.
+ *
+ * <p>Declared metrics: counters and gauges (one meter per key and value member) and kernel histograms, read from
+ * maps. Each map is read once per refresh for all metrics using it: on scrape (at most once per
+ * {@code ebpf.metrics.min-refresh}) or every {@code ebpf.metrics.refresh-interval}.
+ *
+ * <p>Built-in meters, tagged {@code collection} (names under {@code ebpf.metrics.prefix}, default {@code ebpf}):
+ * <ul>
+ *   <li>{@code ebpf.program.run} (function timer, tag {@code program}): runs and total run time, kept by the kernel
+ *       while {@code ebpf.metrics.program-statistics} holds BPF_ENABLE_STATS open;
+ *   <li>{@code ebpf.program.attached} (gauge, tag {@code program}): 1 when attached, else 0;
+ *   <li>{@code ebpf.map.max.entries} and {@code ebpf.map.entries} (gauges, tag {@code map}): capacity, and entries
+ *       seen by the last read (for maps that metrics read, and arrays);
+ *   <li>{@code ebpf.map.read} (timer, tag {@code map}): time spent reading and decoding a map per refresh;
+ *   <li>{@code ebpf.decoder.errors} (counter, tag {@code metric}): keys whose labels failed to decode;
+ *   <li>{@code ebpf.series} and {@code ebpf.series.dropped} (gauges, tag {@code metric}): published series, and
+ *       keys of the last read left out because the metric reached {@code max-series}.
+ * </ul>
+ */
+public final class EbpfMetrics implements MeterBinder, AutoCloseable {
+    private static final Log logger = LogFactory.getLog(EbpfMetrics.class);
+    private static final boolean PROMETHEUS_PRESENT = isPresent(
+            "io.micrometer.prometheusmetrics.PrometheusMeterRegistry");
+    /** Map types whose entries are read as metrics. */
+    private static final Set<MapType> READABLE = EnumSet.of(MapType.HASH, MapType.ARRAY, MapType.PERCPU_HASH,
+            MapType.PERCPU_ARRAY, MapType.LRU_HASH, MapType.LRU_PERCPU_HASH, MapType.LPM_TRIE);
+
+    private final EbpfCollections collections;
+    private final EbpfProperties properties;
+    private final LabelDecoders decoders;
+    private final Tags nativeCommonTags;
+    private final String prefix;
+    private final boolean refreshOnRead;
+
+    private boolean compiled;
+    private final Map<String, MapReader> readers = new LinkedHashMap<>();
+    private final List<MapMetricFamily<?>> families = new ArrayList<>();
+    private final List<HistogramFamily> histograms = new ArrayList<>();
+    private final List<ProgramStatistics> programStatistics = new ArrayList<>();
+    private final List<NativeHistograms> nativeExports = new ArrayList<>();
+    private ScheduledExecutorService scheduler;
+    private BpfStats stats;
+    private boolean closed;
+
+    /**
+     * @param collections the managed collections
+     * @param properties the {@code ebpf.*} configuration
+     * @param customDecoders label decoders contributed by the application
+     * @param nativeCommonTags tags added to Prometheus-native histograms, which Micrometer's common tags do not reach
+     *     (normally {@code management.metrics.tags})
+     */
+    public EbpfMetrics(EbpfCollections collections, EbpfProperties properties, List<EbpfLabelDecoder> customDecoders,
+            Tags nativeCommonTags) {
+        this(collections, properties,
+                LabelDecoders.create(properties.getMetrics().getLabelCacheSize(), customDecoders), nativeCommonTags);
+    }
+
+    EbpfMetrics(EbpfCollections collections, EbpfProperties properties, LabelDecoders decoders,
+            Tags nativeCommonTags) {
+        this.collections = collections;
+        this.properties = properties;
+        this.decoders = decoders;
+        this.nativeCommonTags = nativeCommonTags;
+        this.prefix = properties.getMetrics().getPrefix();
+        this.refreshOnRead = properties.getMetrics().getRefresh() == EbpfProperties.Refresh.ON_SCRAPE;
+    }
+
+    private String name(String suffix) {
+        return prefix == null || prefix.isEmpty() ? suffix : prefix + "." + suffix;
+    }
+
+    @Override
+    public synchronized void bindTo(MeterRegistry registry) {
+        if (closed) {
+            throw new IllegalStateException("EbpfMetrics is closed");
+        }
+        if (!compiled) {
+            compile(registry.config().clock());
+            compiled = true;
+            enableProgramStatistics();
+        }
+        bindBuiltIns(registry);
+        for (MapMetricFamily<?> family : families) {
+            if (!(family instanceof HistogramFamily)) {
+                family.bindTo(registry);
+            }
+        }
+        bindHistograms(registry);
+        readers.values().forEach(MapReader::refresh);
+        startRefreshing();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Compiling the configuration
+
+    private void compile(Clock clock) {
+        EbpfProperties.Metrics shared = properties.getMetrics();
+        long minRefresh = shared.getMinRefresh().toNanos();
+        for (Map.Entry<String, EbpfProperties.Collection> entry : properties.getCollections().entrySet()) {
+            String collection = entry.getKey();
+            ManagedCollection managed = collections.get(collection).orElse(null);
+            if (managed == null || managed.spec() == null) {
+                logger.warn("Collection '" + collection + "' is not available"
+                        + (managed != null && managed.failure() != null ? " (" + managed.failure().getMessage() + ")"
+                                : "") + ": its metrics are not published");
+                continue;
+            }
+            EbpfProperties.CollectionMetrics config = entry.getValue().getMetrics();
+            int index = 0;
+            for (EbpfProperties.Counter counter : config.getCounters()) {
+                compileValues(collection, managed, counter, ValueFamily.Kind.COUNTER, "counters[" + index++ + "]",
+                        clock, minRefresh);
+            }
+            index = 0;
+            for (EbpfProperties.Gauge gauge : config.getGauges()) {
+                compileValues(collection, managed, gauge, ValueFamily.Kind.GAUGE, "gauges[" + index++ + "]", clock,
+                        minRefresh);
+            }
+            index = 0;
+            for (EbpfProperties.Histogram histogram : config.getHistograms()) {
+                compileHistogram(collection, managed, histogram, "histograms[" + index++ + "]", clock, minRefresh);
+            }
+            programStatistics.add(new ProgramStatistics(collections, collection, programNames(managed), minRefresh,
+                    clock));
+        }
+    }
+
+    private static List<String> programNames(ManagedCollection managed) {
+        if (managed.collection() != null) {
+            return List.copyOf(managed.collection().programs().keySet());
+        }
+        return List.copyOf(managed.spec().programs().keySet());
+    }
+
+    private void compileValues(String collection, ManagedCollection managed, EbpfProperties.MapMetric config,
+            ValueFamily.Kind kind, String where, Clock clock, long minRefresh) {
+        String metric = config.getName() != null ? config.getName() : config.getMap();
+        try {
+            MapSpec map = mapSpec(managed, config);
+            String meterName = name(metric);
+            Definition definition = Definition.compile(collection, metric, meterName, config, map, null,
+                    properties.getMetrics(), decoders);
+            families.add(new ValueFamily(kind, definition, reader(collection, config.getMap(), clock, minRefresh),
+                    refreshOnRead));
+        } catch (IllegalArgumentException e) {
+            throw invalid(collection, where, metric, e);
+        }
+    }
+
+    private void compileHistogram(String collection, ManagedCollection managed, EbpfProperties.Histogram config,
+            String where, Clock clock, long minRefresh) {
+        String metric = config.getName() != null ? config.getName() : config.getMap();
+        try {
+            MapSpec map = mapSpec(managed, config);
+            if (config.getPerCpu() == EbpfProperties.PerCpu.MAX) {
+                throw new IllegalArgumentException("per-cpu 'max' does not apply to histograms; use 'sum' or"
+                        + " 'per-cpu'");
+            }
+            HistogramBuckets buckets = HistogramBuckets.of(config);
+            Definition definition = Definition.compile(collection, metric, name(metric), config, map,
+                    config.getBucketField(), properties.getMetrics(), decoders);
+            HistogramFamily family = new HistogramFamily(definition, buckets, config.getDescription(),
+                    config.getBaseUnit(), reader(collection, config.getMap(), clock, minRefresh), refreshOnRead);
+            families.add(family);
+            histograms.add(family);
+        } catch (IllegalArgumentException e) {
+            throw invalid(collection, where, metric, e);
+        }
+    }
+
+    private IllegalStateException invalid(String collection, String where, String metric,
+            IllegalArgumentException e) {
+        return new IllegalStateException("ebpf.collections." + collection + ".metrics." + where + " ('" + metric
+                + "'): " + e.getMessage(), e);
+    }
+
+    private static MapSpec mapSpec(ManagedCollection managed, EbpfProperties.MapMetric config) {
+        if (config.getMap() == null) {
+            throw new IllegalArgumentException("'map' is required");
+        }
+        MapSpec map = managed.spec().maps().get(config.getMap());
+        if (map == null) {
+            throw new IllegalArgumentException("no map '" + config.getMap() + "'; maps: "
+                    + managed.spec().maps().keySet());
+        }
+        if (!READABLE.contains(map.type())) {
+            throw new IllegalArgumentException("map '" + config.getMap() + "' is a " + map.type()
+                    + " map; metrics read " + READABLE + " maps (ring buffers and perf event arrays feed"
+                    + " event-counters)");
+        }
+        if (config.getPerCpu() == EbpfProperties.PerCpu.PER_CPU && !map.type().isPerCpu()) {
+            throw new IllegalArgumentException("per-cpu 'per-cpu' needs a per-CPU map, and '" + config.getMap()
+                    + "' is a " + map.type() + " map");
+        }
+        return map;
+    }
+
+    private MapReader reader(String collection, String map, Clock clock, long minRefresh) {
+        return readers.computeIfAbsent(collection + "\0" + map, k -> new MapReader(collections, collection, map,
+                properties.getMetrics().getBatch(), minRefresh, clock));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Meters
+
+    private void bindBuiltIns(MeterRegistry registry) {
+        for (ProgramStatistics statistics : programStatistics) {
+            String collection = statistics.collection();
+            for (ProgramStatistics.Program program : statistics.programs()) {
+                Tags tags = Tags.of("collection", collection, "program", program.name);
+                FunctionTimer.builder(name("program.run"), program, ProgramStatistics.Program::runCount,
+                                ProgramStatistics.Program::runTimeNs, TimeUnit.NANOSECONDS)
+                        .tags(tags)
+                        .description("Runs of the BPF program and their total time (kept while BPF statistics"
+                                + " are enabled)")
+                        .register(registry);
+                Gauge.builder(name("program.attached"), collections, c -> attached(c, collection, program.name))
+                        .tags(tags)
+                        .description("Whether the BPF program is attached (1) or not (0)")
+                        .strongReference(true)
+                        .register(registry);
+            }
+            bindMapMeters(registry, collection);
+        }
+        for (MapReader reader : readers.values()) {
+            Timer timer = Timer.builder(name("map.read"))
+                    .tags("collection", reader.collection(), "map", reader.map())
+                    .description("Time spent reading a BPF map and updating the metrics fed by it")
+                    .register(registry);
+            reader.timeReadsWith(timer);
+        }
+        for (MapMetricFamily<?> family : families) {
+            Tags tags = Tags.of("collection", family.collection(), "metric", family.metric());
+            FunctionCounter.builder(name("decoder.errors"), family, MapMetricFamily::decoderErrors)
+                    .tags(tags)
+                    .description("Map keys whose labels could not be decoded (not published)")
+                    .register(registry);
+            Gauge.builder(name("series"), family, MapMetricFamily::seriesCount)
+                    .tags(tags)
+                    .description("Series published for the metric")
+                    .strongReference(true)
+                    .register(registry);
+            Gauge.builder(name("series.dropped"), family, MapMetricFamily::droppedSeries)
+                    .tags(tags)
+                    .description("Map keys of the last read not published because the metric reached max-series")
+                    .strongReference(true)
+                    .register(registry);
+        }
+    }
+
+    private void bindMapMeters(MeterRegistry registry, String collection) {
+        ManagedCollection managed = collections.get(collection).orElseThrow();
+        Set<String> dataSections = managed.spec().variables().values().stream().map(VariableSpec::mapName)
+                .collect(Collectors.toSet());
+        for (Map.Entry<String, MapSpec> entry : managed.spec().maps().entrySet()) {
+            String map = entry.getKey();
+            MapSpec spec = entry.getValue();
+            if (dataSections.contains(map)) {
+                continue; // .data/.rodata/.bss: global variables, not maps in the user's sense
+            }
+            Tags tags = Tags.of("collection", collection, "map", map);
+            Gauge.builder(name("map.max.entries"), spec, MapSpec::maxEntries)
+                    .tags(tags)
+                    .description("Capacity of the BPF map")
+                    .strongReference(true)
+                    .register(registry);
+            MapReader reader = readers.get(collection + "\0" + map);
+            if (reader != null) {
+                Gauge.builder(name("map.entries"), reader, MapEntries::of)
+                        .tags(tags)
+                        .description("Entries of the BPF map at its last read")
+                        .strongReference(true)
+                        .register(registry);
+            } else if (spec.type().isArrayLike() && READABLE.contains(spec.type())) {
+                Gauge.builder(name("map.entries"), spec, MapSpec::maxEntries)
+                        .tags(tags)
+                        .description("Entries of the BPF map at its last read")
+                        .strongReference(true)
+                        .register(registry);
+            }
+        }
+    }
+
+    /** Entries for the gauge: NaN while the map is unavailable, so that no stale count is shown. */
+    private static final class MapEntries {
+        static double of(MapReader reader) {
+            int entries = reader.entries();
+            return entries < 0 ? Double.NaN : entries;
+        }
+    }
+
+    private static double attached(EbpfCollections collections, String collection, String program) {
+        return collections.get(collection)
+                .flatMap(c -> c.programs().stream().filter(p -> p.name().equals(program)).findFirst())
+                .map(p -> p.attached() ? 1.0 : 0.0)
+                .orElse(0.0);
+    }
+
+    private void bindHistograms(MeterRegistry registry) {
+        if (histograms.isEmpty()) {
+            return;
+        }
+        EbpfProperties.HistogramPublishing mode = properties.getMetrics().getHistograms();
+        NativeHistograms target = null;
+        if (mode != EbpfProperties.HistogramPublishing.PORTABLE && PROMETHEUS_PRESENT) {
+            target = PrometheusHistograms.find(registry, nativeCommonTags);
+        }
+        if (target == null && mode == EbpfProperties.HistogramPublishing.PROMETHEUS_NATIVE) {
+            throw new IllegalStateException("ebpf.metrics.histograms is 'prometheus-native', but " + registry
+                    + " is not (and does not contain) a PrometheusMeterRegistry");
+        }
+        for (HistogramFamily family : histograms) {
+            if (target != null) {
+                target.add(family);
+            } else {
+                family.bindTo(registry);
+            }
+        }
+        if (target != null) {
+            nativeExports.add(target);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Life cycle
+
+    private void startRefreshing() {
+        if (refreshOnRead || scheduler != null || readers.isEmpty()) {
+            return;
+        }
+        long period = properties.getMetrics().getRefreshInterval().toNanos();
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ebpf-metrics");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.scheduleWithFixedDelay(this::refreshAll, period, period, TimeUnit.NANOSECONDS);
+    }
+
+    private void refreshAll() {
+        for (MapReader reader : readers.values()) {
+            try {
+                reader.refresh();
+            } catch (RuntimeException e) {
+                logger.warn("Reading map '" + reader.map() + "' of collection '" + reader.collection() + "' failed",
+                        e);
+            }
+        }
+    }
+
+    private void enableProgramStatistics() {
+        if (!properties.getMetrics().isProgramStatistics() || programStatistics.isEmpty()) {
+            return;
+        }
+        try {
+            stats = BpfStats.enable();
+        } catch (BpfException e) {
+            logger.info("BPF program run statistics stay off (ebpf.program.run reads 0): " + e.getMessage());
+        }
+    }
+
+    /** Reads every map now (for tests and for callers that want fresh values outside a scrape). */
+    void refreshNow() {
+        readers.values().forEach(MapReader::refresh);
+    }
+
+    /** Stops reading, removes the native histograms, turns statistics off. Meters stay until the registry closes. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        nativeExports.forEach(NativeHistograms::close);
+        nativeExports.clear();
+        if (stats != null) {
+            stats.close();
+        }
+    }
+
+    private static boolean isPresent(String className) {
+        try {
+            Class.forName(className, false, EbpfMetrics.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,378 @@
+package io.ebpf4j.spring.metrics;
+
+import io.ebpf4j.MapSpec;
+import io.ebpf4j.spring.autoconfigure.EbpfProperties;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The series of one configured metric, fed by its {@link MapReader}.
+ *
+ * <p>Each distinct key is decoded once into tag values ({@link KeyLayout}); the result is cached per key (up to
+ * {@code label-cache-size} keys), including "dropped" (a decoder returned null or failed) and "over the cap". Keys
+ * that decode to the same tags feed one series (their values add up). On each read the values of every seen key are
+ * accumulated and then published at once, so meters never see half a read. Series whose keys have not been seen for
+ * {@code stale-after} are removed from the registries; at most {@code max-series} series exist, further keys are
+ * counted as dropped.
+ *
+ * <p>All mutation happens inside the reader's lock ({@link MapReader.Consumer} callbacks); meters read published
+ * values without locking.
+ */
+abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapReader.Consumer {
+    private static final Log logger = LogFactory.getLog(MapMetricFamily.class);
+
+    /** The configuration a family is built from. */
+    record Definition(String collection, String metric, String meterName, KeyLayout keys, ValueLayout values,
+            EbpfProperties.PerCpu perCpu, long staleAfterNanos, int maxSeries, int labelCacheSize) {
+
+        /**
+         * Checks a metric's configuration against its map and compiles it.
+         *
+         * @param metric the metric's name without prefix (its 'name', else its map's)
+         * @param meterName the meter name, with prefix
+         * @param map the map's spec, with BTF key and value types when the object has them
+         * @throws IllegalArgumentException describing the first problem
+         */
+        static Definition compile(String collection, String metric, String meterName, EbpfProperties.MapMetric config,
+                MapSpec map, String bucketField, EbpfProperties.Metrics shared, LabelDecoders decoders) {
+            boolean histogram = config instanceof EbpfProperties.Histogram;
+            for (EbpfProperties.Label label : config.getLabels()) {
+                if ("collection".equals(label.getName()) || (config.getPerCpu() == EbpfProperties.PerCpu.PER_CPU
+                        && "cpu".equals(label.getName())) || (histogram && "le".equals(label.getName()))) {
+                    throw new IllegalArgumentException("label name '" + label.getName() + "' is reserved");
+                }
+            }
+            KeyLayout keys = KeyLayout.compile(config.getLabels(), map.keySize(), map.keyType(), histogram,
+                    bucketField, decoders);
+            ValueLayout values = ValueLayout.compile(config, meterName, map, histogram ? 1 : Integer.MAX_VALUE);
+            long staleAfter = (config.getStaleAfter() != null ? config.getStaleAfter() : shared.getStaleAfter())
+                    .toNanos();
+            int maxSeries = config.getMaxSeries() != null ? config.getMaxSeries() : shared.getMaxSeries();
+            if (maxSeries < 1) {
+                throw new IllegalArgumentException("max-series must be positive, not " + maxSeries);
+            }
+            return new Definition(collection, metric, meterName, keys, values, config.getPerCpu(), staleAfter,
+                    maxSeries, shared.getLabelCacheSize());
+        }
+    }
+
+    /** One tag set: published values and the meters reading them. */
+    abstract static class Series {
+        final Tags tags;
+        final List<Meter> meters = new ArrayList<>(1);
+        long lastSeenNanos;
+        boolean touched;
+        boolean removed;
+
+        Series(Tags tags) {
+            this.tags = tags;
+        }
+    }
+
+    /** What a cached key resolves to. */
+    static final class Binding {
+        enum State { LIVE, DROPPED, OVER_CAP }
+
+        final State state;
+        /** One series, or one per CPU in per-cpu mode. */
+        final Series[] targets;
+        /** For histograms: the bucket slot of this key. */
+        final int slot;
+        long lastSeenNanos;
+
+        Binding(State state, Series[] targets, int slot) {
+            this.state = state;
+            this.targets = targets;
+            this.slot = slot;
+        }
+    }
+
+    final Definition definition;
+    final MapReader reader;
+    final boolean refreshOnRead;
+    private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+    private final Map<ByteKey, Binding> bindings = new HashMap<>();
+    private final Map<TagValues, S> series = new HashMap<>();
+    private final byte[] key;
+    private final ByteKey probe;
+    private final Tags baseTags;
+    private final String[] labelNames;
+    private final LongAdder decoderErrors = new LongAdder();
+    private long now;
+    private int overCap;
+    private volatile int lastOverCap;
+    private volatile int seriesCount;
+    private boolean capacityFreed;
+    private long lastSweepNanos;
+    private boolean warnedCap;
+    private boolean warnedCache;
+
+    MapMetricFamily(Definition definition, MapReader reader, boolean refreshOnRead) {
+        this.definition = definition;
+        this.reader = reader;
+        this.refreshOnRead = refreshOnRead;
+        this.key = new byte[definition.keys().keySize()];
+        this.probe = new ByteKey(key);
+        this.baseTags = Tags.of("collection", definition.collection());
+        KeyLayout.Slice[] slices = definition.keys().labels();
+        this.labelNames = new String[slices.length];
+        for (int i = 0; i < slices.length; i++) {
+            labelNames[i] = slices[i].name();
+        }
+    }
+
+    /** A new series for the given tags (labels, 'collection' and, per CPU, 'cpu'). */
+    abstract S newSeries(Tags tags);
+
+    /** Adds one entry's value to the binding's series. */
+    abstract void accumulate(Binding binding, ByteBuffer values, int valueOffset);
+
+    /** Makes the accumulated values visible and clears the accumulators. */
+    abstract void publish(S series);
+
+    /** Registers the series' meters in {@code registry} (adding them to {@code series.meters}). */
+    abstract void register(S series, MeterRegistry registry);
+
+    /** The bucket slot of a key, for histograms; 0 otherwise. */
+    int slotOf(byte[] key) {
+        return 0;
+    }
+
+    /** Publishes this family's series to {@code registry} from now on. */
+    void bindTo(MeterRegistry registry) {
+        synchronized (reader) {
+            registries.add(registry);
+            for (S s : series.values()) {
+                register(s, registry);
+            }
+        }
+    }
+
+    /** Removes every meter of this family from every registry. */
+    void close() {
+        synchronized (reader) {
+            for (S s : series.values()) {
+                unregister(s);
+            }
+            series.clear();
+            bindings.clear();
+            seriesCount = 0;
+        }
+    }
+
+    String metric() {
+        return definition.metric();
+    }
+
+    String collection() {
+        return definition.collection();
+    }
+
+    /** Series currently published. */
+    int seriesCount() {
+        return seriesCount;
+    }
+
+    /** Keys of the last read that were not published because the metric reached max-series. */
+    int droppedSeries() {
+        return lastOverCap;
+    }
+
+    /** Keys whose labels could not be decoded, since the start. */
+    long decoderErrors() {
+        return decoderErrors.sum();
+    }
+
+    /** The live series; call with the reader's lock held. */
+    Collection<S> series() {
+        return series.values();
+    }
+
+    @Override
+    public void begin(long nowNanos) {
+        now = nowNanos;
+        overCap = 0;
+    }
+
+    @Override
+    public void accept(ByteBuffer keys, int keyOffset, ByteBuffer values, int valueOffset) {
+        keys.get(keyOffset, key, 0, key.length);
+        definition.keys().clearPadding(key);
+        probe.rehash();
+        Binding binding = bindings.get(probe);
+        if (binding == null) {
+            binding = bind();
+        }
+        binding.lastSeenNanos = now;
+        switch (binding.state) {
+            case LIVE -> {
+                for (Series s : binding.targets) {
+                    s.touched = true;
+                }
+                accumulate(binding, values, valueOffset);
+            }
+            case OVER_CAP -> overCap++;
+            case DROPPED -> { }
+        }
+    }
+
+    private Binding bind() {
+        KeyLayout layout = definition.keys();
+        String[] values = new String[layout.labels().length];
+        Binding binding;
+        try {
+            binding = layout.decode(key, values) ? resolve(values, slotOf(key)) : drop();
+        } catch (DecoderChain.DecodingException e) {
+            decoderErrors.increment();
+            if (logger.isDebugEnabled()) {
+                logger.debug("Metric '" + definition.meterName() + "' of collection '" + definition.collection()
+                        + "': " + e.getMessage(), e);
+            }
+            binding = drop();
+        }
+        if (bindings.size() < definition.labelCacheSize()) {
+            bindings.put(probe.copy(), binding);
+        } else if (!warnedCache) {
+            warnedCache = true;
+            logger.warn("Metric '" + definition.meterName() + "' of collection '" + definition.collection()
+                    + "' sees more than " + definition.labelCacheSize() + " distinct keys: keys beyond that are decoded"
+                    + " on every read (raise ebpf.metrics.label-cache-size)");
+        }
+        return binding;
+    }
+
+    private Binding drop() {
+        return new Binding(Binding.State.DROPPED, null, 0);
+    }
+
+    private Binding resolve(String[] values, int slot) {
+        boolean perCpu = definition.perCpu() == EbpfProperties.PerCpu.PER_CPU;
+        int cpus = perCpu ? definition.values().cpus() : 1;
+        Series[] targets = new Series[cpus];
+        int missing = 0;
+        for (int cpu = 0; cpu < cpus; cpu++) {
+            if (!series.containsKey(tagValues(values, perCpu, cpu))) {
+                missing++;
+            }
+        }
+        if (series.size() + missing > definition.maxSeries()) {
+            if (!warnedCap) {
+                warnedCap = true;
+                logger.warn("Metric '" + definition.meterName() + "' of collection '" + definition.collection()
+                        + "' reached max-series (" + definition.maxSeries() + "): further keys are counted in "
+                        + "ebpf.series.dropped instead of published");
+            }
+            return new Binding(Binding.State.OVER_CAP, null, slot);
+        }
+        for (int cpu = 0; cpu < cpus; cpu++) {
+            TagValues tagValues = tagValues(values, perCpu, cpu);
+            S s = series.get(tagValues);
+            if (s == null) {
+                s = newSeries(tags(values, perCpu, cpu));
+                s.lastSeenNanos = now;
+                series.put(tagValues, s);
+                for (MeterRegistry registry : registries) {
+                    register(s, registry);
+                }
+            }
+            targets[cpu] = s;
+        }
+        seriesCount = series.size();
+        return new Binding(Binding.State.LIVE, targets, slot);
+    }
+
+    private static TagValues tagValues(String[] values, boolean perCpu, int cpu) {
+        if (!perCpu) {
+            return new TagValues(values);
+        }
+        String[] withCpu = java.util.Arrays.copyOf(values, values.length + 1);
+        withCpu[values.length] = Integer.toString(cpu);
+        return new TagValues(withCpu);
+    }
+
+    private Tags tags(String[] values, boolean perCpu, int cpu) {
+        List<Tag> tags = new ArrayList<>(values.length + 1);
+        for (int i = 0; i < values.length; i++) {
+            tags.add(Tag.of(labelNames[i], values[i]));
+        }
+        if (perCpu) {
+            tags.add(Tag.of("cpu", Integer.toString(cpu)));
+        }
+        return baseTags.and(tags);
+    }
+
+    @Override
+    public void end(long nowNanos) {
+        boolean removed = false;
+        for (Iterator<S> it = series.values().iterator(); it.hasNext(); ) {
+            S s = it.next();
+            if (s.touched) {
+                publish(s);
+                s.touched = false;
+                s.lastSeenNanos = nowNanos;
+            } else if (nowNanos - s.lastSeenNanos > definition.staleAfterNanos()) {
+                unregister(s);
+                it.remove();
+                removed = true;
+            }
+        }
+        capacityFreed |= removed;
+        if (removed || nowNanos - lastSweepNanos > definition.staleAfterNanos()) {
+            sweepBindings(nowNanos);
+        }
+        seriesCount = series.size();
+        lastOverCap = overCap;
+    }
+
+    /** Forgets keys not seen for stale-after, keys of removed series, and (when room appeared) capped keys. */
+    private void sweepBindings(long nowNanos) {
+        lastSweepNanos = nowNanos;
+        boolean retryCapped = capacityFreed;
+        capacityFreed = false;
+        bindings.values().removeIf(b -> nowNanos - b.lastSeenNanos > definition.staleAfterNanos()
+                || (b.state == Binding.State.OVER_CAP && retryCapped)
+                || (b.state == Binding.State.LIVE && anyRemoved(b.targets)));
+    }
+
+    private static boolean anyRemoved(Series[] targets) {
+        for (Series s : targets) {
+            if (s.removed) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void unregister(S s) {
+        s.removed = true;
+        for (Meter meter : s.meters) {
+            for (MeterRegistry registry : registries) {
+                registry.remove(meter);
+            }
+        }
+        s.meters.clear();
+    }
+
+    /** For meter functions: reads the map first when refreshing on scrape. */
+    final void refreshForRead() {
+        if (refreshOnRead) {
+            reader.refreshIfDue();
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.ebpf4j.spring.metrics;
+
+import io.ebpf4j.spring.autoconfigure.EbpfProperties;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Counters or gauges from a map: one meter per key (tag set) and value member. Per-CPU values are added up, the
+ * largest taken, or published per CPU ({@code per-cpu}); keys that decode to the same tags add up.
+ *
+ * <p>Values are u64 (or narrower, signed where BTF says so) and are published as doubles: exact up to 2^53, rounded
+ * beyond (a counter of nanoseconds passes 2^53 after 104 days).
+ */
+final class ValueFamily extends MapMetricFamily<ValueFamily.ValueSeries> {
+    /** Whether the meters are counters (monotonic) or gauges. */
+    enum Kind { COUNTER, GAUGE }
+
+    static final class ValueSeries extends MapMetricFamily.Series {
+        final long[] accumulated;
+        final double[] published;
+
+        ValueSeries(Tags tags, int fields) {
+            super(tags);
+            accumulated = new long[fields];
+            published = new double[fields];
+        }
+    }
+
+    private final Kind kind;
+    private final ValueLayout.Field[] fields;
+    private final int cpus;
+    private final boolean max;
+
+    ValueFamily(Kind kind, Definition definition, MapReader reader, boolean refreshOnRead) {
+        super(definition, reader, refreshOnRead);
+        this.kind = kind;
+        this.fields = definition.values().fields();
+        this.cpus = definition.values().cpus();
+        this.max = definition.perCpu() == EbpfProperties.PerCpu.MAX;
+    }
+
+    @Override
+    ValueSeries newSeries(Tags tags) {
+        return new ValueSeries(tags, fields.length);
+    }
+
+    @Override
+    void accumulate(Binding binding, ByteBuffer values, int valueOffset) {
+        ValueLayout layout = definition.values();
+        Series[] targets = binding.targets;
+        for (int f = 0; f < fields.length; f++) {
+            ValueLayout.Field field = fields[f];
+            if (targets.length > 1) {
+                for (int cpu = 0; cpu < cpus; cpu++) {
+                    ((ValueSeries) targets[cpu]).accumulated[f] += field.read(values, valueOffset
+                            + layout.cpuOffset(cpu));
+                }
+                continue;
+            }
+            long combined = field.read(values, valueOffset);
+            for (int cpu = 1; cpu < cpus; cpu++) {
+                long v = field.read(values, valueOffset + layout.cpuOffset(cpu));
+                if (!max) {
+                    combined += v;
+                } else if (field.signed() ? v > combined : Long.compareUnsigned(v, combined) > 0) {
+                    combined = v;
+                }
+            }
+            ((ValueSeries) targets[0]).accumulated[f] += combined;
+        }
+    }
+
+    @Override
+    void publish(ValueSeries series) {
+        for (int f = 0; f < fields.length; f++) {
+            series.published[f] = fields[f].toDouble(series.accumulated[f]);
+            series.accumulated[f] = 0;
+        }
+    }
+
+    @Override
+    void register(ValueSeries series, MeterRegistry registry) {
+        for (int f = 0; f < fields.length; f++) {
+            ValueLayout.Field field = fields[f];
+            int index = f;
+            if (kind == Kind.COUNTER) {
+                series.meters.add(FunctionCounter.builder(field.meterName(), series, s -> value(s, index))
+                        .tags(series.tags)
+                        .description(field.description())
+                        .baseUnit(field.baseUnit())
+                        .register(registry));
+            } else {
+                series.meters.add(Gauge.builder(field.meterName(), series, s -> value(s, index))
+                        .tags(series.tags)
+                        .description(field.description())
+                        .baseUnit(field.baseUnit())
+                        .strongReference(true)
+                        .register(registry));
+            }
+        }
+    }
+
+    private double value(ValueSeries series, int field) {
+        refreshForRead();
+        return series.published[field];
+    }
+}
