@@ -1,6 +1,7 @@
 package io.ebpf4j;
 
 import io.ebpf4j.internal.Cpus;
+import io.ebpf4j.internal.Pins;
 import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
@@ -181,7 +182,7 @@ public final class BpfMap implements KernelObject {
 
     /** Opens a map pinned in bpffs with the given access (read-only openers cannot update it). */
     public static BpfMap loadPinned(String path, PinAccess access) {
-        BpfMap map = fromOwnedFd(Pins.open("map", path, access));
+        BpfMap map = fromOwnedFd(Pins.open("map", path, access.fileFlags));
         map.pinnedPath = path;
         return map;
     }
@@ -801,7 +802,7 @@ public final class BpfMap implements KernelObject {
 
     /** Pins the map in bpffs at {@code path}, so it outlives this process. */
     public void pin(String path) {
-        Pins.pin(this, "map '" + name + "'", path);
+        Pins.pin(fd, "map '" + name + "'", path);
         pinnedPath = path;
     }
 

@@ -3,6 +3,7 @@ package io.ebpf4j;
 import io.ebpf4j.asm.Instruction;
 import io.ebpf4j.asm.Instructions;
 import io.ebpf4j.internal.Capabilities;
+import io.ebpf4j.internal.Pins;
 import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
@@ -29,12 +30,14 @@ public final class BpfProgram implements KernelObject {
     private final Fd fd;
     private final String name;
     private final ProgramType type;
+    private final AttachType attachType;
     private volatile String pinnedPath;
 
-    private BpfProgram(Fd fd, String name, ProgramType type) {
+    private BpfProgram(Fd fd, String name, ProgramType type, AttachType attachType) {
         this.fd = fd;
         this.name = name;
         this.type = type;
+        this.attachType = attachType;
     }
 
     /** Loads a program with default options. */
@@ -125,7 +128,8 @@ public final class BpfProgram implements KernelObject {
             }
             long r = Bpf.call(Bpf.PROG_LOAD, attr, Bpf.PROG_LOAD_SIZE);
             if (r >= 0) {
-                return new BpfProgram(Fd.own((int) r, "program '" + spec.name() + "'"), spec.name(), spec.type());
+                return new BpfProgram(Fd.own((int) r, "program '" + spec.name() + "'"), spec.name(), spec.type(),
+                        spec.attachType());
             }
             int errno = (int) -r;
             int trueSize = a.getInt(Bpf.PROG_LOAD_LOG_TRUE_SIZE);
@@ -208,7 +212,7 @@ public final class BpfProgram implements KernelObject {
 
     /** Opens a program pinned in bpffs. */
     public static BpfProgram loadPinned(String path) {
-        BpfProgram program = fromOwnedFd(Pins.open("program", path, PinAccess.READ_WRITE));
+        BpfProgram program = fromOwnedFd(Pins.open("program", path, PinAccess.READ_WRITE.fileFlags));
         program.pinnedPath = path;
         return program;
     }
@@ -225,7 +229,8 @@ public final class BpfProgram implements KernelObject {
     private static BpfProgram fromOwnedFd(Fd fd) {
         try {
             ProgramInfo info = info(fd, false);
-            return new BpfProgram(fd, info.name(), info.type());
+            // The kernel does not report the expected attach type: a program opened by pin or id has none known.
+            return new BpfProgram(fd, info.name(), info.type(), AttachType.NONE);
         } catch (RuntimeException e) {
             fd.close();
             throw e;
@@ -243,6 +248,14 @@ public final class BpfProgram implements KernelObject {
 
     public ProgramType type() {
         return type;
+    }
+
+    /**
+     * The expected attach type the program was loaded with; {@link AttachType#NONE} when it had none or is not known
+     * (programs opened with {@link #loadPinned} or {@link #fromId}).
+     */
+    public AttachType attachType() {
+        return attachType;
     }
 
     @Override
@@ -349,7 +362,7 @@ public final class BpfProgram implements KernelObject {
 
     /** Pins the program in bpffs at {@code path}. */
     public void pin(String path) {
-        Pins.pin(this, "program '" + name + "'", path);
+        Pins.pin(fd, "program '" + name + "'", path);
         pinnedPath = path;
     }
 
@@ -364,7 +377,7 @@ public final class BpfProgram implements KernelObject {
     /** A second handle (own descriptor) for the same program. */
     @Override
     public BpfProgram clone() {
-        return new BpfProgram(fd.dup(), name, type);
+        return new BpfProgram(fd.dup(), name, type, attachType);
     }
 
     @Override

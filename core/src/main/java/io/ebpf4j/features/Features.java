@@ -78,6 +78,14 @@ public final class Features {
         raise(answer("bpf_link", Features::probeLink));
     }
 
+    /**
+     * Whether perf events (tracepoints, kprobes, uprobes, perf counters) can be attached through a bpf_link
+     * ({@code BPF_PERF_EVENT}, Linux 5.15), which is also what carries a bpf_cookie to the program.
+     */
+    public static boolean hasPerfLink() {
+        return answer("perf_event bpf_link", Features::probePerfLink).failure == null;
+    }
+
     private static Answer answer(String feature, java.util.function.Supplier<Answer> probe) {
         Answer cached = CACHE.get(feature);
         if (cached != null) {
@@ -376,5 +384,30 @@ public final class Features {
         }
         return new Answer(new NotSupportedException("bpf_link",
                 "this kernel has no BPF_LINK_CREATE (probe: " + Errno.name((int) -r) + ")", (int) -r));
+    }
+
+    private static Answer probePerfLink() {
+        long program = loadProbe(ProgramType.TRACEPOINT, new int[][] {{INSN_MOV64_R0_IMM, 0}, {INSN_EXIT, 0}}, null);
+        if (program < 0) {
+            return new Answer(Errors.of("probe perf_event links", (int) -program,
+                    ProgramType.TRACEPOINT.requiredCapabilities()));
+        }
+        long r;
+        try {
+            NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.LINK_CREATE_SIZE);
+            attr.buffer().putInt(Bpf.LINK_CREATE_PROG_FD, (int) program);
+            attr.buffer().putInt(Bpf.LINK_CREATE_TARGET_FD, -1);
+            attr.buffer().putInt(Bpf.LINK_CREATE_ATTACH_TYPE, io.ebpf4j.AttachType.PERF_EVENT.value());
+            r = Bpf.call(Bpf.LINK_CREATE, attr, Bpf.LINK_CREATE_SIZE);
+        } finally {
+            LibC.close((int) program);
+        }
+        // A kernel with perf links looks up the (invalid) perf event fd and fails with EBADF; others say EINVAL.
+        if (r == -Errno.EBADF) {
+            return Answer.YES;
+        }
+        return new Answer(new NotSupportedException("perf_event bpf_link",
+                "this kernel cannot attach perf events through bpf_link (Linux 5.15+; probe: "
+                        + Errno.name((int) -r) + ")", (int) -r));
     }
 }

@@ -2,6 +2,8 @@ package io.ebpf4j.spring.autoconfigure;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.io.Resource;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +28,7 @@ import java.util.Map;
  * }</pre>
  */
 @ConfigurationProperties("ebpf")
-public class EbpfProperties {
+public class EbpfProperties implements Validator {
 
     /** Whether to load the configured BPF collections. */
     private boolean enabled = true;
@@ -76,6 +78,17 @@ public class EbpfProperties {
 
     public void setCollections(Map<String, Collection> collections) {
         this.collections = collections;
+    }
+
+    /** Spring Boot validates a properties class that is its own {@link Validator} when it binds it. */
+    @Override
+    public boolean supports(Class<?> type) {
+        return EbpfProperties.class.isAssignableFrom(type);
+    }
+
+    @Override
+    public void validate(Object target, Errors errors) {
+        EbpfPropertiesValidation.validate((EbpfProperties) target, errors);
     }
 
     /** How load and attach failures are handled. */
@@ -200,14 +213,14 @@ public class EbpfProperties {
     /** How one program is attached. */
     public static class Program {
         /**
-         * Where to attach: 'auto' (from the program's section name, like libbpf), 'none' (load only), or a hook
-         * such as 'tracepoint', 'raw-tracepoint', 'kprobe', 'kretprobe', 'uprobe', 'uretprobe', 'usdt',
-         * 'cgroup-skb/ingress', 'cgroup-skb/egress', 'cgroup/<hook>', 'xdp', 'tcx/ingress', 'tcx/egress',
+         * Where to attach: 'auto' (from the program's section name, like libbpf), 'none' (load only), or a hook such
+         * as 'tracepoint', 'raw-tracepoint', 'tracing', 'kprobe', 'kretprobe', 'uprobe', 'uretprobe', 'usdt',
+         * 'cgroup-skb/ingress', 'cgroup-skb/egress', 'cgroup/<hook>', 'sockops', 'xdp', 'tcx/ingress', 'tcx/egress',
          * 'socket-filter', 'perf-event', 'netfilter', 'sk-lookup', 'iter'.
          */
-        private String attach = "auto";
+        private AttachKind attach = AttachKind.AUTO;
 
-        /** Whether to load and attach this program. */
+        /** Whether to load this program; a disabled program is neither loaded nor attached, and gets no bean. */
         private boolean enabled = true;
 
         /**
@@ -216,17 +229,23 @@ public class EbpfProperties {
          */
         private Boolean required;
 
-        /** Tracepoint as 'group/name' (tracepoint, raw tracepoints take the name only). */
+        /** Tracepoint as 'group/name' for tracepoints, the name alone for raw tracepoints. */
         private String tracepoint;
 
-        /** Kernel function for kprobes. */
+        /** Kernel function for kprobes and kretprobes. */
         private String function;
 
-        /** cgroup v2 directory for cgroup hooks: 'self' for this JVM's cgroup, or a path. */
+        /**
+         * cgroup v2 directory for cgroup hooks: 'self' for this JVM's cgroup, or a path, absolute or relative to the
+         * cgroup v2 mount.
+         */
         private String cgroup;
 
-        /** Network interface for XDP, TCX and socket filters. */
+        /** Network interface for XDP, TCX and socket filters, in this process's network namespace. */
         private String interfaceName;
+
+        /** How an XDP program runs on its interface. */
+        private XdpMode xdpMode = XdpMode.DEFAULT;
 
         /** Executable or library for uprobes and USDT: a path, or 'self' for this JVM's executable. */
         private String binary;
@@ -246,11 +265,17 @@ public class EbpfProperties {
         /** BPF cookie passed to the program (bpf_get_attach_cookie), where the hook supports one. */
         private Long cookie;
 
-        public String getAttach() {
+        /** The perf event whose samples run a perf-event program. */
+        private final PerfEvent perfEvent = new PerfEvent();
+
+        /** The netfilter hook a netfilter program runs at. */
+        private final Netfilter netfilter = new Netfilter();
+
+        public AttachKind getAttach() {
             return attach;
         }
 
-        public void setAttach(String attach) {
+        public void setAttach(AttachKind attach) {
             this.attach = attach;
         }
 
@@ -349,6 +374,153 @@ public class EbpfProperties {
         public void setCookie(Long cookie) {
             this.cookie = cookie;
         }
+
+        public XdpMode getXdpMode() {
+            return xdpMode;
+        }
+
+        public void setXdpMode(XdpMode xdpMode) {
+            this.xdpMode = xdpMode;
+        }
+
+        public PerfEvent getPerfEvent() {
+            return perfEvent;
+        }
+
+        public Netfilter getNetfilter() {
+            return netfilter;
+        }
+    }
+
+    /** How an XDP program runs. */
+    public enum XdpMode {
+        /** The kernel picks: the driver's native XDP if it has one, generic otherwise. */
+        DEFAULT,
+        /** Generic XDP on socket buffers, after the driver: works on every interface, slower. */
+        GENERIC,
+        /** Native XDP in the driver; fails on drivers without it. */
+        DRIVER,
+        /** Offloaded to the network card. */
+        OFFLOAD
+    }
+
+    /** A perf counter sampled to run a perf-event program. */
+    public static class PerfEvent {
+        /** The counter to sample. */
+        private PerfCounter event = PerfCounter.CPU_CLOCK;
+
+        /** Samples per second; takes precedence over 'period'. */
+        private Long frequency;
+
+        /** Sample every this many events, when no frequency is given. */
+        private Long period;
+
+        public PerfCounter getEvent() {
+            return event;
+        }
+
+        public void setEvent(PerfCounter event) {
+            this.event = event;
+        }
+
+        public Long getFrequency() {
+            return frequency;
+        }
+
+        public void setFrequency(Long frequency) {
+            this.frequency = frequency;
+        }
+
+        public Long getPeriod() {
+            return period;
+        }
+
+        public void setPeriod(Long period) {
+            this.period = period;
+        }
+    }
+
+    /** Perf counters a perf-event program can sample. Hardware counters are often missing in virtual machines. */
+    public enum PerfCounter {
+        /** Software: CPU wall-clock timer. */
+        CPU_CLOCK,
+        /** Software: clock of the running task. */
+        TASK_CLOCK,
+        /** Software: page faults. */
+        PAGE_FAULTS,
+        /** Software: context switches. */
+        CONTEXT_SWITCHES,
+        /** Software: migrations between CPUs. */
+        CPU_MIGRATIONS,
+        /** Hardware: CPU cycles. */
+        CPU_CYCLES,
+        /** Hardware: retired instructions. */
+        INSTRUCTIONS,
+        /** Hardware: cache accesses. */
+        CACHE_REFERENCES,
+        /** Hardware: cache misses. */
+        CACHE_MISSES,
+        /** Hardware: retired branch instructions. */
+        BRANCH_INSTRUCTIONS,
+        /** Hardware: mispredicted branches. */
+        BRANCH_MISSES
+    }
+
+    /** Where a netfilter program hooks in. */
+    public static class Netfilter {
+        /** Protocol family of the packets. */
+        private NetfilterFamily family = NetfilterFamily.IPV4;
+
+        /** Netfilter hook. */
+        private NetfilterHook hook = NetfilterHook.LOCAL_IN;
+
+        /** Order among the hook's functions; lower runs first. */
+        private int priority;
+
+        /** Whether packets are defragmented before the program sees them (Linux 6.6+). */
+        private boolean defragment;
+
+        public NetfilterFamily getFamily() {
+            return family;
+        }
+
+        public void setFamily(NetfilterFamily family) {
+            this.family = family;
+        }
+
+        public NetfilterHook getHook() {
+            return hook;
+        }
+
+        public void setHook(NetfilterHook hook) {
+            this.hook = hook;
+        }
+
+        public int getPriority() {
+            return priority;
+        }
+
+        public void setPriority(int priority) {
+            this.priority = priority;
+        }
+
+        public boolean isDefragment() {
+            return defragment;
+        }
+
+        public void setDefragment(boolean defragment) {
+            this.defragment = defragment;
+        }
+    }
+
+    /** Protocol families netfilter programs see. */
+    public enum NetfilterFamily {
+        IPV4, IPV6
+    }
+
+    /** Netfilter hooks. */
+    public enum NetfilterHook {
+        PRE_ROUTING, LOCAL_IN, FORWARD, LOCAL_OUT, POST_ROUTING
     }
 
     // -------------------------------------------------------------------------------------------------------------

@@ -57,6 +57,12 @@ public final class LibC {
 
     public static native int getpid();
 
+    /** Moves the calling thread into the namespace behind {@code fd} ({@code nstype} 0 accepts any kind). */
+    public static native int setns(int fd, int nstype);
+
+    /** The index of a network interface of the calling thread's network namespace, or 0 if there is none. */
+    public static native int if_nametoindex(long name);
+
     /** The errno of the last failed call on this thread (JNA preserves it per thread). */
     public static int errno() {
         return Native.getLastError();
@@ -92,4 +98,8 @@ public final class LibC {
     public static final int SO_DETACH_FILTER = 27;
     public static final int SO_ATTACH_BPF = 50;
     public static final int SOCK_CLOEXEC = O_CLOEXEC;
+    public static final int SO_RCVTIMEO = 20;
+    public static final int AF_PACKET = 17;
+    public static final int SOCK_RAW = 3;
+    public static final int CLONE_NEWNET = 0x40000000;
 }

@@ -1,6 +1,6 @@
-package io.ebpf4j;
+package io.ebpf4j.internal;
 
-import io.ebpf4j.internal.Mounts;
+import io.ebpf4j.BpfException;
 import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
@@ -11,16 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Pinning kernel objects in bpffs and opening them again: shared by maps, programs and links. */
-final class Pins {
+public final class Pins {
     private Pins() {}
 
-    /** Pins {@code object} at {@code path}; {@code what} names it in errors, e.g. "map 'counts'". */
-    static void pin(KernelObject object, String what, String path) {
+    /** Pins the object behind {@code fd} at {@code path}; {@code what} names it in errors, e.g. "map 'counts'". */
+    public static void pin(Fd fd, String what, String path) {
         Path parent = Path.of(path).toAbsolutePath().getParent();
         if (parent != null && Files.isDirectory(parent)) {
             Mounts.requireBpffs(parent);
         }
-        Fd fd = object.fd();
         int raw = fd.acquire();
         try {
             int r = Bpf.pin(raw, path);
@@ -40,7 +39,7 @@ final class Pins {
         }
     }
 
-    static void unpin(String what, String path) {
+    public static void unpin(String what, String path) {
         try {
             Files.deleteIfExists(Path.of(path));
         } catch (IOException e) {
@@ -48,9 +47,12 @@ final class Pins {
         }
     }
 
-    /** Opens the object pinned at {@code path}; {@code kind} is "map", "program" or "link". */
-    static Fd open(String kind, String path, PinAccess access) {
-        int raw = Bpf.objGet(path, access.fileFlags);
+    /**
+     * Opens the object pinned at {@code path}; {@code kind} is "map", "program" or "link", {@code fileFlags} is 0 or
+     * {@code BPF_F_RDONLY}/{@code BPF_F_WRONLY}.
+     */
+    public static Fd open(String kind, String path, int fileFlags) {
+        int raw = Bpf.objGet(path, fileFlags);
         if (raw < 0) {
             int errno = -raw;
             if (errno == Errno.ENOENT) {

@@ -1,0 +1,144 @@
+package io.ebpf4j.spring.autoconfigure;
+
+import io.ebpf4j.AttachType;
+
+/**
+ * Where a program is attached ({@code ebpf.collections.<name>.programs.<program>.attach}). Values are written in
+ * YAML the way libbpf spells section names, e.g. {@code cgroup-skb/ingress} or {@code cgroup/connect4}: Spring Boot
+ * binds enums ignoring case and punctuation.
+ */
+public enum AttachKind {
+    /** From the program's section name, like libbpf's auto-attach; targets missing from the name come from configuration. */
+    AUTO("auto", Family.AUTO, null),
+    /** Load the program but do not attach it (tail-call targets, programs the application attaches itself). */
+    NONE("none", Family.NONE, null),
+    /** A tracepoint ('tracepoint' names it as group/name). */
+    TRACEPOINT("tracepoint", Family.TRACEPOINT, null),
+    /** A raw tracepoint ('tracepoint' names it, without its group). */
+    RAW_TRACEPOINT("raw-tracepoint", Family.RAW_TRACEPOINT, null),
+    /** A BTF-based tracing program (tp_btf, fentry, fexit, fmod_ret, lsm, freplace) at the target it was loaded for. */
+    TRACING("tracing", Family.TRACING, null),
+    /** A kprobe on the entry of 'function'. */
+    KPROBE("kprobe", Family.KPROBE, null),
+    /** A kretprobe on the return of 'function'. */
+    KRETPROBE("kretprobe", Family.KPROBE, null),
+    /** A uprobe on 'symbol' (plus 'offset') of 'binary'. */
+    UPROBE("uprobe", Family.UPROBE, null),
+    /** A uretprobe on the return of 'symbol' of 'binary'. */
+    URETPROBE("uretprobe", Family.UPROBE, null),
+    /** The USDT probe 'usdt' (provider:name) of 'binary'. */
+    USDT("usdt", Family.USDT, null),
+    /** The cgroup hook the section name gives (cgroup_skb/ingress, cgroup/connect4, sockops, ...) on 'cgroup'. */
+    CGROUP("cgroup", Family.CGROUP, null),
+    /** Packets received by sockets of 'cgroup'. */
+    CGROUP_SKB_INGRESS("cgroup-skb/ingress", Family.CGROUP, AttachType.CGROUP_INET_INGRESS),
+    /** Packets sent by sockets of 'cgroup'. */
+    CGROUP_SKB_EGRESS("cgroup-skb/egress", Family.CGROUP, AttachType.CGROUP_INET_EGRESS),
+    /** Creation of sockets in 'cgroup'. */
+    CGROUP_SOCK_CREATE("cgroup/sock-create", Family.CGROUP, AttachType.CGROUP_INET_SOCK_CREATE),
+    /** Release of sockets in 'cgroup'. */
+    CGROUP_SOCK_RELEASE("cgroup/sock-release", Family.CGROUP, AttachType.CGROUP_INET_SOCK_RELEASE),
+    /** After an IPv4 bind in 'cgroup'. */
+    CGROUP_POST_BIND4("cgroup/post-bind4", Family.CGROUP, AttachType.CGROUP_INET4_POST_BIND),
+    /** After an IPv6 bind in 'cgroup'. */
+    CGROUP_POST_BIND6("cgroup/post-bind6", Family.CGROUP, AttachType.CGROUP_INET6_POST_BIND),
+    /** IPv4 bind() in 'cgroup'. */
+    CGROUP_BIND4("cgroup/bind4", Family.CGROUP, AttachType.CGROUP_INET4_BIND),
+    /** IPv6 bind() in 'cgroup'. */
+    CGROUP_BIND6("cgroup/bind6", Family.CGROUP, AttachType.CGROUP_INET6_BIND),
+    /** IPv4 connect() in 'cgroup'. */
+    CGROUP_CONNECT4("cgroup/connect4", Family.CGROUP, AttachType.CGROUP_INET4_CONNECT),
+    /** IPv6 connect() in 'cgroup'. */
+    CGROUP_CONNECT6("cgroup/connect6", Family.CGROUP, AttachType.CGROUP_INET6_CONNECT),
+    /** Unix socket connect() in 'cgroup'. */
+    CGROUP_CONNECT_UNIX("cgroup/connect-unix", Family.CGROUP, AttachType.CGROUP_UNIX_CONNECT),
+    /** IPv4 UDP sendmsg() in 'cgroup'. */
+    CGROUP_SENDMSG4("cgroup/sendmsg4", Family.CGROUP, AttachType.CGROUP_UDP4_SENDMSG),
+    /** IPv6 UDP sendmsg() in 'cgroup'. */
+    CGROUP_SENDMSG6("cgroup/sendmsg6", Family.CGROUP, AttachType.CGROUP_UDP6_SENDMSG),
+    /** Unix socket sendmsg() in 'cgroup'. */
+    CGROUP_SENDMSG_UNIX("cgroup/sendmsg-unix", Family.CGROUP, AttachType.CGROUP_UNIX_SENDMSG),
+    /** IPv4 UDP recvmsg() in 'cgroup'. */
+    CGROUP_RECVMSG4("cgroup/recvmsg4", Family.CGROUP, AttachType.CGROUP_UDP4_RECVMSG),
+    /** IPv6 UDP recvmsg() in 'cgroup'. */
+    CGROUP_RECVMSG6("cgroup/recvmsg6", Family.CGROUP, AttachType.CGROUP_UDP6_RECVMSG),
+    /** Unix socket recvmsg() in 'cgroup'. */
+    CGROUP_RECVMSG_UNIX("cgroup/recvmsg-unix", Family.CGROUP, AttachType.CGROUP_UNIX_RECVMSG),
+    /** IPv4 getpeername() in 'cgroup'. */
+    CGROUP_GETPEERNAME4("cgroup/getpeername4", Family.CGROUP, AttachType.CGROUP_INET4_GETPEERNAME),
+    /** IPv6 getpeername() in 'cgroup'. */
+    CGROUP_GETPEERNAME6("cgroup/getpeername6", Family.CGROUP, AttachType.CGROUP_INET6_GETPEERNAME),
+    /** Unix socket getpeername() in 'cgroup'. */
+    CGROUP_GETPEERNAME_UNIX("cgroup/getpeername-unix", Family.CGROUP, AttachType.CGROUP_UNIX_GETPEERNAME),
+    /** IPv4 getsockname() in 'cgroup'. */
+    CGROUP_GETSOCKNAME4("cgroup/getsockname4", Family.CGROUP, AttachType.CGROUP_INET4_GETSOCKNAME),
+    /** IPv6 getsockname() in 'cgroup'. */
+    CGROUP_GETSOCKNAME6("cgroup/getsockname6", Family.CGROUP, AttachType.CGROUP_INET6_GETSOCKNAME),
+    /** Unix socket getsockname() in 'cgroup'. */
+    CGROUP_GETSOCKNAME_UNIX("cgroup/getsockname-unix", Family.CGROUP, AttachType.CGROUP_UNIX_GETSOCKNAME),
+    /** sysctl reads and writes in 'cgroup'. */
+    CGROUP_SYSCTL("cgroup/sysctl", Family.CGROUP, AttachType.CGROUP_SYSCTL),
+    /** getsockopt() in 'cgroup'. */
+    CGROUP_GETSOCKOPT("cgroup/getsockopt", Family.CGROUP, AttachType.CGROUP_GETSOCKOPT),
+    /** setsockopt() in 'cgroup'. */
+    CGROUP_SETSOCKOPT("cgroup/setsockopt", Family.CGROUP, AttachType.CGROUP_SETSOCKOPT),
+    /** Device access in 'cgroup'. */
+    CGROUP_DEV("cgroup/dev", Family.CGROUP, AttachType.CGROUP_DEVICE),
+    /** TCP socket operations in 'cgroup'. */
+    SOCKOPS("sockops", Family.CGROUP, AttachType.CGROUP_SOCK_OPS),
+    /** XDP on network interface 'interface' ('xdp-mode' chooses native or generic). */
+    XDP("xdp", Family.XDP, AttachType.XDP),
+    /** TCX ingress of network interface 'interface' (Linux 6.6+). */
+    TCX_INGRESS("tcx/ingress", Family.TCX, AttachType.TCX_INGRESS),
+    /** TCX egress of network interface 'interface' (Linux 6.6+). */
+    TCX_EGRESS("tcx/egress", Family.TCX, AttachType.TCX_EGRESS),
+    /** A socket filter on a packet socket bound to network interface 'interface'. */
+    SOCKET_FILTER("socket-filter", Family.SOCKET_FILTER, null),
+    /** Samples of the perf event 'perf-event', on every CPU. */
+    PERF_EVENT("perf-event", Family.PERF_EVENT, null),
+    /** The netfilter hook 'netfilter' of this process's network namespace (Linux 6.4+). */
+    NETFILTER("netfilter", Family.NETFILTER, AttachType.NETFILTER),
+    /** Socket lookup in this process's network namespace. */
+    SK_LOOKUP("sk-lookup", Family.SK_LOOKUP, AttachType.SK_LOOKUP),
+    /** A BPF iterator (read it through the link). */
+    ITER("iter", Family.ITER, AttachType.TRACE_ITER);
+
+    /** Kinds of hooks that share one attach mechanism and one set of target properties. */
+    enum Family {
+        AUTO, NONE, TRACEPOINT, RAW_TRACEPOINT, TRACING, KPROBE, UPROBE, USDT, CGROUP, XDP, TCX, SOCKET_FILTER,
+        PERF_EVENT, NETFILTER, SK_LOOKUP, ITER
+    }
+
+    private final String text;
+    private final Family family;
+    private final AttachType attachType;
+
+    AttachKind(String text, Family family, AttachType attachType) {
+        this.text = text;
+        this.family = family;
+        this.attachType = attachType;
+    }
+
+    /** The spelling used in configuration and reported in {@code ManagedCollection.ProgramState#attach()}. */
+    public String text() {
+        return text;
+    }
+
+    Family family() {
+        return family;
+    }
+
+    /** The kernel attach type this kind implies, or {@code null} when it comes from the program. */
+    AttachType attachType() {
+        return attachType;
+    }
+
+    boolean isReturnProbe() {
+        return this == KRETPROBE || this == URETPROBE;
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+}

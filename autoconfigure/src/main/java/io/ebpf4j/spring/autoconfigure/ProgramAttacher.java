@@ -1,0 +1,631 @@
+package io.ebpf4j.spring.autoconfigure;
+
+import io.ebpf4j.AttachType;
+import io.ebpf4j.BpfException;
+import io.ebpf4j.BpfPermissionException;
+import io.ebpf4j.BpfProgram;
+import io.ebpf4j.NotSupportedException;
+import io.ebpf4j.ProgramSpec;
+import io.ebpf4j.ProgramType;
+import io.ebpf4j.elf.ProgramSection;
+import io.ebpf4j.elf.SectionDefinitions;
+import io.ebpf4j.internal.Mounts;
+import io.ebpf4j.internal.sys.Errno;
+import io.ebpf4j.link.BpfLink;
+import io.ebpf4j.link.Executable;
+import io.ebpf4j.link.KprobeOptions;
+import io.ebpf4j.link.Links;
+import io.ebpf4j.link.NetfilterOptions;
+import io.ebpf4j.link.PacketSocket;
+import io.ebpf4j.link.PerfEventSpec;
+import io.ebpf4j.link.UprobeOptions;
+import io.ebpf4j.link.UsdtOptions;
+import io.ebpf4j.link.XdpMode;
+import io.ebpf4j.spring.EbpfAttachTargetException;
+import io.ebpf4j.spring.EbpfCollectionException;
+import io.ebpf4j.spring.EbpfCollectionException.Stage;
+import io.ebpf4j.spring.autoconfigure.AttachKind.Family;
+
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Works out where a program attaches, from its section name and its {@code programs.<name>} configuration, and
+ * attaches it. With {@code attach: auto} the section name decides, as in libbpf's auto-attach
+ * ({@code tracepoint/<group>/<name>}, {@code kprobe/<function>}, {@code uprobe/<binary>:<symbol>}, ...); targets the
+ * name cannot carry (an interface, a cgroup) come from configuration. Hooks that only the application can attach
+ * (sk_msg to a sockmap, struct_ops through their map, ...) are loaded and left alone, as libbpf does.
+ */
+final class ProgramAttacher {
+    private static final Set<ProgramType> CGROUP_TYPES = EnumSet.of(ProgramType.CGROUP_SKB, ProgramType.CGROUP_SOCK,
+            ProgramType.CGROUP_SOCK_ADDR, ProgramType.CGROUP_SOCKOPT, ProgramType.CGROUP_SYSCTL,
+            ProgramType.CGROUP_DEVICE, ProgramType.SOCK_OPS);
+
+    private ProgramAttacher() {}
+
+    /** What to attach a program to; a plan of kind {@link AttachKind#NONE} attaches nothing. */
+    record Plan(AttachKind kind, String target, Hook hook) {
+        static Plan none(String reason) {
+            return new Plan(AttachKind.NONE, reason, null);
+        }
+    }
+
+    /** Creates the attachment; the target's existence is checked here, when the kernel is there to ask. */
+    interface Hook {
+        Attachment attach(BpfProgram program);
+    }
+
+    /**
+     * A link, and a resource that lives as long as it (the packet socket of a socket filter), closed after the link.
+     */
+    record Attachment(BpfLink link, AutoCloseable resource) {
+        void close() {
+            try {
+                link.close();
+            } finally {
+                if (resource != null) {
+                    try {
+                        resource.close();
+                    } catch (Exception e) {
+                        throw new BpfException("cannot close " + resource + ": " + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Where a program is, for messages and property names. */
+    record Context(String collection, String object, ProgramSpec spec, EbpfProperties.Program config) {
+        String property(String name) {
+            return "ebpf.collections." + collection + ".programs." + spec.name() + "." + name;
+        }
+
+        EbpfAttachTargetException targetError(String hook, String target, String property, String message,
+                Throwable cause) {
+            return new EbpfAttachTargetException(collection, object, spec.name(), hook, target, property(property),
+                    message, cause);
+        }
+    }
+
+    /** Decides where the program goes, without touching the kernel. */
+    static Plan plan(Context context) {
+        EbpfProperties.Program config = context.config();
+        ProgramSpec spec = context.spec();
+        ProgramSection section = SectionDefinitions.classify(spec.sectionName()).orElse(null);
+        AttachKind kind = config.getAttach() == AttachKind.AUTO ? autoKind(context, section) : config.getAttach();
+        if (kind == AttachKind.NONE) {
+            return Plan.none(config.getAttach() == AttachKind.NONE ? "attach: none" : noneReason(spec));
+        }
+        requireProgramType(context, kind);
+        String sectionTarget = section != null && sectionFamily(section) == kind.family() ? section.attachTarget()
+                : null;
+        long cookie = config.getCookie() == null ? 0 : config.getCookie();
+        switch (kind.family()) {
+            case TRACEPOINT:
+                return tracepoint(context, first(config.getTracepoint(), sectionTarget), cookie);
+            case RAW_TRACEPOINT: {
+                String name = required(context, kind, first(config.getTracepoint(), sectionTarget), "tracepoint");
+                return new Plan(kind, name, program -> new Attachment(Links.rawTracepoint(name, program, cookie),
+                        null));
+            }
+            case TRACING:
+                return new Plan(kind, sectionTarget == null ? spec.sectionName() : sectionTarget,
+                        program -> new Attachment(Links.tracing(program, cookie), null));
+            case KPROBE:
+                return kprobe(context, kind, section, sectionTarget, cookie);
+            case UPROBE:
+                return uprobe(context, kind, sectionTarget, cookie);
+            case USDT:
+                return usdt(context, sectionTarget, cookie);
+            case CGROUP:
+                return cgroup(context, kind);
+            case XDP: {
+                String name = required(context, kind, config.getInterface(), "interface");
+                XdpMode mode = XdpMode.valueOf(config.getXdpMode().name());
+                return new Plan(kind, name, program -> {
+                    requireInterface(context, kind, name);
+                    return new Attachment(Links.xdp(name, program, mode), null);
+                });
+            }
+            case TCX: {
+                String name = required(context, kind, config.getInterface(), "interface");
+                AttachType direction = kind.attachType();
+                return new Plan(kind, name, program -> {
+                    requireInterface(context, kind, name);
+                    return new Attachment(Links.tcx(name, direction, program), null);
+                });
+            }
+            case SOCKET_FILTER: {
+                String name = required(context, kind, config.getInterface(), "interface");
+                return new Plan(kind, name, program -> {
+                    requireInterface(context, kind, name);
+                    PacketSocket socket = Links.packetSocket(name);
+                    try {
+                        return new Attachment(Links.socketFilter(program, socket), socket);
+                    } catch (RuntimeException e) {
+                        socket.close();
+                        throw e;
+                    }
+                });
+            }
+            case PERF_EVENT: {
+                PerfEventSpec perfEvent = perfEvent(config.getPerfEvent());
+                return new Plan(kind, config.getPerfEvent().getEvent().name().toLowerCase(java.util.Locale.ROOT),
+                        program -> new Attachment(Links.perfEvent(program, perfEvent), null));
+            }
+            case NETFILTER: {
+                NetfilterOptions options = netfilter(config.getNetfilter());
+                return new Plan(kind, config.getNetfilter().getFamily() + " " + config.getNetfilter().getHook(),
+                        program -> new Attachment(Links.netfilter(program, options), null));
+            }
+            case SK_LOOKUP: {
+                Path namespace = SelfTargets.networkNamespace();
+                return new Plan(kind, namespace.toString(), program -> new Attachment(Links.netns(namespace, program),
+                        null));
+            }
+            case ITER:
+                return new Plan(kind, first(sectionTarget, spec.sectionName()),
+                        program -> new Attachment(Links.iter(program), null));
+            default:
+                throw new IllegalStateException("no attach plan for " + kind);
+        }
+    }
+
+    /**
+     * Attaches along a plan. Failures are reported with the program's context: a missing target as
+     * {@link EbpfAttachTargetException}, anything else (missing capability, hook the kernel lacks) as
+     * {@link EbpfCollectionException} whose cause says what the kernel answered.
+     */
+    static Attachment attach(Context context, Plan plan, BpfProgram program) {
+        try {
+            return plan.hook().attach(program);
+        } catch (EbpfCollectionException e) {
+            throw e;
+        } catch (NotSupportedException | BpfPermissionException e) {
+            throw new EbpfCollectionException(context.collection(), context.object(), context.spec().name(),
+                    Stage.ATTACH, e.getMessage(), e);
+        } catch (BpfException e) {
+            if (isMissingTarget(e.errno())) {
+                throw context.targetError(plan.kind().text(), plan.target(), targetProperty(plan.kind()),
+                        e.getMessage(), e);
+            }
+            throw new EbpfCollectionException(context.collection(), context.object(), context.spec().name(),
+                    Stage.ATTACH, e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new EbpfCollectionException(context.collection(), context.object(), context.spec().name(),
+                    Stage.ATTACH, "cannot attach to " + plan.kind() + " " + plan.target() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static boolean isMissingTarget(int errno) {
+        return errno == Errno.ENOENT || errno == Errno.ENODEV || errno == Errno.ESRCH || errno == Errno.ENXIO;
+    }
+
+    private static String targetProperty(AttachKind kind) {
+        switch (kind.family()) {
+            case TRACEPOINT:
+            case RAW_TRACEPOINT:
+                return "tracepoint";
+            case KPROBE:
+                return "function";
+            case UPROBE:
+                return "symbol";
+            case USDT:
+                return "usdt";
+            case CGROUP:
+                return "cgroup";
+            case XDP:
+            case TCX:
+            case SOCKET_FILTER:
+                return "interface";
+            default:
+                return "attach";
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Kinds from section names
+
+    private static AttachKind autoKind(Context context, ProgramSection section) {
+        ProgramSpec spec = context.spec();
+        EbpfProperties.Program config = context.config();
+        if (section == null) {
+            return AttachKind.NONE;
+        }
+        switch (section.autoAttach()) {
+            case TRACEPOINT:
+                return AttachKind.TRACEPOINT;
+            case RAW_TRACEPOINT:
+                return AttachKind.RAW_TRACEPOINT;
+            case TRACING:
+            case LSM:
+                return AttachKind.TRACING;
+            case ITER:
+                return AttachKind.ITER;
+            case KPROBE:
+            case KSYSCALL:
+                return section.retprobe() ? AttachKind.KRETPROBE : AttachKind.KPROBE;
+            case UPROBE:
+                return section.retprobe() ? AttachKind.URETPROBE : AttachKind.UPROBE;
+            case USDT:
+                return AttachKind.USDT;
+            case KPROBE_MULTI:
+            case UPROBE_MULTI:
+            case TRACING_MULTI:
+                throw context.targetError(section.definition(), section.attachTarget(), "attach", "programs in "
+                        + spec.sectionName() + " attach to many functions at once, which the starter does not do"
+                        + " from configuration: set attach: none and attach the BpfProgram bean with Links", null);
+            default:
+                break;
+        }
+        ProgramType type = spec.type();
+        if (CGROUP_TYPES.contains(type)) {
+            if (spec.attachType() == AttachType.NONE) {
+                throw context.targetError(spec.hookName(), null, "attach", "section " + spec.sectionName()
+                        + " does not say which cgroup hook: set attach, e.g. cgroup-skb/ingress or"
+                        + " cgroup-skb/egress, and cgroup", null);
+            }
+            return AttachKind.CGROUP;
+        }
+        switch (type) {
+            case XDP:
+                return spec.attachType() == AttachType.XDP_DEVMAP || spec.attachType() == AttachType.XDP_CPUMAP
+                        ? AttachKind.NONE : AttachKind.XDP;
+            case SCHED_CLS:
+                if (spec.attachType() == AttachType.TCX_INGRESS) {
+                    return AttachKind.TCX_INGRESS;
+                }
+                if (spec.attachType() == AttachType.TCX_EGRESS) {
+                    return AttachKind.TCX_EGRESS;
+                }
+                throw context.targetError(spec.hookName(), null, "attach", "section " + spec.sectionName()
+                        + " does not say which direction: set attach to tcx/ingress or tcx/egress, and interface",
+                        null);
+            case SOCKET_FILTER:
+                return AttachKind.SOCKET_FILTER;
+            case PERF_EVENT:
+                if (config.getPerfEvent().getFrequency() == null && config.getPerfEvent().getPeriod() == null) {
+                    throw context.targetError("perf_event", null, "perf-event", "a perf_event program needs the"
+                            + " event to sample: set perf-event.event and perf-event.frequency (or period)", null);
+                }
+                return AttachKind.PERF_EVENT;
+            case SK_LOOKUP:
+                throw context.targetError("sk_lookup", null, "attach", "an sk_lookup program steers the"
+                        + " connections of a whole network namespace: set attach: sk-lookup to attach it to this"
+                        + " process's namespace, or attach: none", null);
+            case NETFILTER:
+                throw context.targetError("netfilter", null, "attach", "a netfilter program needs its hook: set"
+                        + " attach: netfilter and netfilter.family, netfilter.hook and netfilter.priority", null);
+            default:
+                return AttachKind.NONE;
+        }
+    }
+
+    private static String noneReason(ProgramSpec spec) {
+        switch (spec.type()) {
+            case STRUCT_OPS:
+                return "registered through its struct_ops map";
+            case SYSCALL:
+                return "run with BpfProgram.testRun";
+            case XDP:
+                return "run from a " + (spec.attachType() == AttachType.XDP_CPUMAP ? "cpumap" : "devmap");
+            default:
+                return spec.hookName() + " programs are attached by the application";
+        }
+    }
+
+    /** The family of hooks a section's target describes, to know whether its target applies to a kind. */
+    private static Family sectionFamily(ProgramSection section) {
+        switch (section.autoAttach()) {
+            case TRACEPOINT:
+                return Family.TRACEPOINT;
+            case RAW_TRACEPOINT:
+                return Family.RAW_TRACEPOINT;
+            case TRACING:
+            case LSM:
+                return Family.TRACING;
+            case ITER:
+                return Family.ITER;
+            case KPROBE:
+            case KSYSCALL:
+                return Family.KPROBE;
+            case UPROBE:
+                return Family.UPROBE;
+            case USDT:
+                return Family.USDT;
+            default:
+                return null;
+        }
+    }
+
+    private static void requireProgramType(Context context, AttachKind kind) {
+        ProgramType type = context.spec().type();
+        boolean fits;
+        switch (kind.family()) {
+            case TRACEPOINT:
+                fits = type == ProgramType.TRACEPOINT;
+                break;
+            case RAW_TRACEPOINT:
+                fits = type == ProgramType.RAW_TRACEPOINT || type == ProgramType.RAW_TRACEPOINT_WRITABLE;
+                break;
+            case TRACING:
+                fits = type == ProgramType.TRACING || type == ProgramType.LSM || type == ProgramType.EXT;
+                break;
+            case KPROBE:
+            case UPROBE:
+            case USDT:
+                fits = type == ProgramType.KPROBE;
+                break;
+            case CGROUP:
+                fits = CGROUP_TYPES.contains(type);
+                break;
+            case XDP:
+                fits = type == ProgramType.XDP;
+                break;
+            case TCX:
+                fits = type == ProgramType.SCHED_CLS;
+                break;
+            case SOCKET_FILTER:
+                fits = type == ProgramType.SOCKET_FILTER;
+                break;
+            case PERF_EVENT:
+                fits = type == ProgramType.PERF_EVENT;
+                break;
+            case NETFILTER:
+                fits = type == ProgramType.NETFILTER;
+                break;
+            case SK_LOOKUP:
+                fits = type == ProgramType.SK_LOOKUP;
+                break;
+            case ITER:
+                fits = context.spec().attachType() == AttachType.TRACE_ITER;
+                break;
+            default:
+                fits = true;
+        }
+        if (!fits) {
+            throw context.targetError(kind.text(), null, "attach", "attach: " + kind + " does not fit a " + type
+                    + " program (section " + context.spec().sectionName() + ")", null);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Hooks with targets
+
+    private static Plan tracepoint(Context context, String target, long cookie) {
+        String tracepoint = required(context, AttachKind.TRACEPOINT, target, "tracepoint");
+        int slash = tracepoint.indexOf('/');
+        if (slash <= 0 || slash == tracepoint.length() - 1) {
+            throw context.targetError("tracepoint", tracepoint, "tracepoint", "tracepoint '" + tracepoint
+                    + "' is not of the form group/name (e.g. syscalls/sys_enter_openat)", null);
+        }
+        String group = tracepoint.substring(0, slash);
+        String name = tracepoint.substring(slash + 1);
+        return new Plan(AttachKind.TRACEPOINT, tracepoint, program -> {
+            Path events = Mounts.tracefs().resolve("events");
+            if (!Files.isDirectory(events.resolve(group).resolve(name))) {
+                throw context.targetError("tracepoint", tracepoint, "tracepoint", "there is no tracepoint "
+                        + tracepoint + " (" + (Files.isDirectory(events.resolve(group)) ? "no " + name + " in "
+                        : "no group ") + events.resolve(group) + "); "
+                        + Mounts.tracefs().resolve("available_events") + " lists them", null);
+            }
+            return new Attachment(Links.tracepoint(group, name, program, cookie), null);
+        });
+    }
+
+    private static Plan kprobe(Context context, AttachKind kind, ProgramSection section, String sectionTarget,
+            long cookie) {
+        EbpfProperties.Program config = context.config();
+        boolean syscall = config.getFunction() == null && section != null
+                && section.autoAttach() == ProgramSection.AutoAttach.KSYSCALL;
+        String target = required(context, kind, first(config.getFunction(), sectionTarget), "function");
+        // libbpf's kprobe section syntax: function[+offset]
+        String function = target;
+        long offset = 0;
+        int plus = target.indexOf('+');
+        if (config.getFunction() == null && plus > 0) {
+            function = target.substring(0, plus);
+            offset = parseOffset(context, kind, target, target.substring(plus + 1));
+        }
+        String symbol = function;
+        KprobeOptions options = KprobeOptions.defaults().withOffset(offset).withCookie(cookie);
+        return new Plan(kind, target, program -> {
+            String resolved = syscall ? Links.syscallSymbol(symbol) : symbol;
+            return new Attachment(kind.isReturnProbe() ? Links.kretprobe(resolved, program, options)
+                    : Links.kprobe(resolved, program, options), null);
+        });
+    }
+
+    private static Plan uprobe(Context context, AttachKind kind, String sectionTarget, long cookie) {
+        EbpfProperties.Program config = context.config();
+        // libbpf's uprobe section syntax: binary:symbol[+offset]
+        String sectionBinary = null;
+        String sectionSymbol = null;
+        long sectionOffset = 0;
+        if (sectionTarget != null) {
+            int colon = sectionTarget.lastIndexOf(':');
+            sectionBinary = colon > 0 ? sectionTarget.substring(0, colon) : null;
+            String rest = colon >= 0 ? sectionTarget.substring(colon + 1) : sectionTarget;
+            int plus = rest.indexOf('+');
+            sectionSymbol = plus >= 0 ? rest.substring(0, plus) : rest;
+            if (plus >= 0) {
+                sectionOffset = parseOffset(context, kind, sectionTarget, rest.substring(plus + 1));
+            }
+        }
+        String binary = required(context, kind, first(config.getBinary(), sectionBinary), "binary");
+        String symbol = required(context, kind, first(config.getSymbol(), emptyToNull(sectionSymbol)), "symbol");
+        UprobeOptions options = UprobeOptions.defaults().withPid(SelfTargets.pid(config.getPid()))
+                .withOffset(config.getOffset() + (config.getSymbol() == null ? sectionOffset : 0)).withCookie(cookie);
+        return new Plan(kind, binary + ":" + symbol, program -> {
+            Executable executable = executable(context, kind, binary);
+            try {
+                executable.offset(symbol);
+            } catch (BpfException e) {
+                throw context.targetError(kind.text(), binary + ":" + symbol, "symbol", e.getMessage(), e);
+            }
+            return new Attachment(kind.isReturnProbe() ? Links.uretprobe(executable, symbol, program, options)
+                    : Links.uprobe(executable, symbol, program, options), null);
+        });
+    }
+
+    private static Plan usdt(Context context, String sectionTarget, long cookie) {
+        EbpfProperties.Program config = context.config();
+        // libbpf's usdt section syntax: binary:provider:name
+        String sectionBinary = null;
+        String sectionProbe = null;
+        if (sectionTarget != null) {
+            int last = sectionTarget.lastIndexOf(':');
+            int middle = last > 0 ? sectionTarget.lastIndexOf(':', last - 1) : -1;
+            if (middle > 0) {
+                sectionBinary = sectionTarget.substring(0, middle);
+                sectionProbe = sectionTarget.substring(middle + 1);
+            }
+        }
+        String binary = required(context, AttachKind.USDT, first(config.getBinary(), sectionBinary), "binary");
+        String probe = required(context, AttachKind.USDT, first(config.getUsdt(), sectionProbe), "usdt");
+        int colon = probe.indexOf(':');
+        if (colon <= 0 || colon == probe.length() - 1) {
+            throw context.targetError("usdt", probe, "usdt", "USDT probe '" + probe
+                    + "' is not of the form provider:name", null);
+        }
+        UsdtOptions options = UsdtOptions.defaults().withPid(SelfTargets.pid(config.getPid())).withCookie(cookie);
+        return new Plan(AttachKind.USDT, binary + ":" + probe, program -> new Attachment(Links.usdt(
+                executable(context, AttachKind.USDT, binary), probe.substring(0, colon), probe.substring(colon + 1),
+                program, options), null));
+    }
+
+    private static Plan cgroup(Context context, AttachKind kind) {
+        String configured = required(context, kind, context.config().getCgroup(), "cgroup");
+        AttachType type = kind.attachType() != null ? kind.attachType() : context.spec().attachType();
+        Path path;
+        try {
+            path = SelfTargets.cgroup(configured);
+        } catch (IllegalStateException e) {
+            throw context.targetError(kind.text(), configured, "cgroup", e.getMessage(), e);
+        }
+        return new Plan(kind, path.toString(), program -> {
+            if (!Files.isDirectory(path)) {
+                throw context.targetError(kind.text(), path.toString(), "cgroup", "there is no cgroup directory "
+                        + path + Mounts.find(Mounts.CGROUP2).map(m -> " (cgroup v2 is mounted at " + m + ")")
+                        .orElse(" (cgroup v2 is not mounted)"), null);
+            }
+            return new Attachment(Links.cgroup(path, type, program), null);
+        });
+    }
+
+    private static void requireInterface(Context context, AttachKind kind, String name) {
+        try {
+            if (NetworkInterface.getByName(name) == null) {
+                List<String> names = Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+                        .map(NetworkInterface::getName).sorted().toList();
+                throw context.targetError(kind.text(), name, "interface", "there is no network interface '" + name
+                        + "' in this process's network namespace; it has " + String.join(", ", names), null);
+            }
+        } catch (SocketException e) {
+            throw context.targetError(kind.text(), name, "interface", "cannot list network interfaces: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static Executable executable(Context context, AttachKind kind, String binary) {
+        try {
+            if (binary.equals(SelfTargets.SELF)) {
+                return Executable.of(SelfTargets.executable());
+            }
+            return binary.contains("/") ? Executable.of(binary) : Executable.library(binary);
+        } catch (BpfException e) {
+            throw context.targetError(kind.text(), binary, "binary", e.getMessage(), e);
+        }
+    }
+
+    private static PerfEventSpec perfEvent(EbpfProperties.PerfEvent config) {
+        long frequency = config.getFrequency() != null ? config.getFrequency() : 0;
+        long period = frequency > 0 ? 0 : config.getPeriod() != null ? config.getPeriod() : 0;
+        switch (config.getEvent()) {
+            case CPU_CLOCK:
+                return new PerfEventSpec(PerfEventSpec.SOFTWARE, PerfEventSpec.SW_CPU_CLOCK, period, frequency);
+            case TASK_CLOCK:
+                return new PerfEventSpec(PerfEventSpec.SOFTWARE, PerfEventSpec.SW_TASK_CLOCK, period, frequency);
+            case PAGE_FAULTS:
+                return new PerfEventSpec(PerfEventSpec.SOFTWARE, PerfEventSpec.SW_PAGE_FAULTS, period, frequency);
+            case CONTEXT_SWITCHES:
+                return new PerfEventSpec(PerfEventSpec.SOFTWARE, PerfEventSpec.SW_CONTEXT_SWITCHES, period,
+                        frequency);
+            case CPU_MIGRATIONS:
+                return new PerfEventSpec(PerfEventSpec.SOFTWARE, PerfEventSpec.SW_CPU_MIGRATIONS, period, frequency);
+            case CPU_CYCLES:
+                return new PerfEventSpec(PerfEventSpec.HARDWARE, PerfEventSpec.HW_CPU_CYCLES, period, frequency);
+            case INSTRUCTIONS:
+                return new PerfEventSpec(PerfEventSpec.HARDWARE, PerfEventSpec.HW_INSTRUCTIONS, period, frequency);
+            case CACHE_REFERENCES:
+                return new PerfEventSpec(PerfEventSpec.HARDWARE, PerfEventSpec.HW_CACHE_REFERENCES, period,
+                        frequency);
+            case CACHE_MISSES:
+                return new PerfEventSpec(PerfEventSpec.HARDWARE, PerfEventSpec.HW_CACHE_MISSES, period, frequency);
+            case BRANCH_INSTRUCTIONS:
+                return new PerfEventSpec(PerfEventSpec.HARDWARE, PerfEventSpec.HW_BRANCH_INSTRUCTIONS, period,
+                        frequency);
+            case BRANCH_MISSES:
+                return new PerfEventSpec(PerfEventSpec.HARDWARE, PerfEventSpec.HW_BRANCH_MISSES, period, frequency);
+            default:
+                throw new IllegalStateException("no perf event for " + config.getEvent());
+        }
+    }
+
+    private static NetfilterOptions netfilter(EbpfProperties.Netfilter config) {
+        int family = config.getFamily() == EbpfProperties.NetfilterFamily.IPV4 ? NetfilterOptions.IPV4
+                : NetfilterOptions.IPV6;
+        int hook;
+        switch (config.getHook()) {
+            case PRE_ROUTING:
+                hook = NetfilterOptions.PRE_ROUTING;
+                break;
+            case LOCAL_IN:
+                hook = NetfilterOptions.LOCAL_IN;
+                break;
+            case FORWARD:
+                hook = NetfilterOptions.FORWARD;
+                break;
+            case LOCAL_OUT:
+                hook = NetfilterOptions.LOCAL_OUT;
+                break;
+            default:
+                hook = NetfilterOptions.POST_ROUTING;
+        }
+        return new NetfilterOptions(family, hook, config.getPriority(),
+                config.isDefragment() ? NetfilterOptions.F_IP_DEFRAG : 0);
+    }
+
+    private static long parseOffset(Context context, AttachKind kind, String target, String offset) {
+        try {
+            return Long.decode(offset);
+        } catch (NumberFormatException e) {
+            throw context.targetError(kind.text(), target, "attach", "offset '" + offset + "' in section "
+                    + context.spec().sectionName() + " is not a number", e);
+        }
+    }
+
+    private static String required(Context context, AttachKind kind, String value, String property) {
+        if (value == null || value.isBlank()) {
+            throw context.targetError(kind.text(), null, property, kind + " needs a target: set "
+                    + context.property(property) + (context.spec().sectionName().isEmpty() ? ""
+                    : " (section " + context.spec().sectionName() + " names none)"), null);
+        }
+        return value;
+    }
+
+    private static String first(String configured, String fromSection) {
+        return configured != null ? configured : fromSection;
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}
