@@ -534,7 +534,7 @@ public class EbpfProperties implements Validator {
         /** When maps are read: on each scrape (at most every min-refresh), or on a fixed interval. */
         private Refresh refresh = Refresh.ON_SCRAPE;
 
-        /** Period of reading when refresh is 'interval'; also how often new keys become series. */
+        /** Period of reading when refresh is 'interval'. */
         private Duration refreshInterval = Duration.ofSeconds(15);
 
         /** Minimum time between two reads of the same map when refresh is 'on-scrape'. */

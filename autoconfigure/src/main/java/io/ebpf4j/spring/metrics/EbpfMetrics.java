@@ -177,8 +177,10 @@ public final class EbpfMetrics implements MeterBinder, AutoCloseable {
             String meterName = name(metric);
             Definition definition = Definition.compile(collection, metric, meterName, config, map, null,
                     properties.getMetrics(), decoders);
-            families.add(new ValueFamily(kind, definition, reader(collection, config.getMap(), clock, minRefresh),
-                    refreshOnRead));
+            MapReader reader = reader(collection, config.getMap(), clock, minRefresh);
+            ValueFamily family = new ValueFamily(kind, definition, reader, refreshOnRead);
+            reader.add(family);
+            families.add(family);
         } catch (IllegalArgumentException e) {
             throw invalid(collection, where, metric, e);
         }
@@ -196,8 +198,10 @@ public final class EbpfMetrics implements MeterBinder, AutoCloseable {
             HistogramBuckets buckets = HistogramBuckets.of(config);
             Definition definition = Definition.compile(collection, metric, name(metric), config, map,
                     config.getBucketField(), properties.getMetrics(), decoders);
+            MapReader reader = reader(collection, config.getMap(), clock, minRefresh);
             HistogramFamily family = new HistogramFamily(definition, buckets, config.getDescription(),
-                    config.getBaseUnit(), reader(collection, config.getMap(), clock, minRefresh), refreshOnRead);
+                    config.getBaseUnit(), reader, refreshOnRead);
+            reader.add(family);
             families.add(family);
             histograms.add(family);
         } catch (IllegalArgumentException e) {
@@ -303,7 +307,7 @@ public final class EbpfMetrics implements MeterBinder, AutoCloseable {
                     .register(registry);
             MapReader reader = readers.get(collection + "\0" + map);
             if (reader != null) {
-                Gauge.builder(name("map.entries"), reader, MapEntries::of)
+                Gauge.builder(name("map.entries"), reader, this::entries)
                         .tags(tags)
                         .description("Entries of the BPF map at its last read")
                         .strongReference(true)
@@ -318,12 +322,17 @@ public final class EbpfMetrics implements MeterBinder, AutoCloseable {
         }
     }
 
-    /** Entries for the gauge: NaN while the map is unavailable, so that no stale count is shown. */
-    private static final class MapEntries {
-        static double of(MapReader reader) {
-            int entries = reader.entries();
-            return entries < 0 ? Double.NaN : entries;
+    /**
+     * Entries for the gauge, NaN while the map is unavailable. Reading it reads the map when refreshing on scrape:
+     * every map then gets read on each scrape, also one whose keys all appeared after the last read and so have
+     * no meters yet (their series are registered by this read and scraped from the next scrape on).
+     */
+    private double entries(MapReader reader) {
+        if (refreshOnRead) {
+            reader.refreshIfDue();
         }
+        int entries = reader.entries();
+        return entries < 0 ? Double.NaN : entries;
     }
 
     private static double attached(EbpfCollections collections, String collection, String program) {
