@@ -549,8 +549,11 @@ public class EbpfProperties implements Validator {
         /** Whether maps are read with batch lookups: 'auto' uses them when the kernel supports them. */
         private Batch batch = Batch.AUTO;
 
-        /** How histograms are published: 'auto' uses native Prometheus histograms when Prometheus is present. */
-        private HistogramPublishing histograms = HistogramPublishing.AUTO;
+        /**
+         * How map metrics are published: 'auto' publishes them straight to the Prometheus registry when one is in
+         * use (real histograms, cheap scrapes) and as Micrometer meters otherwise.
+         */
+        private Publishing publishing = Publishing.AUTO;
 
         /** Maximum number of decoded label sets cached per decoder chain. */
         private int labelCacheSize = 100_000;
@@ -617,12 +620,12 @@ public class EbpfProperties implements Validator {
             this.batch = batch;
         }
 
-        public HistogramPublishing getHistograms() {
-            return histograms;
+        public Publishing getPublishing() {
+            return publishing;
         }
 
-        public void setHistograms(HistogramPublishing histograms) {
-            this.histograms = histograms;
+        public void setPublishing(Publishing publishing) {
+            this.publishing = publishing;
         }
 
         public int getLabelCacheSize() {
@@ -655,14 +658,21 @@ public class EbpfProperties implements Validator {
         AUTO, ON, OFF
     }
 
-    /** Publishing of kernel-bucketed histograms. */
-    public enum HistogramPublishing {
-        /** Native Prometheus histograms when the Prometheus registry is present, portable otherwise. */
+    /** How map metrics (counters, gauges, histograms) reach the meter registry. */
+    public enum Publishing {
+        /** Prometheus-native when a PrometheusMeterRegistry is in use, Micrometer meters otherwise. */
         AUTO,
-        /** Native Prometheus histograms (_bucket, _sum, _count); fails without the Prometheus registry. */
+        /**
+         * Straight to the Prometheus registry: one collector per metric instead of one meter per series, histograms
+         * as real histograms (_bucket, _sum, _count); meter filters (MeterFilter beans, management.metrics.tags and
+         * .enable) are applied to them. Fails without a PrometheusMeterRegistry.
+         */
         PROMETHEUS_NATIVE,
-        /** One counter per bucket tagged 'le', plus count and sum: works with every registry. */
-        PORTABLE
+        /**
+         * Micrometer meters for every registry: function counters and gauges, histograms as counters
+         * '<name>.buckets' (one per bucket, tagged 'le', cumulative), '<name>.count' and '<name>.sum'.
+         */
+        MICROMETER
     }
 
     /** The metrics of one collection. */
@@ -673,7 +683,7 @@ public class EbpfProperties implements Validator {
         /** Current-state values read from maps (queue depths, in-flight requests). */
         private List<Gauge> gauges = new ArrayList<>();
 
-        /** Kernel-side histograms: the last key component is the bucket. */
+        /** Kernel-side histograms: the key's last label (or its bucket-field) is the bucket index. */
         private List<Histogram> histograms = new ArrayList<>();
 
         /** Counters incremented by records of ring buffers or perf event arrays. */
@@ -1064,7 +1074,7 @@ public class EbpfProperties implements Validator {
         /** For 'static-map': input value to output value. */
         private Map<String, String> staticMap = new LinkedHashMap<>();
 
-        /** For 'static-map': keep unknown inputs (as 'unknown:<value>') instead of failing the label. */
+        /** For 'static-map': pass inputs without a mapping through unchanged, instead of as 'unknown:<input>'. */
         private boolean allowUnknown;
 
         /** For 'regexp': patterns; the first match's first group (or the whole match) is kept, no match drops the series. */

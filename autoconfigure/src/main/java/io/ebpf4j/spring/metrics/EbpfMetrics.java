@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.config.MeterFilter;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -37,9 +38,12 @@ import java.util.stream.Collectors;
  * Publishes the metrics declared under {@code ebpf.collections.<name>.metrics} and built-in meters about the
  * collections, to every registry it is bound to.
  *
- * <p>Declared metrics: counters and gauges (one meter per key and value member) and kernel histograms, read from
+ * <p>Declared metrics: counters and gauges (one series per key and value member) and kernel histograms, read from
  * maps. Each map is read once per refresh for all metrics using it: on scrape (at most once per
- * {@code ebpf.metrics.min-refresh}) or every {@code ebpf.metrics.refresh-interval}.
+ * {@code ebpf.metrics.min-refresh}) or every {@code ebpf.metrics.refresh-interval}. With a
+ * {@code PrometheusMeterRegistry} they are published natively to Prometheus ({@code ebpf.metrics.publishing}):
+ * one collector instead of a meter per series, real histograms; otherwise as Micrometer function counters, gauges
+ * and, for histograms, one counter per bucket.
  *
  * <p>Built-in meters, tagged {@code collection} (names under {@code ebpf.metrics.prefix}, default {@code ebpf}):
  * <ul>
@@ -65,16 +69,15 @@ public final class EbpfMetrics implements MeterBinder, AutoCloseable {
     private final EbpfCollections collections;
     private final EbpfProperties properties;
     private final LabelDecoders decoders;
-    private final Tags nativeCommonTags;
+    private final List<MeterFilter> nativeFilters;
     private final String prefix;
     private final boolean refreshOnRead;
 
     private boolean compiled;
     private final Map<String, MapReader> readers = new LinkedHashMap<>();
     private final List<MapMetricFamily<?>> families = new ArrayList<>();
-    private final List<HistogramFamily> histograms = new ArrayList<>();
     private final List<ProgramStatistics> programStatistics = new ArrayList<>();
-    private final List<NativeHistograms> nativeExports = new ArrayList<>();
+    private final List<NativeExport> nativeExports = new ArrayList<>();
     private ScheduledExecutorService scheduler;
     private BpfStats stats;
     private boolean closed;
@@ -83,21 +86,21 @@ public final class EbpfMetrics implements MeterBinder, AutoCloseable {
      * @param collections the managed collections
      * @param properties the {@code ebpf.*} configuration
      * @param customDecoders label decoders contributed by the application
-     * @param nativeCommonTags tags added to Prometheus-native histograms, which Micrometer's common tags do not reach
-     *     (normally {@code management.metrics.tags})
+     * @param nativeFilters meter filters applied to metrics published natively to Prometheus, which the registry's
+     *     own filters do not reach (normally the application's {@code MeterFilter} beans)
      */
     public EbpfMetrics(EbpfCollections collections, EbpfProperties properties, List<EbpfLabelDecoder> customDecoders,
-            Tags nativeCommonTags) {
+            List<MeterFilter> nativeFilters) {
         this(collections, properties,
-                LabelDecoders.create(properties.getMetrics().getLabelCacheSize(), customDecoders), nativeCommonTags);
+                LabelDecoders.create(properties.getMetrics().getLabelCacheSize(), customDecoders), nativeFilters);
     }
 
     EbpfMetrics(EbpfCollections collections, EbpfProperties properties, LabelDecoders decoders,
-            Tags nativeCommonTags) {
+            List<MeterFilter> nativeFilters) {
         this.collections = collections;
         this.properties = properties;
         this.decoders = decoders;
-        this.nativeCommonTags = nativeCommonTags;
+        this.nativeFilters = List.copyOf(nativeFilters);
         this.prefix = properties.getMetrics().getPrefix();
         this.refreshOnRead = properties.getMetrics().getRefresh() == EbpfProperties.Refresh.ON_SCRAPE;
     }
@@ -117,12 +120,7 @@ public final class EbpfMetrics implements MeterBinder, AutoCloseable {
             enableProgramStatistics();
         }
         bindBuiltIns(registry);
-        for (MapMetricFamily<?> family : families) {
-            if (!(family instanceof HistogramFamily)) {
-                family.bindTo(registry);
-            }
-        }
-        bindHistograms(registry);
+        bindFamilies(registry);
         readers.values().forEach(MapReader::refresh);
         startRefreshing();
     }
@@ -203,7 +201,6 @@ public final class EbpfMetrics implements MeterBinder, AutoCloseable {
                     config.getBaseUnit(), reader, refreshOnRead);
             reader.add(family);
             families.add(family);
-            histograms.add(family);
         } catch (IllegalArgumentException e) {
             throw invalid(collection, where, metric, e);
         }
@@ -342,20 +339,20 @@ public final class EbpfMetrics implements MeterBinder, AutoCloseable {
                 .orElse(0.0);
     }
 
-    private void bindHistograms(MeterRegistry registry) {
-        if (histograms.isEmpty()) {
+    private void bindFamilies(MeterRegistry registry) {
+        if (families.isEmpty()) {
             return;
         }
-        EbpfProperties.HistogramPublishing mode = properties.getMetrics().getHistograms();
-        NativeHistograms target = null;
-        if (mode != EbpfProperties.HistogramPublishing.PORTABLE && PROMETHEUS_PRESENT) {
-            target = PrometheusHistograms.find(registry, nativeCommonTags);
+        EbpfProperties.Publishing mode = properties.getMetrics().getPublishing();
+        NativeExport target = null;
+        if (mode != EbpfProperties.Publishing.MICROMETER && PROMETHEUS_PRESENT) {
+            target = PrometheusExport.find(registry, nativeFilters);
         }
-        if (target == null && mode == EbpfProperties.HistogramPublishing.PROMETHEUS_NATIVE) {
-            throw new IllegalStateException("ebpf.metrics.histograms is 'prometheus-native', but " + registry
+        if (target == null && mode == EbpfProperties.Publishing.PROMETHEUS_NATIVE) {
+            throw new IllegalStateException("ebpf.metrics.publishing is 'prometheus-native', but " + registry
                     + " is not (and does not contain) a PrometheusMeterRegistry");
         }
-        for (HistogramFamily family : histograms) {
+        for (MapMetricFamily<?> family : families) {
             if (target != null) {
                 target.add(family);
             } else {
@@ -405,8 +402,11 @@ public final class EbpfMetrics implements MeterBinder, AutoCloseable {
         }
     }
 
-    /** Reads every map now (for tests and for callers that want fresh values outside a scrape). */
-    void refreshNow() {
+    /**
+     * Reads every map now, regardless of {@code min-refresh}: for callers that need values as of this moment (an
+     * export on demand, a test). Scrapes do not need it.
+     */
+    public void refresh() {
         readers.values().forEach(MapReader::refresh);
     }
 
@@ -420,7 +420,7 @@ public final class EbpfMetrics implements MeterBinder, AutoCloseable {
         if (scheduler != null) {
             scheduler.shutdownNow();
         }
-        nativeExports.forEach(NativeHistograms::close);
+        nativeExports.forEach(NativeExport::close);
         nativeExports.clear();
         if (stats != null) {
             stats.close();

@@ -4,8 +4,8 @@ import io.ebpf4j.spring.EbpfCollections;
 import io.ebpf4j.spring.autoconfigure.EbpfAutoConfiguration;
 import io.ebpf4j.spring.autoconfigure.EbpfProperties;
 
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.config.MeterFilter;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,21 +13,17 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.Environment;
-
-import java.util.Map;
 
 /**
  * Metrics of the BPF collections ({@link EbpfMetrics}, a {@link MeterBinder} that Boot binds to the application's
  * registry): the counters, gauges and histograms declared under {@code ebpf.collections.<name>.metrics}, and
  * built-in meters on programs, maps, decoding and cardinality.
  *
- * <p>Kernel histograms become native Prometheus histograms when a {@code PrometheusMeterRegistry} is in use
- * ({@code ebpf.metrics.histograms: auto}); those bypass Micrometer's meter filters, so the
- * {@code management.metrics.tags} common tags are added to them here.
+ * <p>With a {@code PrometheusMeterRegistry} the map metrics are published to Prometheus natively
+ * ({@code ebpf.metrics.publishing: auto}); the registry's meter filters do not see them, so the application's
+ * {@link MeterFilter} beans (among them Boot's, applying {@code management.metrics.tags} and
+ * {@code management.metrics.enable}) are applied to them here.
  */
 @AutoConfiguration(after = EbpfAutoConfiguration.class, afterName = {
         "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
@@ -42,14 +38,8 @@ public final class EbpfMetricsAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     EbpfMetrics ebpfMetrics(EbpfCollections collections, EbpfProperties properties,
-            ObjectProvider<EbpfLabelDecoder> decoders, Environment environment) {
-        Map<String, String> commonTags = Binder.get(environment)
-                .bind("management.metrics.tags", Bindable.mapOf(String.class, String.class))
-                .orElse(Map.of());
-        Tags tags = Tags.empty();
-        for (Map.Entry<String, String> tag : commonTags.entrySet()) {
-            tags = tags.and(tag.getKey(), tag.getValue());
-        }
-        return new EbpfMetrics(collections, properties, decoders.orderedStream().toList(), tags);
+            ObjectProvider<EbpfLabelDecoder> decoders, ObjectProvider<MeterFilter> filters) {
+        return new EbpfMetrics(collections, properties, decoders.orderedStream().toList(),
+                filters.orderedStream().toList());
     }
 }

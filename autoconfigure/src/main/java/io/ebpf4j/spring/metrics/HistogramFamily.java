@@ -11,8 +11,9 @@ import java.nio.ByteBuffer;
  * Keys that differ only in the bucket feed one series; per-CPU counts are added up or kept per CPU.
  *
  * <p>Published either natively to Prometheus ({@link PrometheusHistograms}: {@code _bucket}, {@code _sum},
- * {@code _count}) or, for any registry, portably as counters: {@code <name>.bucket} per upper bound (tag {@code le},
- * cumulative, including {@code +Inf}), {@code <name>.count} and, with a sum key, {@code <name>.sum}.
+ * {@code _count}) or, for any registry, portably as counters: {@code <name>.buckets} per upper bound (tag
+ * {@code le}, cumulative, including {@code +Inf}; not {@code .bucket}, a suffix Prometheus reserves),
+ * {@code <name>.count} and, with a sum key, {@code <name>.sum}.
  */
 final class HistogramFamily extends MapMetricFamily<HistogramFamily.HistogramSeries> {
     static final class HistogramSeries extends MapMetricFamily.Series {
@@ -23,8 +24,6 @@ final class HistogramFamily extends MapMetricFamily<HistogramFamily.HistogramSer
         /** Cumulative counts of the last read, +Inf (the total) last. */
         final long[] cumulative;
         long sum;
-        /** Labels as the native exporter renders them, built once per series by that exporter. */
-        Object exportedLabels;
 
         HistogramSeries(Tags tags, int buckets) {
             super(tags);
@@ -121,7 +120,7 @@ final class HistogramFamily extends MapMetricFamily<HistogramFamily.HistogramSer
         String name = definition.meterName();
         for (int i = 0; i < bucketTags.length; i++) {
             int slot = i;
-            series.meters.add(FunctionCounter.builder(name + ".bucket", series, s -> cumulative(s, slot))
+            series.meters.add(FunctionCounter.builder(name + ".buckets", series, s -> cumulative(s, slot))
                     .tags(series.tags.and("le", bucketTags[i]))
                     .description(description)
                     .register(registry));

@@ -79,6 +79,8 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
         long lastSeenNanos;
         boolean touched;
         boolean removed;
+        /** What a native export derived from this series once (its labels), kept by that export. */
+        Object exported;
 
         Series(Tags tags) {
             this.tags = tags;
@@ -118,6 +120,7 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
     private int overCap;
     private volatile int lastOverCap;
     private volatile int seriesCount;
+    private long version;
     private boolean capacityFreed;
     private long lastSweepNanos;
     private boolean warnedCap;
@@ -172,6 +175,7 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
             }
             series.clear();
             bindings.clear();
+            version++;
             seriesCount = 0;
         }
     }
@@ -197,6 +201,11 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
     /** Keys whose labels could not be decoded, since the start. */
     long decoderErrors() {
         return decoderErrors.sum();
+    }
+
+    /** Changes whenever a series is added or removed; call with the reader's lock held. */
+    long version() {
+        return version;
     }
 
     /** The live series; call with the reader's lock held. */
@@ -287,6 +296,7 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
                 s = newSeries(tags(values, perCpu, cpu));
                 s.lastSeenNanos = now;
                 series.put(tagValues, s);
+                version++;
                 for (MeterRegistry registry : registries) {
                     register(s, registry);
                 }
@@ -330,6 +340,7 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
                 unregister(s);
                 it.remove();
                 removed = true;
+                version++;
             }
         }
         capacityFreed |= removed;

@@ -44,6 +44,10 @@ final class ValueFamily extends MapMetricFamily<ValueFamily.ValueSeries> {
         this.max = definition.perCpu() == EbpfProperties.PerCpu.MAX;
     }
 
+    Kind kind() {
+        return kind;
+    }
+
     @Override
     ValueSeries newSeries(Tags tags) {
         return new ValueSeries(tags, fields.length);

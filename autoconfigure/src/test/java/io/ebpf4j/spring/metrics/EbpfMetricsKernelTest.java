@@ -92,6 +92,22 @@ class EbpfMetricsKernelTest {
             assertThat(context).hasNotFailed();
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             KernelFixtures.getppid(1);
+            double before = scrape(registry).value("ebpf_syscalls_total", s -> s.has("syscall", "getppid"));
+            KernelFixtures.getppid(25);
+            PrometheusText scrape = scrape(registry);
+            assertThat(scrape.value("ebpf_syscalls_total", s -> s.has("syscall", "getppid") && s.has("collection",
+                    "sys"))).isEqualTo(before + 25);
+            assertThat(scrape.type("ebpf_syscalls_total")).contains("counter");
+            assertThat(scrape.samples("ebpf_syscalls_total")).extracting(s -> s.labels().get("syscall"))
+                    .contains("bpf").noneMatch(name -> name.startsWith("unknown_syscall:"));
+        });
+    }
+
+    @Test
+    void micrometerPublishingGivesFunctionCountersAndPortableHistograms() {
+        runner.withPropertyValues("ebpf.metrics.publishing=micrometer").run(context -> {
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            KernelFixtures.getppid(1);
             scrape(registry); // a scrape reads the map: keys new since the last read get their meters
             FunctionCounter getppid = registry.get("ebpf.syscalls").tags("syscall", "getppid", "collection", "sys")
                     .functionCounter();
@@ -100,12 +116,16 @@ class EbpfMetricsKernelTest {
             assertThat(getppid.count()).isEqualTo(before + 25);
             assertThat(getppid.getId().getDescription()).isEqualTo("Syscalls of the test thread");
 
-            PrometheusText scrape = PrometheusText.parse(((PrometheusMeterRegistry) registry).scrape());
-            assertThat(scrape.type("ebpf_syscalls_total")).contains("counter");
-            assertThat(scrape.value("ebpf_syscalls_total", s -> s.has("syscall", "getppid")))
-                    .isEqualTo(before + 25);
-            assertThat(scrape.samples("ebpf_syscalls_total")).extracting(s -> s.labels().get("syscall"))
-                    .doesNotContain("unknown_syscall:110", "unknown_syscall:173").contains("bpf");
+            observe(context.getBean("sys.observe", BpfProgram.class), 2, 1, 6, 9, 3);
+            PrometheusText first = scrape(registry);
+            PrometheusText scrape = first.samples("ebpf_latency_count_total").isEmpty() ? scrape(registry) : first;
+            assertThat(scrape.value("ebpf_latency_buckets_total", s -> s.has("op", "9") && s.has("le", "4.0E-6")))
+                    .isEqualTo(2);
+            assertThat(scrape.value("ebpf_latency_buckets_total", s -> s.has("op", "9") && s.has("le", "+Inf")))
+                    .isEqualTo(2);
+            assertThat(scrape.value("ebpf_latency_count_total", s -> s.has("op", "9"))).isEqualTo(2);
+            assertThat(scrape.value("ebpf_latency_sum_seconds_total", s -> s.has("op", "9")))
+                    .isCloseTo(6e-6, within(1e-12));
         });
     }
 
@@ -116,18 +136,14 @@ class EbpfMetricsKernelTest {
             BpfProgram program = context.getBean("sys.observe", BpfProgram.class);
             observe(program, 3, 443, 6, 1, 10);
             observe(program, 2, 53, 17, 2, 10);
-            scrape(registry);
-            assertThat(registry.get("net.packets").tags("port", "443", "proto", "tcp", "op", "1").functionCounter()
-                    .count()).isEqualTo(3);
-            FunctionCounter bytes = registry.get("ebpf.net.bytes").tags("port", "53", "proto", "udp", "op", "2")
-                    .functionCounter();
-            assertThat(bytes.count()).isEqualTo(2 * KernelFixtures.observation(0, 0, 0, 0).length);
-            assertThat(bytes.getId().getBaseUnit()).isEqualTo("bytes");
-
-            PrometheusText scrape = PrometheusText.parse(((PrometheusMeterRegistry) registry).scrape());
+            int size = KernelFixtures.observation(0, 0, 0, 0).length;
+            PrometheusText scrape = scrape(registry);
+            assertThat(scrape.value("net_packets_total", s -> s.has("port", "443") && s.has("proto", "tcp")
+                    && s.has("op", "1"))).isEqualTo(3);
             assertThat(scrape.value("net_packets_total", s -> s.has("proto", "udp"))).isEqualTo(2);
-            assertThat(scrape.value("ebpf_net_bytes_total", s -> s.has("proto", "tcp")))
-                    .isEqualTo(3 * KernelFixtures.observation(0, 0, 0, 0).length);
+            assertThat(scrape.value("ebpf_net_bytes_total", s -> s.has("port", "53") && s.has("proto", "udp")))
+                    .isEqualTo(2 * size);
+            assertThat(scrape.value("ebpf_net_bytes_total", s -> s.has("proto", "tcp"))).isEqualTo(3 * size);
         });
     }
 
@@ -136,11 +152,10 @@ class EbpfMetricsKernelTest {
         runner.run(context -> {
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             observe(context.getBean("sys.observe", BpfProgram.class), 7, 80, 6, 1, 1);
-            scrape(registry);
-            List<FunctionCounter> perCpu = List.copyOf(registry.find("ebpf.observations").functionCounters());
+            List<PrometheusText.Sample> perCpu = scrape(registry).samples("ebpf_observations_total");
             assertThat(perCpu).hasSize(Cpus.possible());
-            assertThat(perCpu.stream().mapToDouble(FunctionCounter::count).sum()).isEqualTo(7);
-            assertThat(perCpu.stream().map(c -> c.getId().getTag("cpu")).collect(Collectors.toSet()))
+            assertThat(perCpu.stream().mapToDouble(PrometheusText.Sample::value).sum()).isEqualTo(7);
+            assertThat(perCpu.stream().map(s -> s.labels().get("cpu")).collect(Collectors.toSet()))
                     .hasSize(Cpus.possible());
         });
     }
@@ -207,7 +222,7 @@ class EbpfMetricsKernelTest {
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             BpfProgram program = context.getBean("sys.observe", BpfProgram.class);
             observe(program, 5, 1, 6, 1, 1);
-            scrape(registry);
+            scrape(registry); // reads every map
             assertThat(registry.get("ebpf.program.attached").tags("collection", "sys", "program", "count_syscalls")
                     .gauge().value()).isEqualTo(1);
             assertThat(registry.get("ebpf.program.attached").tags("program", "observe").gauge().value()).isZero();

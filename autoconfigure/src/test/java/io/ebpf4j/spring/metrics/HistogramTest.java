@@ -8,6 +8,7 @@ import io.ebpf4j.spring.autoconfigure.EbpfProperties;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -166,7 +167,7 @@ class HistogramTest {
         family.bindTo(registry);
         feed(family, 1, observe(h, 1, 2, 3, 4, 100)).read(1);
 
-        Map<String, Double> buckets = registry.find("ebpf.latency.bucket").tag("op", "1").functionCounters().stream()
+        Map<String, Double> buckets = registry.find("ebpf.latency.buckets").tag("op", "1").functionCounters().stream()
                 .collect(Collectors.toMap(c -> c.getId().getTag("le"), FunctionCounter::count));
         assertThat(buckets).containsExactlyInAnyOrderEntriesOf(Map.of("1.0E-6", 1.0, "2.0E-6", 2.0, "4.0E-6", 4.0,
                 "8.0E-6", 5.0, "+Inf", 5.0));
@@ -184,7 +185,8 @@ class HistogramTest {
         h.setBaseUnit("seconds");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HistogramFamily family = TestMaps.histogram(h, MAP, shared);
-        try (NativeHistograms exporter = PrometheusHistograms.find(registry, Tags.of("region", "eu"))) {
+        try (NativeExport exporter = PrometheusExport.find(registry,
+                List.of(MeterFilter.commonTags(Tags.of("region", "eu"))))) {
             exporter.add(family);
             feed(family, 1, observe(h, 1, 2, 3, 4, 100)).read(1);
             feed(family, 2, observe(h, 8)).read(1);
