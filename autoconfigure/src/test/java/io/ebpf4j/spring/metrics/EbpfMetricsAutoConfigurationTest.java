@@ -1,0 +1,140 @@
+package io.ebpf4j.spring.metrics;
+
+import io.ebpf4j.CollectionSpec;
+import io.ebpf4j.spring.EbpfCollections;
+import io.ebpf4j.spring.ManagedCollection;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Conditions and configuration errors of the metrics auto-configuration, over a parsed but not loaded object. */
+class EbpfMetricsAutoConfigurationTest {
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+                    SimpleMetricsExportAutoConfiguration.class, EbpfMetricsAutoConfiguration.class));
+
+    /** The fixture parsed, not loaded: enough to check configurations against its maps and BTF. */
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(io.ebpf4j.spring.autoconfigure.EbpfProperties.class)
+    static class ParsedCollection {
+        @Bean
+        EbpfCollections ebpfCollections() throws IOException {
+            CollectionSpec spec;
+            try (InputStream in = getClass().getResourceAsStream("/bpf/metrics.bpf.o")) {
+                spec = CollectionSpec.load(in.readAllBytes());
+            }
+            ManagedCollection parsed = new ManagedCollection("sys", spec, null, ManagedCollection.Status.LOADED, null,
+                    List.of());
+            return new EbpfCollections() {
+                @Override
+                public Collection<ManagedCollection> all() {
+                    return List.of(parsed);
+                }
+
+                @Override
+                public Optional<ManagedCollection> get(String name) {
+                    return name.equals("sys") ? Optional.of(parsed) : Optional.empty();
+                }
+            };
+        }
+    }
+
+    @Test
+    void needsTheCollectionRegistry() {
+        runner.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(EbpfMetrics.class));
+    }
+
+    @Test
+    void bindsToTheApplicationsRegistry() {
+        runner.withUserConfiguration(ParsedCollection.class)
+                .withPropertyValues("ebpf.collections.sys.object=classpath:bpf/metrics.bpf.o",
+                        "ebpf.metrics.program-statistics=false")
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(EbpfMetrics.class);
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.get("ebpf.map.max.entries").tags("collection", "sys", "map", "packets")
+                            .gauge().value()).isEqualTo(1024);
+                });
+    }
+
+    @Test
+    void backsOffWithoutMicrometerOrWhenTheApplicationHasItsOwn() {
+        runner.withUserConfiguration(ParsedCollection.class)
+                .withClassLoader(new FilteredClassLoader("io.micrometer"))
+                .run(context -> assertThat(context).doesNotHaveBean(EbpfMetrics.class));
+        runner.withUserConfiguration(ParsedCollection.class)
+                .withBean("custom", EbpfMetrics.class, () -> new EbpfMetrics(TestMaps.NO_COLLECTIONS,
+                        new io.ebpf4j.spring.autoconfigure.EbpfProperties(), List.of(), List.of()))
+                .run(context -> assertThat(context).getBeanNames(EbpfMetrics.class).containsExactly("custom"));
+    }
+
+    @Test
+    void aMetricThatDoesNotFitItsMapStopsTheApplicationNamingTheProperty() {
+        runner.withUserConfiguration(ParsedCollection.class)
+                .withPropertyValues("ebpf.collections.sys.object=classpath:bpf/metrics.bpf.o",
+                        "ebpf.collections.sys.metrics.counters[0].map=packets",
+                        "ebpf.collections.sys.metrics.counters[0].labels[0].name=port",
+                        "ebpf.collections.sys.metrics.counters[0].labels[0].field=prot")
+                .run(context -> assertThat(context).getFailure()
+                        .hasMessageContaining("ebpf.collections.sys.metrics.counters[0] ('packets')")
+                        .hasMessageContaining("has no member 'prot'"));
+        runner.withUserConfiguration(ParsedCollection.class)
+                .withPropertyValues("ebpf.collections.sys.object=classpath:bpf/metrics.bpf.o",
+                        "ebpf.collections.sys.metrics.histograms[0].map=latency",
+                        "ebpf.collections.sys.metrics.histograms[0].bucket-field=bucket",
+                        "ebpf.collections.sys.metrics.histograms[0].bucket-max=26",
+                        "ebpf.collections.sys.metrics.histograms[0].per-cpu=max")
+                .run(context -> assertThat(context).getFailure()
+                        .hasMessageContaining("histograms[0]").hasMessageContaining("'max' does not apply"));
+        runner.withUserConfiguration(ParsedCollection.class)
+                .withPropertyValues("ebpf.collections.sys.object=classpath:bpf/metrics.bpf.o",
+                        "ebpf.collections.sys.metrics.gauges[0].map=nope")
+                .run(context -> assertThat(context).getFailure()
+                        .hasMessageContaining("no map 'nope'").hasMessageContaining("packets"));
+    }
+
+    @Test
+    void nativePrometheusPublishingNeedsPrometheus() {
+        runner.withUserConfiguration(ParsedCollection.class)
+                .withPropertyValues("ebpf.collections.sys.object=classpath:bpf/metrics.bpf.o",
+                        "ebpf.metrics.publishing=prometheus-native",
+                        "ebpf.collections.sys.metrics.counters[0].map=syscalls")
+                .run(context -> assertThat(context).getFailure()
+                        .hasMessageContaining("'prometheus-native'"));
+    }
+
+    @Test
+    void worksWithASimpleRegistryAndNoPrometheusOnTheClassPath() {
+        runner.withUserConfiguration(ParsedCollection.class)
+                .withClassLoader(new FilteredClassLoader("io.prometheus", "io.micrometer.prometheusmetrics"))
+                .withPropertyValues("ebpf.collections.sys.object=classpath:bpf/metrics.bpf.o",
+                        "ebpf.metrics.program-statistics=false",
+                        "ebpf.collections.sys.metrics.histograms[0].map=latency",
+                        "ebpf.collections.sys.metrics.histograms[0].bucket-field=bucket",
+                        "ebpf.collections.sys.metrics.histograms[0].bucket-max=26")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(MeterRegistry.class)).isInstanceOf(SimpleMeterRegistry.class);
+                    assertThat(context.getBean(MeterRegistry.class).find("ebpf.series").tag("metric", "latency")
+                            .gauge()).isNotNull();
+                });
+    }
+}
