@@ -1,6 +1,5 @@
 package io.ebpf4j.spring.metrics;
 
-import io.ebpf4j.MapSpec;
 import io.ebpf4j.btf.Enumeration;
 import io.ebpf4j.btf.Int;
 import io.ebpf4j.btf.Type;
