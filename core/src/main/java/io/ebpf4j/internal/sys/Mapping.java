@@ -52,6 +52,41 @@ public final class Mapping implements AutoCloseable {
         return new Mapping(address, length, description);
     }
 
+    /** One part of {@link #mapContiguous}: {@code length} bytes of {@code fd} from {@code offset}, mapped with {@code prot}. */
+    public record Piece(int fd, long length, int prot, long offset) {}
+
+    /**
+     * Maps several file regions back to back as one mapping: the whole range is reserved first (anonymous,
+     * {@code PROT_NONE}) and each piece is then mapped over its part with {@code MAP_FIXED}. Ring buffers need pages
+     * of different protections side by side, and one mapping lets a single {@link #acquire()} guard them all and
+     * one {@code munmap} release them all. On failure nothing stays mapped.
+     *
+     * @param capabilities what the mapping needs, named in a permission error
+     */
+    public static Mapping mapContiguous(String description, String capabilities, Piece... pieces) {
+        long total = 0;
+        for (Piece piece : pieces) {
+            total += piece.length();
+        }
+        long base = LibC.mmap(0, total, 0, LibC.MAP_PRIVATE | LibC.MAP_ANONYMOUS, -1, 0);
+        if (base == LibC.MAP_FAILED) {
+            throw Errors.of("reserve " + total + " bytes of address space for " + description, LibC.errno(),
+                    capabilities);
+        }
+        long at = base;
+        for (Piece piece : pieces) {
+            long mapped = LibC.mmap(at, piece.length(), piece.prot(), LibC.MAP_SHARED | LibC.MAP_FIXED, piece.fd(),
+                    piece.offset());
+            if (mapped == LibC.MAP_FAILED) {
+                int errno = LibC.errno();
+                LibC.munmap(base, total);
+                throw Errors.of("mmap " + description, errno, capabilities);
+            }
+            at += piece.length();
+        }
+        return new Mapping(base, total, description);
+    }
+
     /** Wraps memory this class did not map (e.g. a region reserved first and then mapped over with MAP_FIXED). */
     public static Mapping adopt(long address, long length, String description) {
         return new Mapping(address, length, description);
