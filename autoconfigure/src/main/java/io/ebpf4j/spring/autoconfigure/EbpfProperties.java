@@ -957,11 +957,26 @@ public class EbpfProperties implements Validator {
         /** Ring buffer or perf event array map to consume. */
         private String map;
 
-        /** How each record is split into tags (same rules as map keys). */
+        /**
+         * How each record is split into tags, as map keys are: by 'size' and 'padding' from the record's start, or
+         * by 'field' of the record-type. Records may be longer than the labels; the rest is ignored.
+         */
         private List<Label> labels = new ArrayList<>();
+
+        /**
+         * BTF type of the records (the struct the program submits, e.g. 'event' for 'struct event'), for labels
+         * given by 'field'.
+         */
+        private String recordType;
 
         /** Whether records are also published as Spring application events (EbpfRecordEvent). */
         private boolean publishEvents;
+
+        /** Series removal for this counter; defaults to ebpf.metrics.stale-after. */
+        private Duration staleAfter;
+
+        /** Cardinality cap for this counter; defaults to ebpf.metrics.max-series. */
+        private Integer maxSeries;
 
         public String getName() {
             return name;
@@ -997,6 +1012,30 @@ public class EbpfProperties implements Validator {
 
         public boolean isPublishEvents() {
             return publishEvents;
+        }
+
+        public String getRecordType() {
+            return recordType;
+        }
+
+        public void setRecordType(String recordType) {
+            this.recordType = recordType;
+        }
+
+        public Duration getStaleAfter() {
+            return staleAfter;
+        }
+
+        public void setStaleAfter(Duration staleAfter) {
+            this.staleAfter = staleAfter;
+        }
+
+        public Integer getMaxSeries() {
+            return maxSeries;
+        }
+
+        public void setMaxSeries(Integer maxSeries) {
+            this.maxSeries = maxSeries;
         }
 
         public void setPublishEvents(boolean publishEvents) {

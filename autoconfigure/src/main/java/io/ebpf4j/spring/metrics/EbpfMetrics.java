@@ -1,6 +1,7 @@
 package io.ebpf4j.spring.metrics;
 
 import io.ebpf4j.BpfException;
+import io.ebpf4j.BpfMap;
 import io.ebpf4j.BpfStats;
 import io.ebpf4j.MapSpec;
 import io.ebpf4j.MapType;
@@ -22,6 +23,8 @@ import io.micrometer.core.instrument.config.MeterFilter;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -58,7 +61,7 @@ import java.util.stream.Collectors;
  *       keys of the last read left out because the metric reached {@code max-series}.
  * </ul>
  */
-public final class EbpfMetrics implements MeterBinder, AutoCloseable {
+public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisherAware, AutoCloseable {
     private static final Log logger = LogFactory.getLog(EbpfMetrics.class);
     private static final boolean PROMETHEUS_PRESENT = isPresent(
             "io.micrometer.prometheusmetrics.PrometheusMeterRegistry");
@@ -77,6 +80,8 @@ public final class EbpfMetrics implements MeterBinder, AutoCloseable {
     private final Map<String, MapReader> readers = new LinkedHashMap<>();
     private final List<MapMetricFamily<?>> families = new ArrayList<>();
     private final List<ProgramStatistics> programStatistics = new ArrayList<>();
+    private final Map<String, EventSource> eventSources = new LinkedHashMap<>();
+    private ApplicationEventPublisher eventPublisher;
     private final List<NativeExport> nativeExports = new ArrayList<>();
     private ScheduledExecutorService scheduler;
     private BpfStats stats;
@@ -121,6 +126,7 @@ public final class EbpfMetrics implements MeterBinder, AutoCloseable {
         }
         bindBuiltIns(registry);
         bindFamilies(registry);
+        startEventSources();
         readers.values().forEach(MapReader::refresh);
         startRefreshing();
     }
@@ -154,6 +160,10 @@ public final class EbpfMetrics implements MeterBinder, AutoCloseable {
             index = 0;
             for (EbpfProperties.Histogram histogram : config.getHistograms()) {
                 compileHistogram(collection, managed, histogram, "histograms[" + index++ + "]", clock, minRefresh);
+            }
+            index = 0;
+            for (EbpfProperties.EventCounter counter : config.getEventCounters()) {
+                compileEvents(collection, managed, counter, "event-counters[" + index++ + "]", clock);
             }
             programStatistics.add(new ProgramStatistics(collections, collection, programNames(managed), minRefresh,
                     clock));
@@ -200,6 +210,41 @@ public final class EbpfMetrics implements MeterBinder, AutoCloseable {
             HistogramFamily family = new HistogramFamily(definition, buckets, config.getDescription(),
                     config.getBaseUnit(), reader, refreshOnRead);
             reader.add(family);
+            families.add(family);
+        } catch (IllegalArgumentException e) {
+            throw invalid(collection, where, metric, e);
+        }
+    }
+
+    private void compileEvents(String collection, ManagedCollection managed, EbpfProperties.EventCounter config,
+            String where, Clock clock) {
+        String metric = config.getName() != null ? config.getName() : config.getMap();
+        try {
+            MapSpec map = config.getMap() == null ? null : managed.spec().maps().get(config.getMap());
+            if (map == null || (map.type() != MapType.RINGBUF && map.type() != MapType.PERF_EVENT_ARRAY)) {
+                throw new IllegalArgumentException("'map' must name a ring buffer or perf event array; "
+                        + (map == null ? "there is no map '" + config.getMap() + "'" : "'" + config.getMap()
+                                + "' is a " + map.type() + " map"));
+            }
+            io.ebpf4j.btf.Type recordType = null;
+            if (config.getRecordType() != null) {
+                recordType = managed.spec().btf()
+                        .flatMap(btf -> btf.typesByName(config.getRecordType()).stream()
+                                .filter(t -> t instanceof io.ebpf4j.btf.Composite).findFirst())
+                        .orElseThrow(() -> new IllegalArgumentException("record-type '" + config.getRecordType()
+                                + "' is not a struct or union in the object's BTF"));
+            }
+            EventSource source = eventSources.computeIfAbsent(collection + "\0" + config.getMap(),
+                    k -> new EventSource(collection, config.getMap(), clock, event -> {
+                        ApplicationEventPublisher publisher = eventPublisher;
+                        if (publisher != null) {
+                            publisher.publishEvent(event);
+                        }
+                    }, this));
+            Definition definition = Definition.compile(collection, metric, name(metric), config, recordType,
+                    properties.getMetrics(), decoders);
+            ValueFamily family = new ValueFamily(definition, source);
+            source.add(family, config.isPublishEvents());
             families.add(family);
         } catch (IllegalArgumentException e) {
             throw invalid(collection, where, metric, e);
@@ -266,6 +311,18 @@ public final class EbpfMetrics implements MeterBinder, AutoCloseable {
                     .description("Time spent reading a BPF map and updating the metrics fed by it")
                     .register(registry);
             reader.timeReadsWith(timer);
+        }
+        for (EventSource source : eventSources.values()) {
+            Tags tags = Tags.of("collection", source.collection(), "map", source.map());
+            FunctionCounter.builder(name("events.read"), source, EventSource::recordsRead)
+                    .tags(tags)
+                    .description("Records read from the ring buffer or perf event array")
+                    .register(registry);
+            FunctionCounter.builder(name("events.lost"), source, EventSource::recordsLost)
+                    .tags(tags)
+                    .description("Records lost: perf samples dropped by the kernel as the buffer was full, or ring"
+                            + " buffer records the program discarded")
+                    .register(registry);
         }
         for (MapMetricFamily<?> family : families) {
             Tags tags = Tags.of("collection", family.collection(), "metric", family.metric());
@@ -391,6 +448,28 @@ public final class EbpfMetrics implements MeterBinder, AutoCloseable {
         }
     }
 
+    private void startEventSources() {
+        for (EventSource source : eventSources.values()) {
+            BpfMap map = collections.get(source.collection())
+                    .filter(c -> c.status() != ManagedCollection.Status.FAILED
+                            && c.status() != ManagedCollection.Status.CLOSED)
+                    .flatMap(ManagedCollection::loaded)
+                    .map(c -> c.maps().get(source.map()))
+                    .orElse(null);
+            if (map == null) {
+                logger.warn("Collection '" + source.collection() + "' is not loaded: its events from map '"
+                        + source.map() + "' are not counted");
+                continue;
+            }
+            source.start(map);
+        }
+    }
+
+    @Override
+    public void setApplicationEventPublisher(ApplicationEventPublisher publisher) {
+        this.eventPublisher = publisher;
+    }
+
     private void enableProgramStatistics() {
         if (!properties.getMetrics().isProgramStatistics() || programStatistics.isEmpty()) {
             return;
@@ -420,6 +499,7 @@ public final class EbpfMetrics implements MeterBinder, AutoCloseable {
         if (scheduler != null) {
             scheduler.shutdownNow();
         }
+        eventSources.values().forEach(EventSource::close);
         nativeExports.forEach(NativeExport::close);
         nativeExports.clear();
         if (stats != null) {

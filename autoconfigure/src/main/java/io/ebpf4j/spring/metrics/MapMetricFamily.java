@@ -1,6 +1,8 @@
 package io.ebpf4j.spring.metrics;
 
 import io.ebpf4j.MapSpec;
+import io.ebpf4j.btf.Type;
+import io.ebpf4j.btf.Types;
 import io.ebpf4j.spring.autoconfigure.EbpfProperties;
 
 import io.micrometer.core.instrument.Meter;
@@ -31,8 +33,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code stale-after} are removed from the registries; at most {@code max-series} series exist, further keys are
  * counted as dropped.
  *
- * <p>All mutation happens inside the reader's lock ({@link MapReader.Consumer} callbacks); meters read published
- * values without locking.
+ * <p>All mutation happens holding {@link #lock} (for map metrics the reader, whose {@link MapReader.Consumer}
+ * callbacks run under it); meters read published values without locking.
  */
 abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapReader.Consumer {
     private static final Log logger = LogFactory.getLog(MapMetricFamily.class);
@@ -68,6 +70,41 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
                 throw new IllegalArgumentException("max-series must be positive, not " + maxSeries);
             }
             return new Definition(collection, metric, meterName, keys, values, config.getPerCpu(), staleAfter,
+                    maxSeries, shared.getLabelCacheSize());
+        }
+
+        /**
+         * Checks an event counter's configuration and compiles it: its labels cut the start of each record, by
+         * size or by field of {@code recordType}.
+         *
+         * @param recordType the records' BTF type, or {@code null}
+         */
+        static Definition compile(String collection, String metric, String meterName,
+                EbpfProperties.EventCounter config, Type recordType, EbpfProperties.Metrics shared,
+                LabelDecoders decoders) {
+            int recordSize;
+            if (recordType != null) {
+                recordSize = (int) Types.sizeof(recordType);
+            } else {
+                recordSize = 0;
+                for (EbpfProperties.Label label : config.getLabels()) {
+                    recordSize += (label.getSize() != null ? label.getSize() : 0) + label.getPadding();
+                }
+            }
+            for (EbpfProperties.Label label : config.getLabels()) {
+                if ("collection".equals(label.getName())) {
+                    throw new IllegalArgumentException("label name 'collection' is reserved");
+                }
+            }
+            KeyLayout keys = KeyLayout.compile(config.getLabels(), recordSize, recordType, false, null, decoders);
+            long staleAfter = (config.getStaleAfter() != null ? config.getStaleAfter() : shared.getStaleAfter())
+                    .toNanos();
+            int maxSeries = config.getMaxSeries() != null ? config.getMaxSeries() : shared.getMaxSeries();
+            if (maxSeries < 1) {
+                throw new IllegalArgumentException("max-series must be positive, not " + maxSeries);
+            }
+            return new Definition(collection, metric, meterName, keys,
+                    ValueLayout.recordCount(meterName, config.getDescription()), EbpfProperties.PerCpu.SUM, staleAfter,
                     maxSeries, shared.getLabelCacheSize());
         }
     }
@@ -106,8 +143,10 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
     }
 
     final Definition definition;
-    final MapReader reader;
-    final boolean refreshOnRead;
+    /** Guards the series and bindings. */
+    final Object lock;
+    private final MapReader reader;
+    private final boolean refreshOnRead;
     private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
     private final Map<ByteKey, Binding> bindings = new HashMap<>();
     private final Map<TagValues, S> series = new HashMap<>();
@@ -124,10 +163,22 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
     private boolean capacityFreed;
     private long lastSweepNanos;
     private boolean warnedCap;
+    private Binding last;
     private boolean warnedCache;
 
+    /** A family fed by {@code reader}, read first by meters when {@code refreshOnRead}. */
     MapMetricFamily(Definition definition, MapReader reader, boolean refreshOnRead) {
+        this(definition, reader, reader, refreshOnRead);
+    }
+
+    /** A family fed by something else (events), whose callers hold {@code lock}. */
+    MapMetricFamily(Definition definition, Object lock) {
+        this(definition, lock, null, false);
+    }
+
+    private MapMetricFamily(Definition definition, Object lock, MapReader reader, boolean refreshOnRead) {
         this.definition = definition;
+        this.lock = lock;
         this.reader = reader;
         this.refreshOnRead = refreshOnRead;
         this.key = new byte[definition.keys().keySize()];
@@ -159,7 +210,7 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
 
     /** Publishes this family's series to {@code registry} from now on. */
     void bindTo(MeterRegistry registry) {
-        synchronized (reader) {
+        synchronized (lock) {
             registries.add(registry);
             for (S s : series.values()) {
                 register(s, registry);
@@ -169,7 +220,7 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
 
     /** Removes every meter of this family from every registry. */
     void close() {
-        synchronized (reader) {
+        synchronized (lock) {
             for (S s : series.values()) {
                 unregister(s);
             }
@@ -198,17 +249,30 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
         return lastOverCap;
     }
 
+    /** Counts an input that could not be decoded for a reason outside the decoders (a record too short). */
+    void undecodable() {
+        decoderErrors.increment();
+    }
+
     /** Keys whose labels could not be decoded, since the start. */
     long decoderErrors() {
         return decoderErrors.sum();
     }
 
-    /** Changes whenever a series is added or removed; call with the reader's lock held. */
+    /**
+     * The tags of the key {@link #accept} saw last (the first CPU's series), or {@code null} when it was not
+     * published; call holding {@link #lock}.
+     */
+    Tags lastTags() {
+        return last != null && last.state == Binding.State.LIVE ? last.targets[0].tags : null;
+    }
+
+    /** Changes whenever a series is added or removed; call holding {@link #lock}. */
     long version() {
         return version;
     }
 
-    /** The live series; call with the reader's lock held. */
+    /** The live series; call holding {@link #lock}. */
     Collection<S> series() {
         return series.values();
     }
@@ -229,6 +293,7 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
             binding = bind();
         }
         binding.lastSeenNanos = now;
+        last = binding;
         switch (binding.state) {
             case LIVE -> {
                 for (Series s : binding.targets) {

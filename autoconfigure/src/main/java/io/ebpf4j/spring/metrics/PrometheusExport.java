@@ -79,7 +79,7 @@ final class PrometheusExport implements MultiCollector, NativeExport {
         }
         ValueFamily values = (ValueFamily) family;
         ValueLayout.Field[] fields = values.definition.values().fields();
-        Meter.Type type = values.kind() == ValueFamily.Kind.COUNTER ? Meter.Type.COUNTER : Meter.Type.GAUGE;
+        Meter.Type type = values.kind() == ValueFamily.Kind.GAUGE ? Meter.Type.GAUGE : Meter.Type.COUNTER;
         for (int f = 0; f < fields.length; f++) {
             export(family, f, new Meter.Id(fields[f].meterName(), Tags.empty(), fields[f].baseUnit(),
                     fields[f].description(), type));
@@ -135,7 +135,7 @@ final class PrometheusExport implements MultiCollector, NativeExport {
         List<MetricSnapshot> snapshots = new ArrayList<>(exported.size());
         for (Exported e : exported) {
             e.family.refreshForRead();
-            synchronized (e.family.reader) {
+            synchronized (e.family.lock) {
                 snapshots.add(e.snapshot());
             }
         }
@@ -163,7 +163,7 @@ final class PrometheusExport implements MultiCollector, NativeExport {
             this.bounds = family instanceof HistogramFamily h ? histogramBounds(h) : null;
         }
 
-        /** Call with the reader's lock held. */
+        /** Call holding the family's lock. */
         MetricSnapshot snapshot() {
             if (version != family.version()) {
                 sort();
@@ -178,7 +178,7 @@ final class PrometheusExport implements MultiCollector, NativeExport {
                 }
                 return new HistogramSnapshot(metadata, points);
             }
-            if (((ValueFamily) family).kind() == ValueFamily.Kind.COUNTER) {
+            if (((ValueFamily) family).kind() != ValueFamily.Kind.GAUGE) {
                 List<CounterSnapshot.CounterDataPointSnapshot> points = new ArrayList<>(sorted.length);
                 for (int i = 0; i < sorted.length; i++) {
                     points.add(new CounterSnapshot.CounterDataPointSnapshot(

@@ -17,8 +17,11 @@ import java.nio.ByteBuffer;
  * beyond (a counter of nanoseconds passes 2^53 after 104 days).
  */
 final class ValueFamily extends MapMetricFamily<ValueFamily.ValueSeries> {
-    /** Whether the meters are counters (monotonic) or gauges. */
-    enum Kind { COUNTER, GAUGE }
+    /**
+     * Counters of map values, gauges of map values, or counters of event records (each record adds one; the count
+     * accumulates across reads instead of being replaced by each read).
+     */
+    enum Kind { COUNTER, GAUGE, RECORDS }
 
     static final class ValueSeries extends MapMetricFamily.Series {
         final long[] accumulated;
@@ -42,6 +45,15 @@ final class ValueFamily extends MapMetricFamily<ValueFamily.ValueSeries> {
         this.fields = definition.values().fields();
         this.cpus = definition.values().cpus();
         this.max = definition.perCpu() == EbpfProperties.PerCpu.MAX;
+    }
+
+    /** Counters of the records of an event source, whose callers hold {@code lock}. */
+    ValueFamily(Definition definition, Object lock) {
+        super(definition, lock);
+        this.kind = Kind.RECORDS;
+        this.fields = definition.values().fields();
+        this.cpus = 1;
+        this.max = false;
     }
 
     Kind kind() {
@@ -82,7 +94,8 @@ final class ValueFamily extends MapMetricFamily<ValueFamily.ValueSeries> {
     @Override
     void publish(ValueSeries series) {
         for (int f = 0; f < fields.length; f++) {
-            series.published[f] = fields[f].toDouble(series.accumulated[f]);
+            double read = fields[f].toDouble(series.accumulated[f]);
+            series.published[f] = kind == Kind.RECORDS ? series.published[f] + read : read;
             series.accumulated[f] = 0;
         }
     }
@@ -92,7 +105,7 @@ final class ValueFamily extends MapMetricFamily<ValueFamily.ValueSeries> {
         for (int f = 0; f < fields.length; f++) {
             ValueLayout.Field field = fields[f];
             int index = f;
-            if (kind == Kind.COUNTER) {
+            if (kind != Kind.GAUGE) {
                 series.meters.add(FunctionCounter.builder(field.meterName(), series, s -> value(s, index))
                         .tags(series.tags)
                         .description(field.description())

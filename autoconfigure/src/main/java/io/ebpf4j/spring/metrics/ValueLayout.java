@@ -111,6 +111,11 @@ final class ValueLayout {
                 perCpu ? (map.valueSize() + 7) & ~7 : 0);
     }
 
+    /** The one number of an event counter: records counted, one per record (no value is read). */
+    static ValueLayout recordCount(String meterName, String description) {
+        return new ValueLayout(new Field[] {new Field(null, 0, 8, false, meterName, description, null)}, 1, 0);
+    }
+
     Field[] fields() {
         return fields;
     }
