@@ -14,6 +14,8 @@ import io.ebpf4j.spring.EbpfCollectionException;
 import io.ebpf4j.spring.EbpfCollectionException.Stage;
 import io.ebpf4j.spring.EbpfConfigurationException;
 import io.ebpf4j.spring.EbpfObjectNotFoundException;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
@@ -35,12 +37,12 @@ import java.util.TreeSet;
  */
 final class BpfObjectLoader {
     private static final String PREFIX = "ebpf.collections.";
+    private static final Log logger = LogFactory.getLog(BpfObjectLoader.class);
 
     private BpfObjectLoader() {}
 
     /** Parses the collection's object; needs no privileges. */
-    static CollectionSpec read(String name, EbpfProperties.Collection config) {
-        Resource object = config.getObject();
+    static CollectionSpec read(String name, Resource object) {
         String description = object.getDescription();
         if (!object.exists()) {
             throw new EbpfObjectNotFoundException(name, description, "the BPF object " + description
@@ -78,12 +80,15 @@ final class BpfObjectLoader {
         }
     }
 
-    /** The programs a collection loads: those its object loads by default, as switched by 'enabled'. */
-    static List<String> enabledPrograms(CollectionSpec spec, EbpfProperties.Collection config) {
+    /**
+     * The programs a collection loads: those its object loads by default, as switched by 'enabled'.
+     *
+     * @param enabled the 'enabled' setting of the programs that are configured, by name
+     */
+    static List<String> enabledPrograms(CollectionSpec spec, Map<String, Boolean> enabled) {
         List<String> names = new ArrayList<>();
         spec.programs().forEach((programName, program) -> {
-            EbpfProperties.Program programConfig = config.getPrograms().get(programName);
-            if (programConfig == null ? program.autoload() : programConfig.isEnabled()) {
+            if (enabled.getOrDefault(programName, program.autoload())) {
                 names.add(programName);
             }
         });
@@ -177,6 +182,7 @@ final class BpfObjectLoader {
         try {
             return BpfCollection.load(spec, options);
         } catch (io.ebpf4j.VerifierException e) {
+            logger.debug("Verifier log of program '" + e.program() + "' of BPF collection '" + name + "':\n" + e.log());
             throw new EbpfCollectionException(name, config.getObject().getDescription(), e.program(), Stage.LOAD,
                     e.getMessage(), e);
         } catch (RuntimeException e) {

@@ -18,7 +18,6 @@ import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
-import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.ResourceLoaderAware;
@@ -30,13 +29,16 @@ import org.springframework.core.io.ResourceEditor;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.type.AnnotationMetadata;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Declares a bean for every collection, map and program of the objects named under {@code ebpf.collections}, so
  * that application beans can inject them like any other: {@code <collection>} ({@link BpfCollection}),
  * {@code <collection>.<map>} ({@link BpfMap}, also selectable with {@link BpfMapRef}), {@code <collection>.<map>.typed}
  * ({@link TypedMap}, prototype, codecs chosen per injection point) and {@code <collection>.<program>}
  * ({@link BpfProgram}). The names depend on the objects' contents, so the objects are read (parsed, not loaded) here,
- * with {@code ebpf.*} bound straight from the environment: this runs before any bean, including the
+ * with the few settings that matter bound straight from the environment: this runs before any bean, including the
  * {@code @ConfigurationProperties} one, exists. Every bean is made by {@link EbpfCollectionRegistry}, which loads the
  * objects; a bean name the application already uses is left to the application.
  *
@@ -64,15 +66,22 @@ class EbpfBeanDefinitionRegistrar implements ImportBeanDefinitionRegistrar, Envi
         if (!registry.containsBeanDefinition(EbpfCollectionRegistry.BEAN_NAME)) {
             return; // the application defines its own EbpfCollections and loads collections itself
         }
-        EbpfProperties properties = bind();
-        properties.getCollections().forEach((name, config) -> {
+        Binder binder = new Binder(ConfigurationPropertySources.get(environment),
+                new PropertySourcesPlaceholdersResolver(environment), null,
+                editors -> editors.registerCustomEditor(Resource.class, new ResourceEditor(resourceLoader, environment)));
+        FailureMode defaultMode = binder.bind("ebpf.failure-mode", FailureMode.class).orElse(FailureMode.FAIL);
+        Map<String, DeclaredCollection> declared = binder.bind("ebpf.collections",
+                Bindable.mapOf(String.class, DeclaredCollection.class)).orElse(Map.of());
+        declared.forEach((name, collection) -> {
             register(registry, name, BpfCollection.class, "collection", name);
+            if (collection.getObject() == null) {
+                return; // binding the properties bean reports it
+            }
             CollectionSpec spec;
             try {
-                spec = BpfObjectLoader.read(name, config);
+                spec = BpfObjectLoader.read(name, collection.getObject());
             } catch (EbpfCollectionException e) {
-                FailureMode mode = config.getFailureMode() != null ? config.getFailureMode()
-                        : properties.getFailureMode();
+                FailureMode mode = collection.getFailureMode() != null ? collection.getFailureMode() : defaultMode;
                 if (mode == FailureMode.FAIL) {
                     throw e;
                 }
@@ -88,20 +97,12 @@ class EbpfBeanDefinitionRegistrar implements ImportBeanDefinitionRegistrar, Envi
                     qualify(typedBean, name, map);
                 }
             }
-            for (String program : BpfObjectLoader.enabledPrograms(spec, config)) {
+            Map<String, Boolean> enabled = new LinkedHashMap<>();
+            collection.getPrograms().forEach((program, settings) -> enabled.put(program, settings.isEnabled()));
+            for (String program : BpfObjectLoader.enabledPrograms(spec, enabled)) {
                 register(registry, name + "." + program, BpfProgram.class, "program", name, program);
             }
         });
-    }
-
-    /** Binds and validates {@code ebpf.*} as the properties bean will be, resolving resources like the context. */
-    private EbpfProperties bind() {
-        EbpfProperties properties = new EbpfProperties();
-        Binder binder = new Binder(ConfigurationPropertySources.get(environment),
-                new PropertySourcesPlaceholdersResolver(environment), null,
-                editors -> editors.registerCustomEditor(Resource.class, new ResourceEditor(resourceLoader, environment)));
-        binder.bind("ebpf", Bindable.ofInstance(properties), new ValidationBindHandler(properties));
-        return properties;
     }
 
     /** A bean made by a registry method from constant arguments; {@code null} when the name is already taken. */
@@ -125,6 +126,54 @@ class EbpfBeanDefinitionRegistrar implements ImportBeanDefinitionRegistrar, Envi
         definition.setDestroyMethodName("");
         registry.registerBeanDefinition(beanName, definition);
         return definition;
+    }
+
+    /**
+     * The settings of {@code ebpf.collections.<name>} that decide which beans exist. Binding only these (rather than
+     * {@link EbpfProperties} with its metrics settings) keeps this early pass cheap; the properties bean, bound and
+     * validated later, carries everything.
+     */
+    static class DeclaredCollection {
+        private Resource object;
+        private FailureMode failureMode;
+        private Map<String, DeclaredProgram> programs = new LinkedHashMap<>();
+
+        public Resource getObject() {
+            return object;
+        }
+
+        public void setObject(Resource object) {
+            this.object = object;
+        }
+
+        public FailureMode getFailureMode() {
+            return failureMode;
+        }
+
+        public void setFailureMode(FailureMode failureMode) {
+            this.failureMode = failureMode;
+        }
+
+        public Map<String, DeclaredProgram> getPrograms() {
+            return programs;
+        }
+
+        public void setPrograms(Map<String, DeclaredProgram> programs) {
+            this.programs = programs;
+        }
+    }
+
+    /** Whether a program is loaded, hence gets a bean. */
+    static class DeclaredProgram {
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
     }
 
     private static void qualify(RootBeanDefinition definition, String collection, String map) {

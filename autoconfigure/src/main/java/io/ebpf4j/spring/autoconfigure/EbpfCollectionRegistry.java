@@ -178,7 +178,7 @@ public final class EbpfCollectionRegistry implements EbpfCollections, Initializi
     }
 
     private void load(Entry entry, Spec kernelBtf) {
-        entry.spec = BpfObjectLoader.read(entry.name, entry.config);
+        entry.spec = BpfObjectLoader.read(entry.name, entry.config.getObject());
         BpfObjectLoader.configure(entry.name, entry.config, entry.spec);
         entry.collection = BpfObjectLoader.load(entry.name, entry.config, entry.spec, kernelBtf);
         for (String programName : entry.collection.programs().keySet()) {

@@ -26,13 +26,9 @@ import io.ebpf4j.spring.EbpfCollectionException;
 import io.ebpf4j.spring.EbpfCollectionException.Stage;
 import io.ebpf4j.spring.autoconfigure.AttachKind.Family;
 
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -128,23 +124,16 @@ final class ProgramAttacher {
             case XDP: {
                 String name = required(context, kind, config.getInterface(), "interface");
                 XdpMode mode = XdpMode.valueOf(config.getXdpMode().name());
-                return new Plan(kind, name, program -> {
-                    requireInterface(context, kind, name);
-                    return new Attachment(Links.xdp(name, program, mode), null);
-                });
+                return new Plan(kind, name, program -> new Attachment(Links.xdp(name, program, mode), null));
             }
             case TCX: {
                 String name = required(context, kind, config.getInterface(), "interface");
                 AttachType direction = kind.attachType();
-                return new Plan(kind, name, program -> {
-                    requireInterface(context, kind, name);
-                    return new Attachment(Links.tcx(name, direction, program), null);
-                });
+                return new Plan(kind, name, program -> new Attachment(Links.tcx(name, direction, program), null));
             }
             case SOCKET_FILTER: {
                 String name = required(context, kind, config.getInterface(), "interface");
                 return new Plan(kind, name, program -> {
-                    requireInterface(context, kind, name);
                     PacketSocket socket = Links.packetSocket(name);
                     try {
                         return new Attachment(Links.socketFilter(program, socket), socket);
@@ -408,16 +397,10 @@ final class ProgramAttacher {
         }
         String group = tracepoint.substring(0, slash);
         String name = tracepoint.substring(slash + 1);
-        return new Plan(AttachKind.TRACEPOINT, tracepoint, program -> {
-            Path events = Mounts.tracefs().resolve("events");
-            if (!Files.isDirectory(events.resolve(group).resolve(name))) {
-                throw context.targetError("tracepoint", tracepoint, "tracepoint", "there is no tracepoint "
-                        + tracepoint + " (" + (Files.isDirectory(events.resolve(group)) ? "no " + name + " in "
-                        : "no group ") + events.resolve(group) + "); "
-                        + Mounts.tracefs().resolve("available_events") + " lists them", null);
-            }
-            return new Attachment(Links.tracepoint(group, name, program, cookie), null);
-        });
+        // A missing tracepoint is reported by Links (ENOENT, naming the tracefs file), which attach() turns into a
+        // target failure.
+        return new Plan(AttachKind.TRACEPOINT, tracepoint, program -> new Attachment(Links.tracepoint(group, name,
+                program, cookie), null));
     }
 
     private static Plan kprobe(Context context, AttachKind kind, ProgramSection section, String sectionTarget,
@@ -511,27 +494,15 @@ final class ProgramAttacher {
             throw context.targetError(kind.text(), configured, "cgroup", e.getMessage(), e);
         }
         return new Plan(kind, path.toString(), program -> {
-            if (!Files.isDirectory(path)) {
-                throw context.targetError(kind.text(), path.toString(), "cgroup", "there is no cgroup directory "
-                        + path + Mounts.find(Mounts.CGROUP2).map(m -> " (cgroup v2 is mounted at " + m + ")")
-                        .orElse(" (cgroup v2 is not mounted)"), null);
+            String fsType = Mounts.fsTypeOf(path).orElse("no file system");
+            if (!Files.isDirectory(path) || !fsType.equals(Mounts.CGROUP2)) {
+                throw context.targetError(kind.text(), path.toString(), "cgroup", (Files.isDirectory(path)
+                        ? path + " is on " + fsType + ", not in the cgroup v2 hierarchy"
+                        : "there is no cgroup directory " + path) + Mounts.find(Mounts.CGROUP2)
+                        .map(m -> " (cgroup v2 is mounted at " + m + ")").orElse(" (cgroup v2 is not mounted)"), null);
             }
             return new Attachment(Links.cgroup(path, type, program), null);
         });
-    }
-
-    private static void requireInterface(Context context, AttachKind kind, String name) {
-        try {
-            if (NetworkInterface.getByName(name) == null) {
-                List<String> names = Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
-                        .map(NetworkInterface::getName).sorted().toList();
-                throw context.targetError(kind.text(), name, "interface", "there is no network interface '" + name
-                        + "' in this process's network namespace; it has " + String.join(", ", names), null);
-            }
-        } catch (SocketException e) {
-            throw context.targetError(kind.text(), name, "interface", "cannot list network interfaces: "
-                    + e.getMessage(), e);
-        }
     }
 
     private static Executable executable(Context context, AttachKind kind, String binary) {

@@ -25,7 +25,7 @@ class EbpfPermissionFailureAnalyzer extends AbstractFailureAnalyzer<BpfPermissio
                 .collect(Collectors.joining(", "));
         String description = Failures.where(context) + " needs " + String.join(" and ", capabilities)
                 + ", which this process lacks." + NL + NL + cause.getMessage();
-        String action = "Grant " + String.join(" and ", capabilities) + " to the JVM (root has them):" + NL
+        String action = "Grant " + String.join(" and ", capabilities) + " to the JVM (root has every capability):" + NL
                 + "    - on a host: run as root, or `sudo setcap " + capabilities.stream()
                 .map(c -> c.toLowerCase(java.util.Locale.ROOT)).collect(Collectors.joining(",")) + "+ep \"$(readlink -f"
                 + " \"$(command -v java)\")\"`" + NL
@@ -33,7 +33,9 @@ class EbpfPermissionFailureAnalyzer extends AbstractFailureAnalyzer<BpfPermissio
                 + (c.startsWith("CAP_") ? c.substring(4) : c)).collect(Collectors.joining(" ")) + " ...`" + NL
                 + "    - in Kubernetes: securityContext: { capabilities: { add: [" + bare + "] } } on the container"
                 + NL
-                + "Kernels before 5.8 know neither CAP_BPF nor CAP_PERFMON: grant CAP_SYS_ADMIN (SYS_ADMIN) there."
+                + "The kernel names the first capability it misses: tracing programs (tracepoints, kprobes, perf"
+                + " events) also need CAP_PERFMON, and network hooks (XDP, TCX, cgroup) CAP_NET_ADMIN to attach."
+                + " Kernels before 5.8 know neither CAP_BPF nor CAP_PERFMON: grant CAP_SYS_ADMIN (SYS_ADMIN) there."
                 + " Unprivileged BPF is off on most distributions (kernel.unprivileged_bpf_disabled), so a plain user"
                 + " always needs these capabilities."
                 + Failures.toleration(context);

@@ -39,7 +39,7 @@ class EbpfVerifierFailureAnalyzer extends AbstractFailureAnalyzer<VerifierExcept
         String action = "Change program '" + cause.program() + "' where the verifier stopped. Common causes: a map"
                 + " lookup result used without a NULL check, packet or context access without a bounds check, a"
                 + " loop the verifier cannot bound, a helper this program type may not call. The whole log is"
-                + " available from VerifierException.log()."
+                + " logged at debug level (logging.level.io.ebpf4j.spring=debug)."
                 + Failures.toleration(context);
         return new FailureAnalysis(description.toString(), action, cause);
     }
