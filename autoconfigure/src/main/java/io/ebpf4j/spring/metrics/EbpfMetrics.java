@@ -451,8 +451,7 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
     private void startEventSources() {
         for (EventSource source : eventSources.values()) {
             BpfMap map = collections.get(source.collection())
-                    .filter(c -> c.status() != ManagedCollection.Status.FAILED
-                            && c.status() != ManagedCollection.Status.CLOSED)
+                    .filter(c -> c.status() != ManagedCollection.Status.CLOSED)
                     .flatMap(ManagedCollection::loaded)
                     .map(c -> c.maps().get(source.map()))
                     .orElse(null);

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * running read and then see its result.
  *
  * <p>The map is looked up in {@link EbpfCollections} on each read, so a collection that is loaded late, reloaded or
- * closed is followed; while it is unavailable nothing is read and the consumers' series age towards stale-after.
+ * closed is followed; while it is not loaded nothing is read and the consumers' series age towards stale-after.
  */
 final class MapReader {
     private static final Log logger = LogFactory.getLog(MapReader.class);
@@ -145,9 +145,8 @@ final class MapReader {
 
     private BpfMap resolve() {
         ManagedCollection managed = collections.get(collection).orElse(null);
-        if (managed == null || managed.collection() == null || managed.status() == ManagedCollection.Status.CLOSED
-                || managed.status() == ManagedCollection.Status.FAILED) {
-            return null;
+        if (managed == null || managed.collection() == null || managed.status() == ManagedCollection.Status.CLOSED) {
+            return null; // a collection that failed to attach stays loaded and is read: its values stand still
         }
         BpfMap bpfMap = managed.collection().maps().get(map);
         if (bpfMap == null || bpfMap.isClosed()) {
