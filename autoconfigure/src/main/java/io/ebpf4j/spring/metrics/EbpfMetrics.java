@@ -7,6 +7,7 @@ import io.ebpf4j.MapSpec;
 import io.ebpf4j.MapType;
 import io.ebpf4j.VariableSpec;
 import io.ebpf4j.spring.EbpfCollections;
+import io.ebpf4j.spring.EbpfConfigurationException;
 import io.ebpf4j.spring.ManagedCollection;
 import io.ebpf4j.spring.autoconfigure.EbpfProperties;
 import io.ebpf4j.spring.metrics.MapMetricFamily.Definition;
@@ -76,7 +77,7 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
     private final String prefix;
     private final boolean refreshOnRead;
 
-    private boolean compiled;
+    private boolean bound;
     private final Map<String, MapReader> readers = new LinkedHashMap<>();
     private final List<MapMetricFamily<?>> families = new ArrayList<>();
     private final List<ProgramStatistics> programStatistics = new ArrayList<>();
@@ -88,7 +89,10 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
     private boolean closed;
 
     /**
-     * @param collections the managed collections
+     * Checks the declared metrics against the collections' objects (maps, BTF types) and prepares them.
+     *
+     * @param collections the managed collections, loaded
+     * @throws EbpfConfigurationException for a metric that does not fit its map, naming the property
      * @param properties the {@code ebpf.*} configuration
      * @param customDecoders label decoders contributed by the application
      * @param nativeFilters meter filters applied to metrics published natively to Prometheus, which the registry's
@@ -108,6 +112,7 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
         this.nativeFilters = List.copyOf(nativeFilters);
         this.prefix = properties.getMetrics().getPrefix();
         this.refreshOnRead = properties.getMetrics().getRefresh() == EbpfProperties.Refresh.ON_SCRAPE;
+        compile(Clock.SYSTEM);
     }
 
     private String name(String suffix) {
@@ -119,15 +124,14 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
         if (closed) {
             throw new IllegalStateException("EbpfMetrics is closed");
         }
-        if (!compiled) {
-            compile(registry.config().clock());
-            compiled = true;
+        if (!bound) {
+            bound = true;
             enableProgramStatistics();
         }
         bindBuiltIns(registry);
         bindFamilies(registry);
-        startEventSources();
         readers.values().forEach(MapReader::refresh);
+        startEventSources();
         startRefreshing();
     }
 
@@ -251,10 +255,12 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
         }
     }
 
-    private IllegalStateException invalid(String collection, String where, String metric,
+    private EbpfConfigurationException invalid(String collection, String where, String metric,
             IllegalArgumentException e) {
-        return new IllegalStateException("ebpf.collections." + collection + ".metrics." + where + " ('" + metric
-                + "'): " + e.getMessage(), e);
+        EbpfProperties.Collection config = properties.getCollections().get(collection);
+        String object = config.getObject() != null ? config.getObject().getDescription() : null;
+        return new EbpfConfigurationException(collection, object, null, "ebpf.collections." + collection
+                + ".metrics." + where, "metric '" + metric + "' (" + where + "): " + e.getMessage(), List.of(), e);
     }
 
     private static MapSpec mapSpec(ManagedCollection managed, EbpfProperties.MapMetric config) {

@@ -2,6 +2,7 @@ package io.ebpf4j.spring.metrics;
 
 import io.ebpf4j.CollectionSpec;
 import io.ebpf4j.spring.EbpfCollections;
+import io.ebpf4j.spring.EbpfConfigurationException;
 import io.ebpf4j.spring.ManagedCollection;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -86,6 +87,15 @@ class EbpfMetricsAutoConfigurationTest {
                 .run(context -> assertThat(context).getBeanNames(EbpfMetrics.class).containsExactly("custom"));
     }
 
+    private static EbpfConfigurationException configurationFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof EbpfConfigurationException e) {
+                return e;
+            }
+        }
+        throw new AssertionError("no EbpfConfigurationException in " + failure, failure);
+    }
+
     @Test
     void aMetricThatDoesNotFitItsMapStopsTheApplicationNamingTheProperty() {
         runner.withUserConfiguration(ParsedCollection.class)
@@ -93,21 +103,24 @@ class EbpfMetricsAutoConfigurationTest {
                         "ebpf.collections.sys.metrics.counters[0].map=packets",
                         "ebpf.collections.sys.metrics.counters[0].labels[0].name=port",
                         "ebpf.collections.sys.metrics.counters[0].labels[0].field=prot")
-                .run(context -> assertThat(context).getFailure()
-                        .hasMessageContaining("ebpf.collections.sys.metrics.counters[0] ('packets')")
-                        .hasMessageContaining("has no member 'prot'"));
+                .run(context -> {
+                    EbpfConfigurationException failure = configurationFailure(context.getStartupFailure());
+                    assertThat(failure.property()).isEqualTo("ebpf.collections.sys.metrics.counters[0]");
+                    assertThat(failure).hasMessage("BPF collection 'sys': metric 'packets' (counters[0]): the key"
+                            + " type struct packet_key has no member 'prot'; members: [port, proto, op]");
+                });
         runner.withUserConfiguration(ParsedCollection.class)
                 .withPropertyValues("ebpf.collections.sys.object=classpath:bpf/metrics.bpf.o",
                         "ebpf.collections.sys.metrics.histograms[0].map=latency",
                         "ebpf.collections.sys.metrics.histograms[0].bucket-field=bucket",
                         "ebpf.collections.sys.metrics.histograms[0].bucket-max=26",
                         "ebpf.collections.sys.metrics.histograms[0].per-cpu=max")
-                .run(context -> assertThat(context).getFailure()
+                .run(context -> assertThat(configurationFailure(context.getStartupFailure()))
                         .hasMessageContaining("histograms[0]").hasMessageContaining("'max' does not apply"));
         runner.withUserConfiguration(ParsedCollection.class)
                 .withPropertyValues("ebpf.collections.sys.object=classpath:bpf/metrics.bpf.o",
                         "ebpf.collections.sys.metrics.gauges[0].map=nope")
-                .run(context -> assertThat(context).getFailure()
+                .run(context -> assertThat(configurationFailure(context.getStartupFailure()))
                         .hasMessageContaining("no map 'nope'").hasMessageContaining("packets"));
     }
 
