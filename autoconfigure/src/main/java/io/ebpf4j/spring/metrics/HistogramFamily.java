@@ -86,6 +86,9 @@ final class HistogramFamily extends MapMetricFamily<HistogramFamily.HistogramSer
     void accumulate(Binding binding, ByteBuffer values, int valueOffset) {
         ValueLayout layout = definition.values();
         Series[] targets = binding.targets;
+        for (Series s : targets) {
+            s.touched = true;
+        }
         for (int cpu = 0; cpu < cpus; cpu++) {
             long v = count.read(values, valueOffset + layout.cpuOffset(cpu));
             HistogramSeries s = (HistogramSeries) targets[targets.length > 1 ? cpu : 0];

@@ -161,6 +161,11 @@ final class KeyLayout {
         return " (it is not a struct)";
     }
 
+    /** 0xff where a byte of the key matters, 0 for padding; {@code null} when every byte matters. */
+    byte[] mask() {
+        return mask;
+    }
+
     /** The label slices, in order. */
     Slice[] labels() {
         return labels;

@@ -17,7 +17,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -116,6 +115,9 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
         long lastSeenNanos;
         boolean touched;
         boolean removed;
+        /** Position in the family's list of live series. */
+        int index;
+        TagValues tagValues;
         /** What a native export derived from this series once (its labels), kept by that export. */
         Object exported;
 
@@ -131,6 +133,8 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
         final State state;
         /** One series, or one per CPU in per-cpu mode. */
         final Series[] targets;
+        /** The first of {@link #targets}, the only one unless per CPU. */
+        final Series first;
         /** For histograms: the bucket slot of this key. */
         final int slot;
         long lastSeenNanos;
@@ -138,6 +142,7 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
         Binding(State state, Series[] targets, int slot) {
             this.state = state;
             this.targets = targets;
+            this.first = targets == null ? null : targets[0];
             this.slot = slot;
         }
     }
@@ -148,10 +153,13 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
     private final MapReader reader;
     private final boolean refreshOnRead;
     private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
-    private final Map<ByteKey, Binding> bindings = new HashMap<>();
+    private final KeyTable<Binding> bindings;
+    private final long[] probe;
+    /** Series by tags, to find the series of a newly seen key. */
     private final Map<TagValues, S> series = new HashMap<>();
+    /** The same series in a list, iterated by every read. */
+    private final List<S> live = new ArrayList<>();
     private final byte[] key;
-    private final ByteKey probe;
     private final Tags baseTags;
     private final String[] labelNames;
     private final LongAdder decoderErrors = new LongAdder();
@@ -182,7 +190,8 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
         this.reader = reader;
         this.refreshOnRead = refreshOnRead;
         this.key = new byte[definition.keys().keySize()];
-        this.probe = new ByteKey(key);
+        this.bindings = new KeyTable<>(definition.keys().keySize(), definition.keys().mask());
+        this.probe = bindings.newProbe();
         this.baseTags = Tags.of("collection", definition.collection());
         KeyLayout.Slice[] slices = definition.keys().labels();
         this.labelNames = new String[slices.length];
@@ -194,7 +203,7 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
     /** A new series for the given tags (labels, 'collection' and, per CPU, 'cpu'). */
     abstract S newSeries(Tags tags);
 
-    /** Adds one entry's value to the binding's series. */
+    /** Adds one entry's value to the binding's series, and marks them touched. */
     abstract void accumulate(Binding binding, ByteBuffer values, int valueOffset);
 
     /** Makes the accumulated values visible and clears the accumulators. */
@@ -212,7 +221,7 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
     void bindTo(MeterRegistry registry) {
         synchronized (lock) {
             registries.add(registry);
-            for (S s : series.values()) {
+            for (S s : live) {
                 register(s, registry);
             }
         }
@@ -221,10 +230,11 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
     /** Removes every meter of this family from every registry. */
     void close() {
         synchronized (lock) {
-            for (S s : series.values()) {
+            for (S s : live) {
                 unregister(s);
             }
             series.clear();
+            live.clear();
             bindings.clear();
             version++;
             seriesCount = 0;
@@ -274,7 +284,7 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
 
     /** The live series; call holding {@link #lock}. */
     Collection<S> series() {
-        return series.values();
+        return live;
     }
 
     @Override
@@ -285,24 +295,19 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
 
     @Override
     public void accept(ByteBuffer keys, int keyOffset, ByteBuffer values, int valueOffset) {
-        keys.get(keyOffset, key, 0, key.length);
-        definition.keys().clearPadding(key);
-        probe.rehash();
+        bindings.load(keys, keyOffset, probe);
         Binding binding = bindings.get(probe);
         if (binding == null) {
+            keys.get(keyOffset, key, 0, key.length);
+            definition.keys().clearPadding(key);
             binding = bind();
         }
         binding.lastSeenNanos = now;
         last = binding;
-        switch (binding.state) {
-            case LIVE -> {
-                for (Series s : binding.targets) {
-                    s.touched = true;
-                }
-                accumulate(binding, values, valueOffset);
-            }
-            case OVER_CAP -> overCap++;
-            case DROPPED -> { }
+        if (binding.state == Binding.State.LIVE) {
+            accumulate(binding, values, valueOffset);
+        } else if (binding.state == Binding.State.OVER_CAP) {
+            overCap++;
         }
     }
 
@@ -321,7 +326,7 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
             binding = drop();
         }
         if (bindings.size() < definition.labelCacheSize()) {
-            bindings.put(probe.copy(), binding);
+            bindings.put(probe, binding);
         } else if (!warnedCache) {
             warnedCache = true;
             logger.warn("Metric '" + definition.meterName() + "' of collection '" + definition.collection()
@@ -360,7 +365,10 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
             if (s == null) {
                 s = newSeries(tags(values, perCpu, cpu));
                 s.lastSeenNanos = now;
+                s.tagValues = tagValues;
                 series.put(tagValues, s);
+                s.index = live.size();
+                live.add(s);
                 version++;
                 for (MeterRegistry registry : registries) {
                     register(s, registry);
@@ -395,15 +403,20 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
     @Override
     public void end(long nowNanos) {
         boolean removed = false;
-        for (Iterator<S> it = series.values().iterator(); it.hasNext(); ) {
-            S s = it.next();
+        for (int i = live.size() - 1; i >= 0; i--) {
+            S s = live.get(i);
             if (s.touched) {
                 publish(s);
                 s.touched = false;
                 s.lastSeenNanos = nowNanos;
             } else if (nowNanos - s.lastSeenNanos > definition.staleAfterNanos()) {
                 unregister(s);
-                it.remove();
+                series.remove(s.tagValues);
+                S moved = live.remove(live.size() - 1);
+                if (moved != s) {
+                    moved.index = i;
+                    live.set(i, moved);
+                }
                 removed = true;
                 version++;
             }
@@ -412,7 +425,7 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
         if (removed || nowNanos - lastSweepNanos > definition.staleAfterNanos()) {
             sweepBindings(nowNanos);
         }
-        seriesCount = series.size();
+        seriesCount = live.size();
         lastOverCap = overCap;
     }
 
@@ -421,7 +434,7 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
         lastSweepNanos = nowNanos;
         boolean retryCapped = capacityFreed;
         capacityFreed = false;
-        bindings.values().removeIf(b -> nowNanos - b.lastSeenNanos > definition.staleAfterNanos()
+        bindings.removeIf(b -> nowNanos - b.lastSeenNanos > definition.staleAfterNanos()
                 || (b.state == Binding.State.OVER_CAP && retryCapped)
                 || (b.state == Binding.State.LIVE && anyRemoved(b.targets)));
     }

@@ -181,8 +181,9 @@ final class PrometheusExport implements MultiCollector, NativeExport {
             if (((ValueFamily) family).kind() != ValueFamily.Kind.GAUGE) {
                 List<CounterSnapshot.CounterDataPointSnapshot> points = new ArrayList<>(sorted.length);
                 for (int i = 0; i < sorted.length; i++) {
+                    // 'internal': the labels were checked when built, values are never negative
                     points.add(new CounterSnapshot.CounterDataPointSnapshot(
-                            ((ValueFamily.ValueSeries) sorted[i]).published[field], labels[i], null, 0L));
+                            ((ValueFamily.ValueSeries) sorted[i]).published[field], labels[i], null, 0L, 0L, true));
                 }
                 return new CounterSnapshot(metadata, points);
             }

@@ -67,8 +67,17 @@ final class ValueFamily extends MapMetricFamily<ValueFamily.ValueSeries> {
 
     @Override
     void accumulate(Binding binding, ByteBuffer values, int valueOffset) {
+        if (fields.length == 1 && cpus == 1) { // the common case: one number per key
+            ValueSeries s = (ValueSeries) binding.first;
+            s.touched = true;
+            s.accumulated[0] += fields[0].read(values, valueOffset);
+            return;
+        }
         ValueLayout layout = definition.values();
         Series[] targets = binding.targets;
+        for (Series s : targets) {
+            s.touched = true;
+        }
         for (int f = 0; f < fields.length; f++) {
             ValueLayout.Field field = fields[f];
             if (targets.length > 1) {
@@ -93,6 +102,11 @@ final class ValueFamily extends MapMetricFamily<ValueFamily.ValueSeries> {
 
     @Override
     void publish(ValueSeries series) {
+        if (fields.length == 1 && kind != Kind.RECORDS) {
+            series.published[0] = fields[0].toDouble(series.accumulated[0]);
+            series.accumulated[0] = 0;
+            return;
+        }
         for (int f = 0; f < fields.length; f++) {
             double read = fields[f].toDouble(series.accumulated[f]);
             series.published[f] = kind == Kind.RECORDS ? series.published[f] + read : read;
