@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -42,7 +43,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The cost of scraping a BPF map through the metrics stack against the cost of dumping it: a hash map of 10,000 keys
  * (two u32 labels by BTF field, u64 values), published as counters by {@link EbpfMetrics} to a
- * {@link PrometheusMeterRegistry}.
+ * {@link PrometheusMeterRegistry}, natively or as Micrometer function counters.
  *
  * <ul>
  *   <li>{@code rawBatchDump}: the baseline, BPF_MAP_LOOKUP_BATCH over the whole map, values consumed;
@@ -63,6 +64,13 @@ import java.util.concurrent.TimeUnit;
 public class MetricsScrapeBenchmark {
     static final int KEYS = 10_000;
     static final String COLLECTION = "bench";
+
+    /**
+     * How the counters reach the registry: natively (the default with a Prometheus registry) or as one Micrometer
+     * function counter per key (the default with any other registry).
+     */
+    @Param({"PROMETHEUS_NATIVE", "MICROMETER"})
+    EbpfProperties.Publishing publishing;
 
     BpfCollection collection;
     BpfMap map;
@@ -101,17 +109,20 @@ public class MetricsScrapeBenchmark {
             }
         };
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        metrics = new EbpfMetrics(collections, properties(), List.of(), List.of());
+        metrics = new EbpfMetrics(collections, properties(publishing), List.of(), List.of());
         metrics.bindTo(registry);
-        int series = registry.find("ebpf.requests").functionCounters().size();
+        int series = registry.getPrometheusRegistry().scrape().stream()
+                .filter(snapshot -> snapshot.getMetadata().getPrometheusName().equals("ebpf_requests"))
+                .mapToInt(snapshot -> snapshot.getDataPoints().size()).sum();
         if (series != KEYS) {
             throw new IllegalStateException("expected " + KEYS + " series, got " + series);
         }
     }
 
     /** Two labels by BTF field; min-refresh long, so that each operation reads exactly once (explicitly). */
-    private static EbpfProperties properties() {
+    private static EbpfProperties properties(EbpfProperties.Publishing publishing) {
         EbpfProperties properties = new EbpfProperties();
+        properties.getMetrics().setPublishing(publishing);
         properties.getMetrics().setMinRefresh(Duration.ofHours(1));
         properties.getMetrics().setProgramStatistics(false);
         EbpfProperties.Counter counter = new EbpfProperties.Counter();

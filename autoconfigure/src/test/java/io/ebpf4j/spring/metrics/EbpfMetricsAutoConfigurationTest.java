@@ -125,6 +125,22 @@ class EbpfMetricsAutoConfigurationTest {
     }
 
     @Test
+    void labelDecoderBeansCanBeNamedInChains() {
+        String[] config = {"ebpf.collections.sys.object=classpath:bpf/metrics.bpf.o",
+            "ebpf.collections.sys.metrics.counters[0].map=syscalls",
+            "ebpf.collections.sys.metrics.counters[0].labels[0].name=syscall",
+            "ebpf.collections.sys.metrics.counters[0].labels[0].size=8",
+            "ebpf.collections.sys.metrics.counters[0].labels[0].decoders[0].name=uint",
+            "ebpf.collections.sys.metrics.counters[0].labels[0].decoders[1].name=tenant"};
+        runner.withUserConfiguration(ParsedCollection.class).withPropertyValues(config)
+                .run(context -> assertThat(configurationFailure(context.getStartupFailure()))
+                        .hasMessageContaining("unknown decoder 'tenant'"));
+        runner.withUserConfiguration(ParsedCollection.class).withPropertyValues(config)
+                .withBean(EbpfLabelDecoder.class, () -> EbpfLabelDecoder.of("tenant", input -> "t"))
+                .run(context -> assertThat(context).hasNotFailed().hasSingleBean(EbpfMetrics.class));
+    }
+
+    @Test
     void nativePrometheusPublishingNeedsPrometheus() {
         runner.withUserConfiguration(ParsedCollection.class)
                 .withPropertyValues("ebpf.collections.sys.object=classpath:bpf/metrics.bpf.o",

@@ -130,6 +130,18 @@ class EbpfMetricsKernelTest {
     }
 
     @Test
+    void intervalRefreshReadsInTheBackground() {
+        runner.withPropertyValues("ebpf.metrics.refresh=interval", "ebpf.metrics.refresh-interval=100ms")
+                .run(context -> {
+                    PrometheusMeterRegistry registry = context.getBean(PrometheusMeterRegistry.class);
+                    observe(context.getBean("sys.observe", BpfProgram.class), 4, 22, 6, 5, 1);
+                    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                            PrometheusText.parse(registry.scrape()).samples("net_packets_total",
+                                    s -> s.has("port", "22") && s.value() == 4)).hasSize(1));
+                });
+    }
+
+    @Test
     void aStructValuedMapGivesTwoMetersPerKey() {
         runner.run(context -> {
             MeterRegistry registry = context.getBean(MeterRegistry.class);
