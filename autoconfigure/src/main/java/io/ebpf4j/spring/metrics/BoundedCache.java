@@ -45,8 +45,4 @@ final class BoundedCache<K, V> {
         }
         return computed;
     }
-
-    synchronized int size() {
-        return entries.size();
-    }
 }

@@ -175,10 +175,6 @@ final class KeyLayout {
         return keySize;
     }
 
-    boolean hasBucket() {
-        return bucketOffset >= 0;
-    }
-
     /** The bucket index in {@code key} (unsigned, native order). */
     long bucket(byte[] key) {
         return NativeInts.read(key, bucketOffset, bucketSize);

@@ -37,28 +37,6 @@ final class NativeInts {
         return read(bytes, 0, bytes.length);
     }
 
-    /** Writes the low {@code size} bytes of {@code value} at {@code offset}. */
-    static void write(byte[] bytes, int offset, int size, long value) {
-        long v = value;
-        if (LITTLE_ENDIAN) {
-            for (int i = 0; i < size; i++) {
-                bytes[offset + i] = (byte) v;
-                v >>>= 8;
-            }
-        } else {
-            for (int i = size - 1; i >= 0; i--) {
-                bytes[offset + i] = (byte) v;
-                v >>>= 8;
-            }
-        }
-    }
-
-    /** Sign-extends an integer of {@code size} bytes. */
-    static long signExtend(long value, int size) {
-        int shift = 64 - 8 * size;
-        return (value << shift) >> shift;
-    }
-
     /** An unsigned 64-bit value as a double (exact up to 2^53, rounded above). */
     static double unsignedToDouble(long value) {
         if (value >= 0) {

@@ -12,14 +12,6 @@ final class TagValues {
         this.hash = Arrays.hashCode(values);
     }
 
-    String get(int i) {
-        return values[i];
-    }
-
-    int size() {
-        return values.length;
-    }
-
     @Override
     public int hashCode() {
         return hash;
