@@ -537,7 +537,10 @@ public class EbpfProperties implements Validator {
         /** Period of reading when refresh is 'interval'. */
         private Duration refreshInterval = Duration.ofSeconds(15);
 
-        /** Minimum time between two reads of the same map when refresh is 'on-scrape'. */
+        /**
+         * Minimum time between two reads of the same map when refresh is 'on-scrape': the meters of one scrape share
+         * one read as long as the scrape takes less than this. 0 reads on every meter poll (for tests only).
+         */
         private Duration minRefresh = Duration.ofSeconds(1);
 
         /** Remove series whose key has not been seen in the map for this long. */
@@ -555,7 +558,10 @@ public class EbpfProperties implements Validator {
          */
         private Publishing publishing = Publishing.AUTO;
 
-        /** Maximum number of decoded label sets cached per decoder chain. */
+        /**
+         * Maximum number of distinct keys whose decoded labels each metric caches (keys beyond it are decoded on
+         * every read), and of names each system lookup keeps (interfaces, block devices, cgroups).
+         */
         private int labelCacheSize = 100_000;
 
         /**
@@ -753,12 +759,12 @@ public class EbpfProperties implements Validator {
         private List<Label> labels = new ArrayList<>();
 
         /**
-         * For struct values: one meter per member, by BTF member name. When empty, the value is a single u64
-         * (or the 'field' given here).
+         * For struct values: one meter per member, by BTF member name. When empty, the value itself (an integer of
+         * 1, 2, 4 or 8 bytes) is the number.
          */
         private List<Value> values = new ArrayList<>();
 
-        /** Aggregation of per-CPU maps. */
+        /** Aggregation of per-CPU maps: 'sum', 'max', or 'per-cpu' for one series per CPU (tag 'cpu'). */
         private PerCpu perCpu = PerCpu.SUM;
 
         /** Series removal for this metric; defaults to ebpf.metrics.stale-after. */
