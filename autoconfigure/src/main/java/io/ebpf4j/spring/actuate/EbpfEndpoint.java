@@ -1,5 +1,6 @@
 package io.ebpf4j.spring.actuate;
 
+import io.ebpf4j.BatchCursor;
 import io.ebpf4j.BpfCollection;
 import io.ebpf4j.BpfException;
 import io.ebpf4j.BpfMap;
@@ -13,6 +14,7 @@ import io.ebpf4j.ProgramSpec;
 import io.ebpf4j.UpdateFlags;
 import io.ebpf4j.btf.Type;
 import io.ebpf4j.btf.Types;
+import io.ebpf4j.features.Features;
 import io.ebpf4j.internal.Cpus;
 import io.ebpf4j.spring.EbpfCollections;
 import io.ebpf4j.spring.ManagedCollection;
@@ -33,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * The {@code ebpf} Actuator endpoint: what the application loaded into the kernel, and the contents of its maps.
@@ -179,22 +182,9 @@ public class EbpfEndpoint {
         Type keyType = target.spec.keyType();
         Type valueType = bpfMap.type().holdsFileDescriptors() ? null : target.spec.valueType();
         List<Map<String, Object>> entries = new ArrayList<>();
-        byte[] key = new byte[bpfMap.keySize()];
-        byte[] value = new byte[bpfMap.valueBufferSize()];
-        MapIterator it = bpfMap.iterator();
-        int index = 0;
-        boolean more = false;
+        boolean more;
         try {
-            while (it.next(key, value)) {
-                if (index++ < skip) {
-                    continue;
-                }
-                if (entries.size() == max) {
-                    more = true;
-                    break;
-                }
-                entries.add(entry(bpfMap, keyType, valueType, key, value));
-            }
+            more = page(bpfMap, skip, max, (key, value) -> entries.add(entry(bpfMap, keyType, valueType, key, value)));
         } catch (BpfException e) {
             throw new InvalidEndpointRequestException("cannot read map '" + map + "': " + e.getMessage(),
                     "map cannot be read", e);
@@ -202,6 +192,47 @@ public class EbpfEndpoint {
         return new MapContents(collection, map, bpfMap.type().toString(),
                 keyType != null ? Types.describe(keyType) : null, valueType != null ? Types.describe(valueType) : null,
                 bpfMap.type().isPerCpu(), skip, entries.size(), more, entries);
+    }
+
+    /**
+     * Passes entries {@code skip} to {@code skip + max - 1} of the map (in the kernel's order) to {@code page}, read
+     * with batch lookups where the kernel has them (one syscall per batch), the key iterator otherwise; stops as
+     * soon as it knows whether more entries follow.
+     *
+     * @return whether the map has entries after the page
+     */
+    private static boolean page(BpfMap map, int skip, int max, BiConsumer<byte[], byte[]> page) {
+        byte[] key = new byte[map.keySize()];
+        byte[] value = new byte[map.valueBufferSize()];
+        long wanted = (long) skip + max + 1;
+        int index = 0;
+        if (Features.hasBatchOperations(map.type())) {
+            BatchCursor cursor = map.batchCursor((int) Math.max(1, Math.min(Math.min(wanted, 4096),
+                    map.maxEntries())));
+            while (map.batchLookup(cursor)) {
+                for (int i = 0; i < cursor.count(); i++, index++) {
+                    if (index >= skip + max) {
+                        return true;
+                    }
+                    if (index >= skip) {
+                        cursor.keys().get(cursor.keyOffset(i), key);
+                        cursor.values().get(cursor.valueOffset(i), value);
+                        page.accept(key, value);
+                    }
+                }
+            }
+            return false;
+        }
+        MapIterator it = map.iterator();
+        while (it.next(key, value)) {
+            if (index >= skip + max) {
+                return true;
+            }
+            if (index++ >= skip) {
+                page.accept(key, value);
+            }
+        }
+        return false;
     }
 
     private static Map<String, Object> entry(BpfMap map, Type keyType, Type valueType, byte[] key, byte[] value) {
