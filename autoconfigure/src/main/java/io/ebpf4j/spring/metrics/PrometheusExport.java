@@ -23,7 +23,9 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -150,6 +152,11 @@ final class PrometheusExport implements MultiCollector, NativeExport {
         final Meter.Id base;
         final MetricMetadata metadata;
         final double[] bounds;
+        /**
+         * Label names by tag key, one String each: the registry compares the labels of every two neighbouring series
+         * on each scrape, and equal names that are the same String compare at once.
+         */
+        final Map<String, String> labelNames = new HashMap<>();
         /** Series with their labels, sorted by labels; rebuilt when the family's series change. */
         MapMetricFamily.Series[] sorted = new MapMetricFamily.Series[0];
         Labels[] labels = new Labels[0];
@@ -237,7 +244,7 @@ final class PrometheusExport implements MultiCollector, NativeExport {
             List<String> names = new ArrayList<>();
             List<String> values = new ArrayList<>();
             for (Tag tag : seriesId.getTagsAsIterable()) {
-                names.add(convention.tagKey(tag.getKey()));
+                names.add(labelNames.computeIfAbsent(tag.getKey(), convention::tagKey));
                 values.add(convention.tagValue(tag.getValue()));
             }
             return Labels.of(names, values);
