@@ -160,6 +160,8 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
     /** The same series in a list, iterated by every read. */
     private final List<S> live = new ArrayList<>();
     private final byte[] key;
+    /** The bindings a batch's first pass found. */
+    private Binding[] found = new Binding[0];
     private final Tags baseTags;
     private final String[] labelNames;
     private final LongAdder decoderErrors = new LongAdder();
@@ -293,6 +295,31 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
         overCap = 0;
     }
 
+    /**
+     * A batch in two passes: first every key is looked up, then every entry is applied. The lookups of a batch do
+     * not depend on each other, so their cache misses overlap instead of queuing behind each entry's updates.
+     */
+    @Override
+    public void acceptBatch(ByteBuffer keys, int keySize, ByteBuffer values, int valueStride, int count) {
+        if (found.length < count) {
+            found = new Binding[count];
+        }
+        Binding[] bound = found;
+        for (int i = 0; i < count; i++) {
+            bindings.load(keys, i * keySize, probe);
+            bound[i] = bindings.get(probe);
+        }
+        for (int i = 0; i < count; i++) {
+            Binding binding = bound[i];
+            bound[i] = null;
+            if (binding == null) {
+                accept(keys, i * keySize, values, i * valueStride); // new in this batch: decoded, then applied
+            } else {
+                apply(binding, values, i * valueStride);
+            }
+        }
+    }
+
     @Override
     public void accept(ByteBuffer keys, int keyOffset, ByteBuffer values, int valueOffset) {
         bindings.load(keys, keyOffset, probe);
@@ -302,6 +329,10 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
             definition.keys().clearPadding(key);
             binding = bind();
         }
+        apply(binding, values, valueOffset);
+    }
+
+    private void apply(Binding binding, ByteBuffer values, int valueOffset) {
         binding.lastSeenNanos = now;
         last = binding;
         if (binding.state == Binding.State.LIVE) {

@@ -42,6 +42,13 @@ final class MapReader {
         /** One entry: key at {@code keyOffset} of {@code keys}, value at {@code valueOffset} of {@code values}. */
         void accept(ByteBuffer keys, int keyOffset, ByteBuffer values, int valueOffset);
 
+        /** A batch of {@code count} entries, back to back ({@code keySize} and {@code valueStride} bytes each). */
+        default void acceptBatch(ByteBuffer keys, int keySize, ByteBuffer values, int valueStride, int count) {
+            for (int i = 0; i < count; i++) {
+                accept(keys, i * keySize, values, i * valueStride);
+            }
+        }
+
         /** The read is complete (or the map was unavailable: then no entries came). */
         void end(long nowNanos);
     }
@@ -169,16 +176,15 @@ final class MapReader {
             c.reset();
             int count = 0;
             while (bpfMap.batchLookup(c)) {
-                ByteBuffer keys = c.keys();
-                ByteBuffer values = c.values();
-                for (int i = 0; i < c.count(); i++) {
-                    int keyOffset = c.keyOffset(i);
-                    int valueOffset = c.valueOffset(i);
+                int n = c.count();
+                if (n > 0) {
+                    int keySize = c.keyOffset(1) - c.keyOffset(0);
+                    int valueStride = c.valueOffset(1) - c.valueOffset(0);
                     for (Consumer consumer : targets) {
-                        consumer.accept(keys, keyOffset, values, valueOffset);
+                        consumer.acceptBatch(c.keys(), keySize, c.values(), valueStride, n);
                     }
                 }
-                count += c.count();
+                count += n;
             }
             return count;
         }
