@@ -157,7 +157,7 @@ final class TestMaps {
             return this;
         }
 
-        /** One read at {@code nowNanos}, entries packed back to back as a batch lookup returns them. */
+        /** One read at {@code nowNanos}: one batch, entries packed back to back as a batch lookup returns them. */
         void read(long nowNanos) {
             int keySize = entries.isEmpty() ? 0 : entries.get(0)[0].length;
             int valueSize = entries.isEmpty() ? 0 : entries.get(0)[1].length;
@@ -169,9 +169,7 @@ final class TestMaps {
                 values.put(e[1]);
             }
             consumer.begin(nowNanos);
-            for (int i = 0; i < entries.size(); i++) {
-                consumer.accept(keys, i * keySize, values, i * valueSize);
-            }
+            consumer.acceptBatch(keys, keySize, values, valueSize, entries.size());
             consumer.end(nowNanos);
         }
     }
