@@ -59,8 +59,14 @@ import java.util.stream.Collectors;
  *   <li>{@code ebpf.map.read} (timer, tag {@code map}): time spent reading and decoding a map per refresh;
  *   <li>{@code ebpf.decoder.errors} (counter, tag {@code metric}): keys whose labels failed to decode;
  *   <li>{@code ebpf.series} and {@code ebpf.series.dropped} (gauges, tag {@code metric}): published series, and
- *       keys of the last read left out because the metric reached {@code max-series}.
+ *       keys of the last read left out because the metric reached {@code max-series};
+ *   <li>{@code ebpf.events.read} and {@code ebpf.events.lost} (counters, tag {@code map}): records of the ring
+ *       buffers and perf event arrays that event counters consume, and records lost (perf samples the kernel
+ *       dropped, ring buffer records the program discarded).
  * </ul>
+ *
+ * <p>Event counters ({@code event-counters}) consume ring buffers and perf event arrays on a daemon thread each,
+ * count records by their decoded labels and, when asked, publish them as {@link EbpfRecordEvent}s.
  */
 public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisherAware, AutoCloseable {
     private static final Log logger = LogFactory.getLog(EbpfMetrics.class);
