@@ -160,6 +160,7 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
     /** The same series in a list, iterated by every read. */
     private final List<S> live = new ArrayList<>();
     private final byte[] key;
+    private final BoundedCache<String, String> labelValues;
     /** The bindings a batch's first pass found. */
     private Binding[] found = new Binding[0];
     private final Tags baseTags;
@@ -194,6 +195,7 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
         this.key = new byte[definition.keys().keySize()];
         this.bindings = new KeyTable<>(definition.keys().keySize(), definition.keys().mask());
         this.probe = bindings.newProbe();
+        this.labelValues = new BoundedCache<>(Math.max(16, definition.labelCacheSize()));
         this.baseTags = Tags.of("collection", definition.collection());
         KeyLayout.Slice[] slices = definition.keys().labels();
         this.labelNames = new String[slices.length];
@@ -347,7 +349,14 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
         String[] values = new String[layout.labels().length];
         Binding binding;
         try {
-            binding = layout.decode(key, values) ? resolve(values, slotOf(key)) : drop();
+            if (layout.decode(key, values)) {
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = canonical(values[i]);
+                }
+                binding = resolve(values, slotOf(key));
+            } else {
+                binding = drop();
+            }
         } catch (DecoderChain.DecodingException e) {
             decoderErrors.increment();
             if (logger.isDebugEnabled()) {
@@ -365,6 +374,19 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
                     + " on every read (raise ebpf.metrics.label-cache-size)");
         }
         return binding;
+    }
+
+    /**
+     * One String per distinct label value: series that share a value (a protocol, a device) share its String, which
+     * keeps what a scrape walks small and lets equal values compare at once.
+     */
+    private String canonical(String value) {
+        String known = labelValues.get(value);
+        if (known != null) {
+            return known;
+        }
+        labelValues.put(value, value);
+        return value;
     }
 
     private Binding drop() {

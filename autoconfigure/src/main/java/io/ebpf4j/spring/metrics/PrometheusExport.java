@@ -190,14 +190,14 @@ final class PrometheusExport implements MultiCollector, NativeExport {
                 for (int i = 0; i < sorted.length; i++) {
                     // 'internal': the labels were checked when built, values are never negative
                     points.add(new CounterSnapshot.CounterDataPointSnapshot(
-                            ((ValueFamily.ValueSeries) sorted[i]).published[field], labels[i], null, 0L, 0L, true));
+                            ((ValueFamily.ValueSeries) sorted[i]).published(field), labels[i], null, 0L, 0L, true));
                 }
                 return new CounterSnapshot(metadata, points);
             }
             List<GaugeSnapshot.GaugeDataPointSnapshot> points = new ArrayList<>(sorted.length);
             for (int i = 0; i < sorted.length; i++) {
                 points.add(new GaugeSnapshot.GaugeDataPointSnapshot(
-                        ((ValueFamily.ValueSeries) sorted[i]).published[field], labels[i], null));
+                        ((ValueFamily.ValueSeries) sorted[i]).published(field), labels[i], null));
             }
             return new GaugeSnapshot(metadata, points);
         }

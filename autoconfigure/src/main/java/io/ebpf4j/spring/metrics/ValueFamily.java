@@ -23,14 +23,54 @@ final class ValueFamily extends MapMetricFamily<ValueFamily.ValueSeries> {
      */
     enum Kind { COUNTER, GAUGE, RECORDS }
 
+    /**
+     * The numbers of one tag set. The first member's are fields of the series itself, the others' in arrays: a read
+     * of the common one-number metric touches one object per key.
+     */
     static final class ValueSeries extends MapMetricFamily.Series {
-        final long[] accumulated;
-        final double[] published;
+        long accumulated;
+        double published;
+        final long[] moreAccumulated;
+        final double[] morePublished;
 
         ValueSeries(Tags tags, int fields) {
             super(tags);
-            accumulated = new long[fields];
-            published = new double[fields];
+            moreAccumulated = fields > 1 ? new long[fields - 1] : null;
+            morePublished = fields > 1 ? new double[fields - 1] : null;
+        }
+
+        /** The value of member {@code field} at the last read. */
+        double published(int field) {
+            return field == 0 ? published : morePublished[field - 1];
+        }
+
+        void add(int field, long value) {
+            if (field == 0) {
+                accumulated += value;
+            } else {
+                moreAccumulated[field - 1] += value;
+            }
+        }
+
+        /** Takes the accumulated value of {@code field}, leaving 0. */
+        long take(int field) {
+            long value;
+            if (field == 0) {
+                value = accumulated;
+                accumulated = 0;
+            } else {
+                value = moreAccumulated[field - 1];
+                moreAccumulated[field - 1] = 0;
+            }
+            return value;
+        }
+
+        void publish(int field, double value) {
+            if (field == 0) {
+                published = value;
+            } else {
+                morePublished[field - 1] = value;
+            }
         }
     }
 
@@ -70,7 +110,7 @@ final class ValueFamily extends MapMetricFamily<ValueFamily.ValueSeries> {
         if (fields.length == 1 && cpus == 1) { // the common case: one number per key
             ValueSeries s = (ValueSeries) binding.first;
             s.touched = true;
-            s.accumulated[0] += fields[0].read(values, valueOffset);
+            s.accumulated += fields[0].read(values, valueOffset);
             return;
         }
         ValueLayout layout = definition.values();
@@ -82,8 +122,7 @@ final class ValueFamily extends MapMetricFamily<ValueFamily.ValueSeries> {
             ValueLayout.Field field = fields[f];
             if (targets.length > 1) {
                 for (int cpu = 0; cpu < cpus; cpu++) {
-                    ((ValueSeries) targets[cpu]).accumulated[f] += field.read(values, valueOffset
-                            + layout.cpuOffset(cpu));
+                    ((ValueSeries) targets[cpu]).add(f, field.read(values, valueOffset + layout.cpuOffset(cpu)));
                 }
                 continue;
             }
@@ -96,21 +135,15 @@ final class ValueFamily extends MapMetricFamily<ValueFamily.ValueSeries> {
                     combined = v;
                 }
             }
-            ((ValueSeries) targets[0]).accumulated[f] += combined;
+            ((ValueSeries) targets[0]).add(f, combined);
         }
     }
 
     @Override
     void publish(ValueSeries series) {
-        if (fields.length == 1 && kind != Kind.RECORDS) {
-            series.published[0] = fields[0].toDouble(series.accumulated[0]);
-            series.accumulated[0] = 0;
-            return;
-        }
         for (int f = 0; f < fields.length; f++) {
-            double read = fields[f].toDouble(series.accumulated[f]);
-            series.published[f] = kind == Kind.RECORDS ? series.published[f] + read : read;
-            series.accumulated[f] = 0;
+            double read = fields[f].toDouble(series.take(f));
+            series.publish(f, kind == Kind.RECORDS ? series.published(f) + read : read);
         }
     }
 
@@ -138,6 +171,6 @@ final class ValueFamily extends MapMetricFamily<ValueFamily.ValueSeries> {
 
     private double value(ValueSeries series, int field) {
         refreshForRead();
-        return series.published[field];
+        return series.published(field);
     }
 }
