@@ -548,10 +548,13 @@ public class EbpfProperties implements Validator {
         /** When maps are read: on each scrape (at most every min-refresh), or on a fixed interval. */
         private Refresh refresh = Refresh.ON_SCRAPE;
 
-        /** Period of reading when refresh is 'interval'; also how often new keys become series. */
+        /** Period of reading when refresh is 'interval'. */
         private Duration refreshInterval = Duration.ofSeconds(15);
 
-        /** Minimum time between two reads of the same map when refresh is 'on-scrape'. */
+        /**
+         * Minimum time between two reads of the same map when refresh is 'on-scrape': the meters of one scrape share
+         * one read as long as the scrape takes less than this. 0 reads on every meter poll (for tests only).
+         */
         private Duration minRefresh = Duration.ofSeconds(1);
 
         /** Remove series whose key has not been seen in the map for this long. */
@@ -563,10 +566,16 @@ public class EbpfProperties implements Validator {
         /** Whether maps are read with batch lookups: 'auto' uses them when the kernel supports them. */
         private Batch batch = Batch.AUTO;
 
-        /** How histograms are published: 'auto' uses native Prometheus histograms when Prometheus is present. */
-        private HistogramPublishing histograms = HistogramPublishing.AUTO;
+        /**
+         * How map metrics are published: 'auto' publishes them straight to the Prometheus registry when one is in
+         * use (real histograms, cheap scrapes) and as Micrometer meters otherwise.
+         */
+        private Publishing publishing = Publishing.AUTO;
 
-        /** Maximum number of decoded label sets cached per decoder chain. */
+        /**
+         * Maximum number of distinct keys whose decoded labels each metric caches (keys beyond it are decoded on
+         * every read), and of names each system lookup keeps (interfaces, block devices, cgroups).
+         */
         private int labelCacheSize = 100_000;
 
         /**
@@ -631,12 +640,12 @@ public class EbpfProperties implements Validator {
             this.batch = batch;
         }
 
-        public HistogramPublishing getHistograms() {
-            return histograms;
+        public Publishing getPublishing() {
+            return publishing;
         }
 
-        public void setHistograms(HistogramPublishing histograms) {
-            this.histograms = histograms;
+        public void setPublishing(Publishing publishing) {
+            this.publishing = publishing;
         }
 
         public int getLabelCacheSize() {
@@ -669,14 +678,21 @@ public class EbpfProperties implements Validator {
         AUTO, ON, OFF
     }
 
-    /** Publishing of kernel-bucketed histograms. */
-    public enum HistogramPublishing {
-        /** Native Prometheus histograms when the Prometheus registry is present, portable otherwise. */
+    /** How map metrics (counters, gauges, histograms) reach the meter registry. */
+    public enum Publishing {
+        /** Prometheus-native when a PrometheusMeterRegistry is in use, Micrometer meters otherwise. */
         AUTO,
-        /** Native Prometheus histograms (_bucket, _sum, _count); fails without the Prometheus registry. */
+        /**
+         * Straight to the Prometheus registry: one collector per metric instead of one meter per series, histograms
+         * as real histograms (_bucket, _sum, _count); meter filters (MeterFilter beans, management.metrics.tags and
+         * .enable) are applied to them. Fails without a PrometheusMeterRegistry.
+         */
         PROMETHEUS_NATIVE,
-        /** One counter per bucket tagged 'le', plus count and sum: works with every registry. */
-        PORTABLE
+        /**
+         * Micrometer meters for every registry: function counters and gauges, histograms as counters
+         * '<name>.buckets' (one per bucket, tagged 'le', cumulative), '<name>.count' and '<name>.sum'.
+         */
+        MICROMETER
     }
 
     /** The metrics of one collection. */
@@ -687,7 +703,7 @@ public class EbpfProperties implements Validator {
         /** Current-state values read from maps (queue depths, in-flight requests). */
         private List<Gauge> gauges = new ArrayList<>();
 
-        /** Kernel-side histograms: the last key component is the bucket. */
+        /** Kernel-side histograms: the key's last label (or its bucket-field) is the bucket index. */
         private List<Histogram> histograms = new ArrayList<>();
 
         /** Counters incremented by records of ring buffers or perf event arrays. */
@@ -757,12 +773,12 @@ public class EbpfProperties implements Validator {
         private List<Label> labels = new ArrayList<>();
 
         /**
-         * For struct values: one meter per member, by BTF member name. When empty, the value is a single u64
-         * (or the 'field' given here).
+         * For struct values: one meter per member, by BTF member name. When empty, the value itself (an integer of
+         * 1, 2, 4 or 8 bytes) is the number.
          */
         private List<Value> values = new ArrayList<>();
 
-        /** Aggregation of per-CPU maps. */
+        /** Aggregation of per-CPU maps: 'sum', 'max', or 'per-cpu' for one series per CPU (tag 'cpu'). */
         private PerCpu perCpu = PerCpu.SUM;
 
         /** Series removal for this metric; defaults to ebpf.metrics.stale-after. */
@@ -961,11 +977,26 @@ public class EbpfProperties implements Validator {
         /** Ring buffer or perf event array map to consume. */
         private String map;
 
-        /** How each record is split into tags (same rules as map keys). */
+        /**
+         * How each record is split into tags, as map keys are: by 'size' and 'padding' from the record's start, or
+         * by 'field' of the record-type. Records may be longer than the labels; the rest is ignored.
+         */
         private List<Label> labels = new ArrayList<>();
+
+        /**
+         * BTF type of the records (the struct the program submits, e.g. 'event' for 'struct event'), for labels
+         * given by 'field'.
+         */
+        private String recordType;
 
         /** Whether records are also published as Spring application events (EbpfRecordEvent). */
         private boolean publishEvents;
+
+        /** Series removal for this counter; defaults to ebpf.metrics.stale-after. */
+        private Duration staleAfter;
+
+        /** Cardinality cap for this counter; defaults to ebpf.metrics.max-series. */
+        private Integer maxSeries;
 
         public String getName() {
             return name;
@@ -1001,6 +1032,30 @@ public class EbpfProperties implements Validator {
 
         public boolean isPublishEvents() {
             return publishEvents;
+        }
+
+        public String getRecordType() {
+            return recordType;
+        }
+
+        public void setRecordType(String recordType) {
+            this.recordType = recordType;
+        }
+
+        public Duration getStaleAfter() {
+            return staleAfter;
+        }
+
+        public void setStaleAfter(Duration staleAfter) {
+            this.staleAfter = staleAfter;
+        }
+
+        public Integer getMaxSeries() {
+            return maxSeries;
+        }
+
+        public void setMaxSeries(Integer maxSeries) {
+            this.maxSeries = maxSeries;
         }
 
         public void setPublishEvents(boolean publishEvents) {
@@ -1078,7 +1133,7 @@ public class EbpfProperties implements Validator {
         /** For 'static-map': input value to output value. */
         private Map<String, String> staticMap = new LinkedHashMap<>();
 
-        /** For 'static-map': keep unknown inputs (as 'unknown:<value>') instead of failing the label. */
+        /** For 'static-map': pass inputs without a mapping through unchanged, instead of as 'unknown:<input>'. */
         private boolean allowUnknown;
 
         /** For 'regexp': patterns; the first match's first group (or the whole match) is kept, no match drops the series. */

@@ -1,0 +1,529 @@
+package io.ebpf4j.spring.metrics;
+
+import io.ebpf4j.BpfException;
+import io.ebpf4j.BpfMap;
+import io.ebpf4j.BpfStats;
+import io.ebpf4j.MapSpec;
+import io.ebpf4j.MapType;
+import io.ebpf4j.VariableSpec;
+import io.ebpf4j.spring.EbpfCollections;
+import io.ebpf4j.spring.EbpfConfigurationException;
+import io.ebpf4j.spring.ManagedCollection;
+import io.ebpf4j.spring.autoconfigure.EbpfProperties;
+import io.ebpf4j.spring.metrics.MapMetricFamily.Definition;
+
+import io.micrometer.core.instrument.Clock;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.config.MeterFilter;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Publishes the metrics declared under {@code ebpf.collections.<name>.metrics} and built-in meters about the
+ * collections, to every registry it is bound to.
+ *
+ * <p>Declared metrics: counters and gauges (one series per key and value member) and kernel histograms, read from
+ * maps. Each map is read once per refresh for all metrics using it: on scrape (at most once per
+ * {@code ebpf.metrics.min-refresh}) or every {@code ebpf.metrics.refresh-interval}. With a
+ * {@code PrometheusMeterRegistry} they are published natively to Prometheus ({@code ebpf.metrics.publishing}):
+ * one collector instead of a meter per series, real histograms; otherwise as Micrometer function counters, gauges
+ * and, for histograms, one counter per bucket.
+ *
+ * <p>Built-in meters, tagged {@code collection} (names under {@code ebpf.metrics.prefix}, default {@code ebpf}):
+ * <ul>
+ *   <li>{@code ebpf.program.run} (function timer, tag {@code program}): runs and total run time, kept by the kernel
+ *       while {@code ebpf.metrics.program-statistics} holds BPF_ENABLE_STATS open;
+ *   <li>{@code ebpf.program.attached} (gauge, tag {@code program}): 1 when attached, else 0;
+ *   <li>{@code ebpf.map.max.entries} and {@code ebpf.map.entries} (gauges, tag {@code map}): capacity, and entries
+ *       seen by the last read (for maps that metrics read, and arrays);
+ *   <li>{@code ebpf.map.read} (timer, tag {@code map}): time spent reading and decoding a map per refresh;
+ *   <li>{@code ebpf.decoder.errors} (counter, tag {@code metric}): keys whose labels failed to decode;
+ *   <li>{@code ebpf.series} and {@code ebpf.series.dropped} (gauges, tag {@code metric}): published series, and
+ *       keys of the last read left out because the metric reached {@code max-series};
+ *   <li>{@code ebpf.events.read} and {@code ebpf.events.lost} (counters, tag {@code map}): records of the ring
+ *       buffers and perf event arrays that event counters consume, and records lost (perf samples the kernel
+ *       dropped, ring buffer records the program discarded).
+ * </ul>
+ *
+ * <p>Event counters ({@code event-counters}) consume ring buffers and perf event arrays on a daemon thread each,
+ * count records by their decoded labels and, when asked, publish them as {@link EbpfRecordEvent}s.
+ */
+public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisherAware, AutoCloseable {
+    private static final Log logger = LogFactory.getLog(EbpfMetrics.class);
+    private static final boolean PROMETHEUS_PRESENT = isPresent(
+            "io.micrometer.prometheusmetrics.PrometheusMeterRegistry");
+    /** Map types whose entries are read as metrics. */
+    private static final Set<MapType> READABLE = EnumSet.of(MapType.HASH, MapType.ARRAY, MapType.PERCPU_HASH,
+            MapType.PERCPU_ARRAY, MapType.LRU_HASH, MapType.LRU_PERCPU_HASH, MapType.LPM_TRIE);
+
+    private final EbpfCollections collections;
+    private final EbpfProperties properties;
+    private final LabelDecoders decoders;
+    private final List<MeterFilter> nativeFilters;
+    private final String prefix;
+    private final boolean refreshOnRead;
+
+    private boolean bound;
+    private final Map<String, MapReader> readers = new LinkedHashMap<>();
+    private final List<MapMetricFamily<?>> families = new ArrayList<>();
+    private final List<ProgramStatistics> programStatistics = new ArrayList<>();
+    private final Map<String, EventSource> eventSources = new LinkedHashMap<>();
+    private ApplicationEventPublisher eventPublisher;
+    private final List<NativeExport> nativeExports = new ArrayList<>();
+    private ScheduledExecutorService scheduler;
+    private BpfStats stats;
+    private boolean closed;
+
+    /**
+     * Checks the declared metrics against the collections' objects (maps, BTF types) and prepares them.
+     *
+     * @param collections the managed collections, loaded
+     * @throws EbpfConfigurationException for a metric that does not fit its map, naming the property
+     * @param properties the {@code ebpf.*} configuration
+     * @param customDecoders label decoders contributed by the application
+     * @param nativeFilters meter filters applied to metrics published natively to Prometheus, which the registry's
+     *     own filters do not reach (normally the application's {@code MeterFilter} beans)
+     */
+    public EbpfMetrics(EbpfCollections collections, EbpfProperties properties, List<EbpfLabelDecoder> customDecoders,
+            List<MeterFilter> nativeFilters) {
+        this(collections, properties,
+                LabelDecoders.create(properties.getMetrics().getLabelCacheSize(), customDecoders), nativeFilters);
+    }
+
+    EbpfMetrics(EbpfCollections collections, EbpfProperties properties, LabelDecoders decoders,
+            List<MeterFilter> nativeFilters) {
+        this.collections = collections;
+        this.properties = properties;
+        this.decoders = decoders;
+        this.nativeFilters = List.copyOf(nativeFilters);
+        this.prefix = properties.getMetrics().getPrefix();
+        this.refreshOnRead = properties.getMetrics().getRefresh() == EbpfProperties.Refresh.ON_SCRAPE;
+        compile(Clock.SYSTEM);
+    }
+
+    private String name(String suffix) {
+        return prefix == null || prefix.isEmpty() ? suffix : prefix + "." + suffix;
+    }
+
+    @Override
+    public synchronized void bindTo(MeterRegistry registry) {
+        if (closed) {
+            throw new IllegalStateException("EbpfMetrics is closed");
+        }
+        if (!bound) {
+            bound = true;
+            enableProgramStatistics();
+        }
+        bindBuiltIns(registry);
+        bindFamilies(registry);
+        readers.values().forEach(MapReader::refresh);
+        startEventSources();
+        startRefreshing();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Compiling the configuration
+
+    private void compile(Clock clock) {
+        EbpfProperties.Metrics shared = properties.getMetrics();
+        long minRefresh = shared.getMinRefresh().toNanos();
+        for (Map.Entry<String, EbpfProperties.Collection> entry : properties.getCollections().entrySet()) {
+            String collection = entry.getKey();
+            ManagedCollection managed = collections.get(collection).orElse(null);
+            if (managed == null || managed.spec() == null) {
+                logger.warn("Collection '" + collection + "' is not available"
+                        + (managed != null && managed.failure() != null ? " (" + managed.failure().getMessage() + ")"
+                                : "") + ": its metrics are not published");
+                continue;
+            }
+            EbpfProperties.CollectionMetrics config = entry.getValue().getMetrics();
+            int index = 0;
+            for (EbpfProperties.Counter counter : config.getCounters()) {
+                compileValues(collection, managed, counter, ValueFamily.Kind.COUNTER, "counters[" + index++ + "]",
+                        clock, minRefresh);
+            }
+            index = 0;
+            for (EbpfProperties.Gauge gauge : config.getGauges()) {
+                compileValues(collection, managed, gauge, ValueFamily.Kind.GAUGE, "gauges[" + index++ + "]", clock,
+                        minRefresh);
+            }
+            index = 0;
+            for (EbpfProperties.Histogram histogram : config.getHistograms()) {
+                compileHistogram(collection, managed, histogram, "histograms[" + index++ + "]", clock, minRefresh);
+            }
+            index = 0;
+            for (EbpfProperties.EventCounter counter : config.getEventCounters()) {
+                compileEvents(collection, managed, counter, "event-counters[" + index++ + "]", clock);
+            }
+            programStatistics.add(new ProgramStatistics(collections, collection, programNames(managed), minRefresh,
+                    clock));
+        }
+    }
+
+    private static List<String> programNames(ManagedCollection managed) {
+        if (managed.collection() != null) {
+            return List.copyOf(managed.collection().programs().keySet());
+        }
+        return List.copyOf(managed.spec().programs().keySet());
+    }
+
+    private void compileValues(String collection, ManagedCollection managed, EbpfProperties.MapMetric config,
+            ValueFamily.Kind kind, String where, Clock clock, long minRefresh) {
+        String metric = config.getName() != null ? config.getName() : config.getMap();
+        try {
+            MapSpec map = mapSpec(managed, config);
+            String meterName = name(metric);
+            Definition definition = Definition.compile(collection, metric, meterName, config, map, null,
+                    properties.getMetrics(), decoders);
+            MapReader reader = reader(collection, config.getMap(), clock, minRefresh);
+            ValueFamily family = new ValueFamily(kind, definition, reader, refreshOnRead);
+            reader.add(family);
+            families.add(family);
+        } catch (IllegalArgumentException e) {
+            throw invalid(collection, where, metric, e);
+        }
+    }
+
+    private void compileHistogram(String collection, ManagedCollection managed, EbpfProperties.Histogram config,
+            String where, Clock clock, long minRefresh) {
+        String metric = config.getName() != null ? config.getName() : config.getMap();
+        try {
+            MapSpec map = mapSpec(managed, config);
+            if (config.getPerCpu() == EbpfProperties.PerCpu.MAX) {
+                throw new IllegalArgumentException("per-cpu 'max' does not apply to histograms; use 'sum' or"
+                        + " 'per-cpu'");
+            }
+            HistogramBuckets buckets = HistogramBuckets.of(config);
+            Definition definition = Definition.compile(collection, metric, name(metric), config, map,
+                    config.getBucketField(), properties.getMetrics(), decoders);
+            MapReader reader = reader(collection, config.getMap(), clock, minRefresh);
+            HistogramFamily family = new HistogramFamily(definition, buckets, config.getDescription(),
+                    config.getBaseUnit(), reader, refreshOnRead);
+            reader.add(family);
+            families.add(family);
+        } catch (IllegalArgumentException e) {
+            throw invalid(collection, where, metric, e);
+        }
+    }
+
+    private void compileEvents(String collection, ManagedCollection managed, EbpfProperties.EventCounter config,
+            String where, Clock clock) {
+        String metric = config.getName() != null ? config.getName() : config.getMap();
+        try {
+            MapSpec map = config.getMap() == null ? null : managed.spec().maps().get(config.getMap());
+            if (map == null || (map.type() != MapType.RINGBUF && map.type() != MapType.PERF_EVENT_ARRAY)) {
+                throw new IllegalArgumentException("'map' must name a ring buffer or perf event array; "
+                        + (map == null ? "there is no map '" + config.getMap() + "'" : "'" + config.getMap()
+                                + "' is a " + map.type() + " map"));
+            }
+            io.ebpf4j.btf.Type recordType = null;
+            if (config.getRecordType() != null) {
+                recordType = managed.spec().btf()
+                        .flatMap(btf -> btf.typesByName(config.getRecordType()).stream()
+                                .filter(t -> t instanceof io.ebpf4j.btf.Composite).findFirst())
+                        .orElseThrow(() -> new IllegalArgumentException("record-type '" + config.getRecordType()
+                                + "' is not a struct or union in the object's BTF"));
+            }
+            EventSource source = eventSources.computeIfAbsent(collection + "\0" + config.getMap(),
+                    k -> new EventSource(collection, config.getMap(), clock, event -> {
+                        ApplicationEventPublisher publisher = eventPublisher;
+                        if (publisher != null) {
+                            publisher.publishEvent(event);
+                        }
+                    }, this));
+            Definition definition = Definition.compile(collection, metric, name(metric), config, recordType,
+                    properties.getMetrics(), decoders);
+            ValueFamily family = new ValueFamily(definition, source);
+            source.add(family, config.isPublishEvents());
+            families.add(family);
+        } catch (IllegalArgumentException e) {
+            throw invalid(collection, where, metric, e);
+        }
+    }
+
+    private EbpfConfigurationException invalid(String collection, String where, String metric,
+            IllegalArgumentException e) {
+        EbpfProperties.Collection config = properties.getCollections().get(collection);
+        String object = config.getObject() != null ? config.getObject().getDescription() : null;
+        return new EbpfConfigurationException(collection, object, null, "ebpf.collections." + collection
+                + ".metrics." + where, "metric '" + metric + "' (" + where + "): " + e.getMessage(), List.of(), e);
+    }
+
+    private static MapSpec mapSpec(ManagedCollection managed, EbpfProperties.MapMetric config) {
+        if (config.getMap() == null) {
+            throw new IllegalArgumentException("'map' is required");
+        }
+        MapSpec map = managed.spec().maps().get(config.getMap());
+        if (map == null) {
+            throw new IllegalArgumentException("no map '" + config.getMap() + "'; maps: "
+                    + managed.spec().maps().keySet());
+        }
+        if (!READABLE.contains(map.type())) {
+            throw new IllegalArgumentException("map '" + config.getMap() + "' is a " + map.type()
+                    + " map; metrics read " + READABLE + " maps (ring buffers and perf event arrays feed"
+                    + " event-counters)");
+        }
+        if (config.getPerCpu() == EbpfProperties.PerCpu.PER_CPU && !map.type().isPerCpu()) {
+            throw new IllegalArgumentException("per-cpu 'per-cpu' needs a per-CPU map, and '" + config.getMap()
+                    + "' is a " + map.type() + " map");
+        }
+        return map;
+    }
+
+    private MapReader reader(String collection, String map, Clock clock, long minRefresh) {
+        return readers.computeIfAbsent(collection + "\0" + map, k -> new MapReader(collections, collection, map,
+                properties.getMetrics().getBatch(), minRefresh, clock));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Meters
+
+    private void bindBuiltIns(MeterRegistry registry) {
+        for (ProgramStatistics statistics : programStatistics) {
+            String collection = statistics.collection();
+            for (ProgramStatistics.Program program : statistics.programs()) {
+                Tags tags = Tags.of("collection", collection, "program", program.name);
+                FunctionTimer.builder(name("program.run"), program, ProgramStatistics.Program::runCount,
+                                ProgramStatistics.Program::runTimeNs, TimeUnit.NANOSECONDS)
+                        .tags(tags)
+                        .description("Runs of the BPF program and their total time (kept while BPF statistics"
+                                + " are enabled)")
+                        .register(registry);
+                Gauge.builder(name("program.attached"), collections, c -> attached(c, collection, program.name))
+                        .tags(tags)
+                        .description("Whether the BPF program is attached (1) or not (0)")
+                        .strongReference(true)
+                        .register(registry);
+            }
+            bindMapMeters(registry, collection);
+        }
+        for (MapReader reader : readers.values()) {
+            Timer timer = Timer.builder(name("map.read"))
+                    .tags("collection", reader.collection(), "map", reader.map())
+                    .description("Time spent reading a BPF map and updating the metrics fed by it")
+                    .register(registry);
+            reader.timeReadsWith(timer);
+        }
+        for (EventSource source : eventSources.values()) {
+            Tags tags = Tags.of("collection", source.collection(), "map", source.map());
+            FunctionCounter.builder(name("events.read"), source, EventSource::recordsRead)
+                    .tags(tags)
+                    .description("Records read from the ring buffer or perf event array")
+                    .register(registry);
+            FunctionCounter.builder(name("events.lost"), source, EventSource::recordsLost)
+                    .tags(tags)
+                    .description("Records lost: perf samples dropped by the kernel as the buffer was full, or ring"
+                            + " buffer records the program discarded")
+                    .register(registry);
+        }
+        for (MapMetricFamily<?> family : families) {
+            Tags tags = Tags.of("collection", family.collection(), "metric", family.metric());
+            FunctionCounter.builder(name("decoder.errors"), family, MapMetricFamily::decoderErrors)
+                    .tags(tags)
+                    .description("Map keys whose labels could not be decoded (not published)")
+                    .register(registry);
+            Gauge.builder(name("series"), family, MapMetricFamily::seriesCount)
+                    .tags(tags)
+                    .description("Series published for the metric")
+                    .strongReference(true)
+                    .register(registry);
+            Gauge.builder(name("series.dropped"), family, MapMetricFamily::droppedSeries)
+                    .tags(tags)
+                    .description("Map keys of the last read not published because the metric reached max-series")
+                    .strongReference(true)
+                    .register(registry);
+        }
+    }
+
+    private void bindMapMeters(MeterRegistry registry, String collection) {
+        ManagedCollection managed = collections.get(collection).orElseThrow();
+        Set<String> dataSections = managed.spec().variables().values().stream().map(VariableSpec::mapName)
+                .collect(Collectors.toSet());
+        for (Map.Entry<String, MapSpec> entry : managed.spec().maps().entrySet()) {
+            String map = entry.getKey();
+            MapSpec spec = entry.getValue();
+            if (dataSections.contains(map)) {
+                continue; // .data/.rodata/.bss: global variables, not maps in the user's sense
+            }
+            Tags tags = Tags.of("collection", collection, "map", map);
+            Gauge.builder(name("map.max.entries"), spec, MapSpec::maxEntries)
+                    .tags(tags)
+                    .description("Capacity of the BPF map")
+                    .strongReference(true)
+                    .register(registry);
+            MapReader reader = readers.get(collection + "\0" + map);
+            if (reader != null) {
+                Gauge.builder(name("map.entries"), reader, this::entries)
+                        .tags(tags)
+                        .description("Entries of the BPF map at its last read")
+                        .strongReference(true)
+                        .register(registry);
+            } else if (spec.type().isArrayLike() && READABLE.contains(spec.type())) {
+                Gauge.builder(name("map.entries"), spec, MapSpec::maxEntries)
+                        .tags(tags)
+                        .description("Entries of the BPF map at its last read")
+                        .strongReference(true)
+                        .register(registry);
+            }
+        }
+    }
+
+    /**
+     * Entries for the gauge, NaN while the map is unavailable. Reading it reads the map when refreshing on scrape:
+     * every map then gets read on each scrape, also one whose keys all appeared after the last read and so have
+     * no meters yet (their series are registered by this read and scraped from the next scrape on).
+     */
+    private double entries(MapReader reader) {
+        if (refreshOnRead) {
+            reader.refreshIfDue();
+        }
+        int entries = reader.entries();
+        return entries < 0 ? Double.NaN : entries;
+    }
+
+    private static double attached(EbpfCollections collections, String collection, String program) {
+        return collections.get(collection)
+                .flatMap(c -> c.programs().stream().filter(p -> p.name().equals(program)).findFirst())
+                .map(p -> p.attached() ? 1.0 : 0.0)
+                .orElse(0.0);
+    }
+
+    private void bindFamilies(MeterRegistry registry) {
+        if (families.isEmpty()) {
+            return;
+        }
+        EbpfProperties.Publishing mode = properties.getMetrics().getPublishing();
+        NativeExport target = null;
+        if (mode != EbpfProperties.Publishing.MICROMETER && PROMETHEUS_PRESENT) {
+            target = PrometheusExport.find(registry, nativeFilters);
+        }
+        if (target == null && mode == EbpfProperties.Publishing.PROMETHEUS_NATIVE) {
+            throw new IllegalStateException("ebpf.metrics.publishing is 'prometheus-native', but " + registry
+                    + " is not (and does not contain) a PrometheusMeterRegistry");
+        }
+        for (MapMetricFamily<?> family : families) {
+            if (target != null) {
+                target.add(family);
+            } else {
+                family.bindTo(registry);
+            }
+        }
+        if (target != null) {
+            nativeExports.add(target);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Life cycle
+
+    private void startRefreshing() {
+        if (refreshOnRead || scheduler != null || readers.isEmpty()) {
+            return;
+        }
+        long period = properties.getMetrics().getRefreshInterval().toNanos();
+        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ebpf-metrics");
+            t.setDaemon(true);
+            return t;
+        });
+        scheduler.scheduleWithFixedDelay(this::refreshAll, period, period, TimeUnit.NANOSECONDS);
+    }
+
+    private void refreshAll() {
+        for (MapReader reader : readers.values()) {
+            try {
+                reader.refresh();
+            } catch (RuntimeException e) {
+                logger.warn("Reading map '" + reader.map() + "' of collection '" + reader.collection() + "' failed",
+                        e);
+            }
+        }
+    }
+
+    private void startEventSources() {
+        for (EventSource source : eventSources.values()) {
+            BpfMap map = collections.get(source.collection())
+                    .filter(c -> c.status() != ManagedCollection.Status.CLOSED)
+                    .flatMap(ManagedCollection::loaded)
+                    .map(c -> c.maps().get(source.map()))
+                    .orElse(null);
+            if (map == null) {
+                logger.warn("Collection '" + source.collection() + "' is not loaded: its events from map '"
+                        + source.map() + "' are not counted");
+                continue;
+            }
+            source.start(map);
+        }
+    }
+
+    @Override
+    public void setApplicationEventPublisher(ApplicationEventPublisher publisher) {
+        this.eventPublisher = publisher;
+    }
+
+    private void enableProgramStatistics() {
+        if (!properties.getMetrics().isProgramStatistics() || programStatistics.isEmpty()) {
+            return;
+        }
+        try {
+            stats = BpfStats.enable();
+        } catch (BpfException e) {
+            logger.info("BPF program run statistics stay off (ebpf.program.run reads 0): " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads every map now, regardless of {@code min-refresh}: for callers that need values as of this moment (an
+     * export on demand, a test). Scrapes do not need it.
+     */
+    public void refresh() {
+        readers.values().forEach(MapReader::refresh);
+    }
+
+    /** Stops reading, removes the native histograms, turns statistics off. Meters stay until the registry closes. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+        eventSources.values().forEach(EventSource::close);
+        nativeExports.forEach(NativeExport::close);
+        nativeExports.clear();
+        if (stats != null) {
+            stats.close();
+        }
+    }
+
+    private static boolean isPresent(String className) {
+        try {
+            Class.forName(className, false, EbpfMetrics.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+}

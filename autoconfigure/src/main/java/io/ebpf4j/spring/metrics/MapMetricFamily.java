@@ -1,0 +1,520 @@
+package io.ebpf4j.spring.metrics;
+
+import io.ebpf4j.MapSpec;
+import io.ebpf4j.btf.Type;
+import io.ebpf4j.btf.Types;
+import io.ebpf4j.spring.autoconfigure.EbpfProperties;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The series of one configured metric, fed by its {@link MapReader}.
+ *
+ * <p>Each distinct key is decoded once into tag values ({@link KeyLayout}); the result is cached per key (up to
+ * {@code label-cache-size} keys), including "dropped" (a decoder returned null or failed) and "over the cap". Keys
+ * that decode to the same tags feed one series (their values add up). On each read the values of every seen key are
+ * accumulated and then published at once, so meters never see half a read. Series whose keys have not been seen for
+ * {@code stale-after} are removed from the registries; at most {@code max-series} series exist, further keys are
+ * counted as dropped.
+ *
+ * <p>All mutation happens holding {@link #lock} (for map metrics the reader, whose {@link MapReader.Consumer}
+ * callbacks run under it); meters read published values without locking.
+ */
+abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapReader.Consumer {
+    private static final Log logger = LogFactory.getLog(MapMetricFamily.class);
+
+    /** The configuration a family is built from. */
+    record Definition(String collection, String metric, String meterName, KeyLayout keys, ValueLayout values,
+            EbpfProperties.PerCpu perCpu, long staleAfterNanos, int maxSeries, int labelCacheSize) {
+
+        /**
+         * Checks a metric's configuration against its map and compiles it.
+         *
+         * @param metric the metric's name without prefix (its 'name', else its map's)
+         * @param meterName the meter name, with prefix
+         * @param map the map's spec, with BTF key and value types when the object has them
+         * @throws IllegalArgumentException describing the first problem
+         */
+        static Definition compile(String collection, String metric, String meterName, EbpfProperties.MapMetric config,
+                MapSpec map, String bucketField, EbpfProperties.Metrics shared, LabelDecoders decoders) {
+            boolean histogram = config instanceof EbpfProperties.Histogram;
+            for (EbpfProperties.Label label : config.getLabels()) {
+                if ("collection".equals(label.getName()) || (config.getPerCpu() == EbpfProperties.PerCpu.PER_CPU
+                        && "cpu".equals(label.getName())) || (histogram && "le".equals(label.getName()))) {
+                    throw new IllegalArgumentException("label name '" + label.getName() + "' is reserved");
+                }
+            }
+            KeyLayout keys = KeyLayout.compile(config.getLabels(), map.keySize(), map.keyType(), histogram,
+                    bucketField, decoders);
+            ValueLayout values = ValueLayout.compile(config, meterName, map, histogram ? 1 : Integer.MAX_VALUE);
+            long staleAfter = (config.getStaleAfter() != null ? config.getStaleAfter() : shared.getStaleAfter())
+                    .toNanos();
+            int maxSeries = config.getMaxSeries() != null ? config.getMaxSeries() : shared.getMaxSeries();
+            if (maxSeries < 1) {
+                throw new IllegalArgumentException("max-series must be positive, not " + maxSeries);
+            }
+            return new Definition(collection, metric, meterName, keys, values, config.getPerCpu(), staleAfter,
+                    maxSeries, shared.getLabelCacheSize());
+        }
+
+        /**
+         * Checks an event counter's configuration and compiles it: its labels cut the start of each record, by
+         * size or by field of {@code recordType}.
+         *
+         * @param recordType the records' BTF type, or {@code null}
+         */
+        static Definition compile(String collection, String metric, String meterName,
+                EbpfProperties.EventCounter config, Type recordType, EbpfProperties.Metrics shared,
+                LabelDecoders decoders) {
+            int recordSize;
+            if (recordType != null) {
+                recordSize = (int) Types.sizeof(recordType);
+            } else {
+                recordSize = 0;
+                for (EbpfProperties.Label label : config.getLabels()) {
+                    recordSize += (label.getSize() != null ? label.getSize() : 0) + label.getPadding();
+                }
+            }
+            for (EbpfProperties.Label label : config.getLabels()) {
+                if ("collection".equals(label.getName())) {
+                    throw new IllegalArgumentException("label name 'collection' is reserved");
+                }
+            }
+            KeyLayout keys = KeyLayout.compile(config.getLabels(), recordSize, recordType, false, null, decoders);
+            long staleAfter = (config.getStaleAfter() != null ? config.getStaleAfter() : shared.getStaleAfter())
+                    .toNanos();
+            int maxSeries = config.getMaxSeries() != null ? config.getMaxSeries() : shared.getMaxSeries();
+            if (maxSeries < 1) {
+                throw new IllegalArgumentException("max-series must be positive, not " + maxSeries);
+            }
+            return new Definition(collection, metric, meterName, keys,
+                    ValueLayout.recordCount(meterName, config.getDescription()), EbpfProperties.PerCpu.SUM, staleAfter,
+                    maxSeries, shared.getLabelCacheSize());
+        }
+    }
+
+    /** One tag set: published values and the meters reading them. */
+    abstract static class Series {
+        final Tags tags;
+        final List<Meter> meters = new ArrayList<>(1);
+        long lastSeenNanos;
+        boolean touched;
+        boolean removed;
+        /** Position in the family's list of live series. */
+        int index;
+        TagValues tagValues;
+        /** What a native export derived from this series once (its labels), kept by that export. */
+        Object exported;
+
+        Series(Tags tags) {
+            this.tags = tags;
+        }
+    }
+
+    /** What a cached key resolves to. */
+    static final class Binding {
+        enum State { LIVE, DROPPED, OVER_CAP }
+
+        final State state;
+        /** One series, or one per CPU in per-cpu mode. */
+        final Series[] targets;
+        /** The first of {@link #targets}, the only one unless per CPU. */
+        final Series first;
+        /** For histograms: the bucket slot of this key. */
+        final int slot;
+        long lastSeenNanos;
+
+        Binding(State state, Series[] targets, int slot) {
+            this.state = state;
+            this.targets = targets;
+            this.first = targets == null ? null : targets[0];
+            this.slot = slot;
+        }
+    }
+
+    final Definition definition;
+    /** Guards the series and bindings. */
+    final Object lock;
+    private final MapReader reader;
+    private final boolean refreshOnRead;
+    private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+    private final KeyTable<Binding> bindings;
+    private final long[] probe;
+    /** Series by tags, to find the series of a newly seen key. */
+    private final Map<TagValues, S> series = new HashMap<>();
+    /** The same series in a list, iterated by every read. */
+    private final List<S> live = new ArrayList<>();
+    private final byte[] key;
+    private final BoundedCache<String, String> labelValues;
+    /** The bindings a batch's first pass found. */
+    private Binding[] found = new Binding[0];
+    private final Tags baseTags;
+    private final String[] labelNames;
+    private final LongAdder decoderErrors = new LongAdder();
+    private long now;
+    private int overCap;
+    private volatile int lastOverCap;
+    private volatile int seriesCount;
+    private long version;
+    private boolean capacityFreed;
+    private long lastSweepNanos;
+    private boolean warnedCap;
+    private Binding last;
+    private boolean warnedCache;
+
+    /** A family fed by {@code reader}, read first by meters when {@code refreshOnRead}. */
+    MapMetricFamily(Definition definition, MapReader reader, boolean refreshOnRead) {
+        this(definition, reader, reader, refreshOnRead);
+    }
+
+    /** A family fed by something else (events), whose callers hold {@code lock}. */
+    MapMetricFamily(Definition definition, Object lock) {
+        this(definition, lock, null, false);
+    }
+
+    private MapMetricFamily(Definition definition, Object lock, MapReader reader, boolean refreshOnRead) {
+        this.definition = definition;
+        this.lock = lock;
+        this.reader = reader;
+        this.refreshOnRead = refreshOnRead;
+        this.key = new byte[definition.keys().keySize()];
+        this.bindings = new KeyTable<>(definition.keys().keySize(), definition.keys().mask());
+        this.probe = bindings.newProbe();
+        this.labelValues = new BoundedCache<>(Math.max(16, definition.labelCacheSize()));
+        this.baseTags = Tags.of("collection", definition.collection());
+        KeyLayout.Slice[] slices = definition.keys().labels();
+        this.labelNames = new String[slices.length];
+        for (int i = 0; i < slices.length; i++) {
+            labelNames[i] = slices[i].name();
+        }
+    }
+
+    /** A new series for the given tags (labels, 'collection' and, per CPU, 'cpu'). */
+    abstract S newSeries(Tags tags);
+
+    /** Adds one entry's value to the binding's series, and marks them touched. */
+    abstract void accumulate(Binding binding, ByteBuffer values, int valueOffset);
+
+    /** Makes the accumulated values visible and clears the accumulators. */
+    abstract void publish(S series);
+
+    /** Registers the series' meters in {@code registry} (adding them to {@code series.meters}). */
+    abstract void register(S series, MeterRegistry registry);
+
+    /** The bucket slot of a key, for histograms; 0 otherwise. */
+    int slotOf(byte[] key) {
+        return 0;
+    }
+
+    /** Publishes this family's series to {@code registry} from now on. */
+    void bindTo(MeterRegistry registry) {
+        synchronized (lock) {
+            registries.add(registry);
+            for (S s : live) {
+                register(s, registry);
+            }
+        }
+    }
+
+    /** Removes every meter of this family from every registry. */
+    void close() {
+        synchronized (lock) {
+            for (S s : live) {
+                unregister(s);
+            }
+            series.clear();
+            live.clear();
+            bindings.clear();
+            version++;
+            seriesCount = 0;
+        }
+    }
+
+    String metric() {
+        return definition.metric();
+    }
+
+    String collection() {
+        return definition.collection();
+    }
+
+    /** Series currently published. */
+    int seriesCount() {
+        return seriesCount;
+    }
+
+    /** Keys of the last read that were not published because the metric reached max-series. */
+    int droppedSeries() {
+        return lastOverCap;
+    }
+
+    /** Counts an input that could not be decoded for a reason outside the decoders (a record too short). */
+    void undecodable() {
+        decoderErrors.increment();
+    }
+
+    /** Keys whose labels could not be decoded, since the start. */
+    long decoderErrors() {
+        return decoderErrors.sum();
+    }
+
+    /**
+     * The tags of the key {@link #accept} saw last (the first CPU's series), or {@code null} when it was not
+     * published; call holding {@link #lock}.
+     */
+    Tags lastTags() {
+        return last != null && last.state == Binding.State.LIVE ? last.targets[0].tags : null;
+    }
+
+    /** Changes whenever a series is added or removed; call holding {@link #lock}. */
+    long version() {
+        return version;
+    }
+
+    /** The live series; call holding {@link #lock}. */
+    Collection<S> series() {
+        return live;
+    }
+
+    @Override
+    public void begin(long nowNanos) {
+        now = nowNanos;
+        overCap = 0;
+    }
+
+    /**
+     * A batch in two passes: first every key is looked up, then every entry is applied. The lookups of a batch do
+     * not depend on each other, so their cache misses overlap instead of queuing behind each entry's updates.
+     */
+    @Override
+    public void acceptBatch(ByteBuffer keys, int keySize, ByteBuffer values, int valueStride, int count) {
+        if (found.length < count) {
+            found = new Binding[count];
+        }
+        Binding[] bound = found;
+        for (int i = 0; i < count; i++) {
+            bindings.load(keys, i * keySize, probe);
+            bound[i] = bindings.get(probe);
+        }
+        for (int i = 0; i < count; i++) {
+            Binding binding = bound[i];
+            bound[i] = null;
+            if (binding == null) {
+                accept(keys, i * keySize, values, i * valueStride); // new in this batch: decoded, then applied
+            } else {
+                apply(binding, values, i * valueStride);
+            }
+        }
+    }
+
+    @Override
+    public void accept(ByteBuffer keys, int keyOffset, ByteBuffer values, int valueOffset) {
+        bindings.load(keys, keyOffset, probe);
+        Binding binding = bindings.get(probe);
+        if (binding == null) {
+            keys.get(keyOffset, key, 0, key.length);
+            definition.keys().clearPadding(key);
+            binding = bind();
+        }
+        apply(binding, values, valueOffset);
+    }
+
+    private void apply(Binding binding, ByteBuffer values, int valueOffset) {
+        binding.lastSeenNanos = now;
+        last = binding;
+        if (binding.state == Binding.State.LIVE) {
+            accumulate(binding, values, valueOffset);
+        } else if (binding.state == Binding.State.OVER_CAP) {
+            overCap++;
+        }
+    }
+
+    private Binding bind() {
+        KeyLayout layout = definition.keys();
+        String[] values = new String[layout.labels().length];
+        Binding binding;
+        try {
+            if (layout.decode(key, values)) {
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = canonical(values[i]);
+                }
+                binding = resolve(values, slotOf(key));
+            } else {
+                binding = drop();
+            }
+        } catch (DecoderChain.DecodingException e) {
+            decoderErrors.increment();
+            if (logger.isDebugEnabled()) {
+                logger.debug("Metric '" + definition.meterName() + "' of collection '" + definition.collection()
+                        + "': " + e.getMessage(), e);
+            }
+            binding = drop();
+        }
+        if (bindings.size() < definition.labelCacheSize()) {
+            bindings.put(probe, binding);
+        } else if (!warnedCache) {
+            warnedCache = true;
+            logger.warn("Metric '" + definition.meterName() + "' of collection '" + definition.collection()
+                    + "' sees more than " + definition.labelCacheSize() + " distinct keys: keys beyond that are decoded"
+                    + " on every read (raise ebpf.metrics.label-cache-size)");
+        }
+        return binding;
+    }
+
+    /**
+     * One String per distinct label value: series that share a value (a protocol, a device) share its String, which
+     * keeps what a scrape walks small and lets equal values compare at once.
+     */
+    private String canonical(String value) {
+        String known = labelValues.get(value);
+        if (known != null) {
+            return known;
+        }
+        labelValues.put(value, value);
+        return value;
+    }
+
+    private Binding drop() {
+        return new Binding(Binding.State.DROPPED, null, 0);
+    }
+
+    private Binding resolve(String[] values, int slot) {
+        boolean perCpu = definition.perCpu() == EbpfProperties.PerCpu.PER_CPU;
+        int cpus = perCpu ? definition.values().cpus() : 1;
+        Series[] targets = new Series[cpus];
+        int missing = 0;
+        for (int cpu = 0; cpu < cpus; cpu++) {
+            if (!series.containsKey(tagValues(values, perCpu, cpu))) {
+                missing++;
+            }
+        }
+        if (series.size() + missing > definition.maxSeries()) {
+            if (!warnedCap) {
+                warnedCap = true;
+                logger.warn("Metric '" + definition.meterName() + "' of collection '" + definition.collection()
+                        + "' reached max-series (" + definition.maxSeries() + "): further keys are counted in "
+                        + "ebpf.series.dropped instead of published");
+            }
+            return new Binding(Binding.State.OVER_CAP, null, slot);
+        }
+        for (int cpu = 0; cpu < cpus; cpu++) {
+            TagValues tagValues = tagValues(values, perCpu, cpu);
+            S s = series.get(tagValues);
+            if (s == null) {
+                s = newSeries(tags(values, perCpu, cpu));
+                s.lastSeenNanos = now;
+                s.tagValues = tagValues;
+                series.put(tagValues, s);
+                s.index = live.size();
+                live.add(s);
+                version++;
+                for (MeterRegistry registry : registries) {
+                    register(s, registry);
+                }
+            }
+            targets[cpu] = s;
+        }
+        seriesCount = series.size();
+        return new Binding(Binding.State.LIVE, targets, slot);
+    }
+
+    private static TagValues tagValues(String[] values, boolean perCpu, int cpu) {
+        if (!perCpu) {
+            return new TagValues(values);
+        }
+        String[] withCpu = java.util.Arrays.copyOf(values, values.length + 1);
+        withCpu[values.length] = Integer.toString(cpu);
+        return new TagValues(withCpu);
+    }
+
+    private Tags tags(String[] values, boolean perCpu, int cpu) {
+        List<Tag> tags = new ArrayList<>(values.length + 1);
+        for (int i = 0; i < values.length; i++) {
+            tags.add(Tag.of(labelNames[i], values[i]));
+        }
+        if (perCpu) {
+            tags.add(Tag.of("cpu", Integer.toString(cpu)));
+        }
+        return baseTags.and(tags);
+    }
+
+    @Override
+    public void end(long nowNanos) {
+        boolean removed = false;
+        for (int i = live.size() - 1; i >= 0; i--) {
+            S s = live.get(i);
+            if (s.touched) {
+                publish(s);
+                s.touched = false;
+                s.lastSeenNanos = nowNanos;
+            } else if (nowNanos - s.lastSeenNanos > definition.staleAfterNanos()) {
+                unregister(s);
+                series.remove(s.tagValues);
+                S moved = live.remove(live.size() - 1);
+                if (moved != s) {
+                    moved.index = i;
+                    live.set(i, moved);
+                }
+                removed = true;
+                version++;
+            }
+        }
+        capacityFreed |= removed;
+        if (removed || nowNanos - lastSweepNanos > definition.staleAfterNanos()) {
+            sweepBindings(nowNanos);
+        }
+        seriesCount = live.size();
+        lastOverCap = overCap;
+    }
+
+    /** Forgets keys not seen for stale-after, keys of removed series, and (when room appeared) capped keys. */
+    private void sweepBindings(long nowNanos) {
+        lastSweepNanos = nowNanos;
+        boolean retryCapped = capacityFreed;
+        capacityFreed = false;
+        bindings.removeIf(b -> nowNanos - b.lastSeenNanos > definition.staleAfterNanos()
+                || (b.state == Binding.State.OVER_CAP && retryCapped)
+                || (b.state == Binding.State.LIVE && anyRemoved(b.targets)));
+    }
+
+    private static boolean anyRemoved(Series[] targets) {
+        for (Series s : targets) {
+            if (s.removed) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void unregister(S s) {
+        s.removed = true;
+        for (Meter meter : s.meters) {
+            for (MeterRegistry registry : registries) {
+                registry.remove(meter);
+            }
+        }
+        s.meters.clear();
+    }
+
+    /** For meter functions: reads the map first when refreshing on scrape. */
+    final void refreshForRead() {
+        if (refreshOnRead) {
+            reader.refreshIfDue();
+        }
+    }
+}

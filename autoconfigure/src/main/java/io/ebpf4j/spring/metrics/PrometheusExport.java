@@ -1,0 +1,265 @@
+package io.ebpf4j.spring.metrics;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.MeterFilterReply;
+import io.micrometer.core.instrument.config.NamingConvention;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.Exemplars;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricMetadata;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Map metrics published straight to a {@link PrometheusMeterRegistry}'s registry: one {@link MultiCollector} for
+ * all of them instead of one Micrometer meter per series. A scrape then costs one data point per series (labels are
+ * built once per series, in an order that keeps the registry's sort linear) and kernel histograms are real
+ * histograms ({@code _bucket}, {@code _sum}, {@code _count}).
+ *
+ * <p>Names, tag keys and values follow the registry's naming convention, as for Micrometer meters, and the given
+ * meter filters (normally the application's {@code MeterFilter} beans, among them the one applying
+ * {@code management.metrics.tags} and {@code management.metrics.enable}) map and accept or deny every series.
+ *
+ * <p>Only loaded when the Prometheus registry is on the class path.
+ */
+final class PrometheusExport implements MultiCollector, NativeExport {
+    private static final Labels DENIED = Labels.of("denied", "true");
+
+    private final PrometheusMeterRegistry registry;
+    private final List<MeterFilter> filters;
+    private final List<Exported> exported = new CopyOnWriteArrayList<>();
+
+    private PrometheusExport(PrometheusMeterRegistry registry, List<MeterFilter> filters) {
+        this.registry = registry;
+        this.filters = List.copyOf(filters);
+        registry.getPrometheusRegistry().register(this);
+    }
+
+    /**
+     * An export to the Prometheus registry that {@code registry} is or contains (through a composite), or
+     * {@code null} when there is none.
+     */
+    static NativeExport find(MeterRegistry registry, List<MeterFilter> filters) {
+        if (registry instanceof PrometheusMeterRegistry prometheus) {
+            return new PrometheusExport(prometheus, filters);
+        }
+        if (registry instanceof CompositeMeterRegistry composite) {
+            for (MeterRegistry member : composite.getRegistries()) {
+                NativeExport found = find(member, filters);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void add(MapMetricFamily<?> family) {
+        if (family instanceof HistogramFamily histogram) {
+            export(family, 0, new Meter.Id(histogram.definition.meterName(), Tags.empty(), histogram.baseUnit(),
+                    histogram.description(), Meter.Type.DISTRIBUTION_SUMMARY));
+            return;
+        }
+        ValueFamily values = (ValueFamily) family;
+        ValueLayout.Field[] fields = values.definition.values().fields();
+        Meter.Type type = values.kind() == ValueFamily.Kind.GAUGE ? Meter.Type.GAUGE : Meter.Type.COUNTER;
+        for (int f = 0; f < fields.length; f++) {
+            export(family, f, new Meter.Id(fields[f].meterName(), Tags.empty(), fields[f].baseUnit(),
+                    fields[f].description(), type));
+        }
+    }
+
+    private void export(MapMetricFamily<?> family, int field, Meter.Id base) {
+        Meter.Id filtered = filter(base);
+        if (filtered != null) {
+            String name = registry.config().namingConvention().name(filtered.getName(), filtered.getType(),
+                    filtered.getBaseUnit());
+            MetricMetadata metadata = new MetricMetadata(name,
+                    filtered.getDescription() != null ? filtered.getDescription() : " ", null);
+            exported.add(new Exported(family, field, base, metadata));
+        }
+    }
+
+    /** The id after the meter filters, or {@code null} when they deny it. */
+    private Meter.Id filter(Meter.Id unfiltered) {
+        Meter.Id id = unfiltered;
+        for (MeterFilter filter : filters) {
+            id = filter.map(id);
+        }
+        for (MeterFilter filter : filters) {
+            MeterFilterReply reply = filter.accept(id);
+            if (reply == MeterFilterReply.DENY) {
+                return null;
+            }
+            if (reply == MeterFilterReply.ACCEPT) {
+                break;
+            }
+        }
+        return id;
+    }
+
+    @Override
+    public void close() {
+        registry.getPrometheusRegistry().unregister(this);
+        exported.clear();
+    }
+
+    @Override
+    public List<String> getPrometheusNames() {
+        List<String> names = new ArrayList<>(exported.size());
+        for (Exported e : exported) {
+            names.add(e.metadata.getPrometheusName());
+        }
+        return names;
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        List<MetricSnapshot> snapshots = new ArrayList<>(exported.size());
+        for (Exported e : exported) {
+            e.family.refreshForRead();
+            synchronized (e.family.lock) {
+                snapshots.add(e.snapshot());
+            }
+        }
+        return new MetricSnapshots(snapshots);
+    }
+
+    /** One published metric: a family, and for struct values which member. */
+    private final class Exported {
+        final MapMetricFamily<?> family;
+        final int field;
+        /** The meter id before filters, without tags. */
+        final Meter.Id base;
+        final MetricMetadata metadata;
+        final double[] bounds;
+        /**
+         * Label names by tag key, one String each: the registry compares the labels of every two neighbouring series
+         * on each scrape, and equal names that are the same String compare at once.
+         */
+        final Map<String, String> labelNames = new HashMap<>();
+        /** Series with their labels, sorted by labels; rebuilt when the family's series change. */
+        MapMetricFamily.Series[] sorted = new MapMetricFamily.Series[0];
+        Labels[] labels = new Labels[0];
+        long version = -1;
+
+        Exported(MapMetricFamily<?> family, int field, Meter.Id base, MetricMetadata metadata) {
+            this.family = family;
+            this.field = field;
+            this.base = base;
+            this.metadata = metadata;
+            this.bounds = family instanceof HistogramFamily h ? histogramBounds(h) : null;
+        }
+
+        /** Call holding the family's lock. */
+        MetricSnapshot snapshot() {
+            if (version != family.version()) {
+                sort();
+            }
+            if (family instanceof HistogramFamily histogram) {
+                List<HistogramSnapshot.HistogramDataPointSnapshot> points = new ArrayList<>(sorted.length);
+                for (int i = 0; i < sorted.length; i++) {
+                    HistogramFamily.HistogramSeries s = (HistogramFamily.HistogramSeries) sorted[i];
+                    points.add(new HistogramSnapshot.HistogramDataPointSnapshot(
+                            ClassicHistogramBuckets.of(bounds, s.counts), histogram.sum(s), labels[i],
+                            Exemplars.EMPTY, 0L));
+                }
+                return new HistogramSnapshot(metadata, points);
+            }
+            if (((ValueFamily) family).kind() != ValueFamily.Kind.GAUGE) {
+                List<CounterSnapshot.CounterDataPointSnapshot> points = new ArrayList<>(sorted.length);
+                for (int i = 0; i < sorted.length; i++) {
+                    // 'internal': the labels were checked when built, values are never negative
+                    points.add(new CounterSnapshot.CounterDataPointSnapshot(
+                            ((ValueFamily.ValueSeries) sorted[i]).published(field), labels[i], null, 0L, 0L, true));
+                }
+                return new CounterSnapshot(metadata, points);
+            }
+            List<GaugeSnapshot.GaugeDataPointSnapshot> points = new ArrayList<>(sorted.length);
+            for (int i = 0; i < sorted.length; i++) {
+                points.add(new GaugeSnapshot.GaugeDataPointSnapshot(
+                        ((ValueFamily.ValueSeries) sorted[i]).published(field), labels[i], null));
+            }
+            return new GaugeSnapshot(metadata, points);
+        }
+
+        private void sort() {
+            List<MapMetricFamily.Series> kept = new ArrayList<>();
+            List<Labels> keptLabels = new ArrayList<>();
+            for (MapMetricFamily.Series s : family.series()) {
+                Labels l = labels(s);
+                if (l != DENIED) {
+                    kept.add(s);
+                    keptLabels.add(l);
+                }
+            }
+            Integer[] order = new Integer[kept.size()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, Comparator.comparing(keptLabels::get));
+            sorted = new MapMetricFamily.Series[order.length];
+            labels = new Labels[order.length];
+            for (int i = 0; i < order.length; i++) {
+                sorted[i] = kept.get(order[i]);
+                labels[i] = keptLabels.get(order[i]);
+            }
+            version = family.version();
+        }
+
+        /** The series' labels for this metric, computed once per series (and member). */
+        private Labels labels(MapMetricFamily.Series s) {
+            if (s.exported == null) {
+                s.exported = new Labels[Math.max(1, family.definition.values().fields().length)];
+            }
+            Labels[] cache = (Labels[]) s.exported;
+            if (cache[field] == null) {
+                Meter.Id seriesId = filter(base.replaceTags(s.tags));
+                cache[field] = seriesId == null ? DENIED : toLabels(seriesId);
+            }
+            return cache[field];
+        }
+
+        private Labels toLabels(Meter.Id seriesId) {
+            NamingConvention convention = registry.config().namingConvention();
+            List<String> names = new ArrayList<>();
+            List<String> values = new ArrayList<>();
+            for (Tag tag : seriesId.getTagsAsIterable()) {
+                names.add(labelNames.computeIfAbsent(tag.getKey(), convention::tagKey));
+                values.add(convention.tagValue(tag.getValue()));
+            }
+            return Labels.of(names, values);
+        }
+    }
+
+    private static double[] histogramBounds(HistogramFamily histogram) {
+        double[] finite = histogram.buckets().upperBounds();
+        double[] bounds = Arrays.copyOf(finite, finite.length + 1);
+        bounds[finite.length] = Double.POSITIVE_INFINITY;
+        return bounds;
+    }
+
+    @Override
+    public String toString() {
+        return "PrometheusExport[" + exported.size() + " metrics]";
+    }
+}

@@ -1,0 +1,254 @@
+package io.ebpf4j.spring.metrics;
+
+import io.ebpf4j.BpfMap;
+import io.ebpf4j.BpfProgram;
+import io.ebpf4j.internal.Cpus;
+import io.ebpf4j.spring.autoconfigure.EbpfAutoConfiguration;
+import io.ebpf4j.testing.RequiresKernel;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static io.ebpf4j.spring.metrics.KernelFixtures.observe;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The metrics auto-configuration against the real kernel: {@code bpf/metrics.bpf.o} is loaded by the starter's
+ * auto-configuration, its programs run (a raw tracepoint on this thread's syscalls, an XDP program through
+ * BPF_PROG_TEST_RUN), and the published meters and the Prometheus scrape are checked.
+ */
+@RequiresKernel
+class EbpfMetricsKernelTest {
+    private static final String C = "ebpf.collections.sys.";
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(EbpfAutoConfiguration.class, MetricsAutoConfiguration.class,
+                    PrometheusMetricsExportAutoConfiguration.class, EbpfMetricsAutoConfiguration.class))
+            .withPropertyValues(
+                    C + "object=classpath:bpf/metrics.bpf.o",
+                    C + "constants.target_tid=" + KernelFixtures.threadId(),
+                    C + "programs.observe.attach=none",
+                    "ebpf.metrics.min-refresh=0s",
+                    // syscall numbers to names
+                    C + "metrics.counters[0].name=syscalls",
+                    C + "metrics.counters[0].map=syscalls",
+                    C + "metrics.counters[0].description=Syscalls of the test thread",
+                    C + "metrics.counters[0].labels[0].name=syscall",
+                    C + "metrics.counters[0].labels[0].size=8",
+                    C + "metrics.counters[0].labels[0].decoders[0].name=uint",
+                    C + "metrics.counters[0].labels[0].decoders[1].name=syscall",
+                    // a struct value: two meters per key; labels by BTF member, around the key's padding byte
+                    C + "metrics.counters[1].name=net",
+                    C + "metrics.counters[1].map=packets",
+                    C + "metrics.counters[1].stale-after=500ms",
+                    C + "metrics.counters[1].labels[0].name=port",
+                    C + "metrics.counters[1].labels[0].field=port",
+                    C + "metrics.counters[1].labels[1].name=proto",
+                    C + "metrics.counters[1].labels[1].field=proto",
+                    C + "metrics.counters[1].labels[1].decoders[0].name=static-map",
+                    C + "metrics.counters[1].labels[1].decoders[0].static-map.6=tcp",
+                    C + "metrics.counters[1].labels[1].decoders[0].static-map.17=udp",
+                    C + "metrics.counters[1].labels[2].name=op",
+                    C + "metrics.counters[1].labels[2].field=op",
+                    C + "metrics.counters[1].values[0].field=packets",
+                    C + "metrics.counters[1].values[0].name=net.packets",
+                    C + "metrics.counters[1].values[1].field=bytes",
+                    C + "metrics.counters[1].values[1].base-unit=bytes",
+                    // per-CPU counts, per CPU
+                    C + "metrics.counters[2].name=observations",
+                    C + "metrics.counters[2].map=packets_per_cpu",
+                    C + "metrics.counters[2].per-cpu=per-cpu",
+                    // an exp2 histogram of microseconds, published in seconds
+                    C + "metrics.histograms[0].name=latency",
+                    C + "metrics.histograms[0].map=latency",
+                    C + "metrics.histograms[0].base-unit=seconds",
+                    C + "metrics.histograms[0].bucket-type=exp2",
+                    C + "metrics.histograms[0].bucket-min=0",
+                    C + "metrics.histograms[0].bucket-max=26",
+                    C + "metrics.histograms[0].bucket-multiplier=0.000001",
+                    C + "metrics.histograms[0].bucket-field=bucket",
+                    C + "metrics.histograms[0].labels[0].name=op",
+                    C + "metrics.histograms[0].labels[0].field=op");
+
+    @Test
+    void aSyscallCounterMovesExactlyWithThisThreadsSyscalls() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            KernelFixtures.getppid(1);
+            double before = scrape(registry).value("ebpf_syscalls_total", s -> s.has("syscall", "getppid"));
+            KernelFixtures.getppid(25);
+            PrometheusText scrape = scrape(registry);
+            assertThat(scrape.value("ebpf_syscalls_total", s -> s.has("syscall", "getppid") && s.has("collection",
+                    "sys"))).isEqualTo(before + 25);
+            assertThat(scrape.type("ebpf_syscalls_total")).contains("counter");
+            assertThat(scrape.samples("ebpf_syscalls_total")).extracting(s -> s.labels().get("syscall"))
+                    .contains("bpf").noneMatch(name -> name.startsWith("unknown_syscall:"));
+        });
+    }
+
+    @Test
+    void micrometerPublishingGivesFunctionCountersAndPortableHistograms() {
+        runner.withPropertyValues("ebpf.metrics.publishing=micrometer").run(context -> {
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            KernelFixtures.getppid(1);
+            scrape(registry); // a scrape reads the map: keys new since the last read get their meters
+            FunctionCounter getppid = registry.get("ebpf.syscalls").tags("syscall", "getppid", "collection", "sys")
+                    .functionCounter();
+            double before = getppid.count();
+            KernelFixtures.getppid(25);
+            assertThat(getppid.count()).isEqualTo(before + 25);
+            assertThat(getppid.getId().getDescription()).isEqualTo("Syscalls of the test thread");
+
+            observe(context.getBean("sys.observe", BpfProgram.class), 2, 1, 6, 9, 3);
+            PrometheusText first = scrape(registry);
+            PrometheusText scrape = first.samples("ebpf_latency_count_total").isEmpty() ? scrape(registry) : first;
+            assertThat(scrape.value("ebpf_latency_buckets_total", s -> s.has("op", "9") && s.has("le", "4.0E-6")))
+                    .isEqualTo(2);
+            assertThat(scrape.value("ebpf_latency_buckets_total", s -> s.has("op", "9") && s.has("le", "+Inf")))
+                    .isEqualTo(2);
+            assertThat(scrape.value("ebpf_latency_count_total", s -> s.has("op", "9"))).isEqualTo(2);
+            assertThat(scrape.value("ebpf_latency_sum_seconds_total", s -> s.has("op", "9")))
+                    .isCloseTo(6e-6, within(1e-12));
+        });
+    }
+
+    @Test
+    void intervalRefreshReadsInTheBackground() {
+        runner.withPropertyValues("ebpf.metrics.refresh=interval", "ebpf.metrics.refresh-interval=100ms")
+                .run(context -> {
+                    PrometheusMeterRegistry registry = context.getBean(PrometheusMeterRegistry.class);
+                    observe(context.getBean("sys.observe", BpfProgram.class), 4, 22, 6, 5, 1);
+                    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                            PrometheusText.parse(registry.scrape()).samples("net_packets_total",
+                                    s -> s.has("port", "22") && s.value() == 4)).hasSize(1));
+                });
+    }
+
+    @Test
+    void aStructValuedMapGivesTwoMetersPerKey() {
+        runner.run(context -> {
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            BpfProgram program = context.getBean("sys.observe", BpfProgram.class);
+            observe(program, 3, 443, 6, 1, 10);
+            observe(program, 2, 53, 17, 2, 10);
+            int size = KernelFixtures.observation(0, 0, 0, 0).length;
+            PrometheusText scrape = scrape(registry);
+            assertThat(scrape.value("net_packets_total", s -> s.has("port", "443") && s.has("proto", "tcp")
+                    && s.has("op", "1"))).isEqualTo(3);
+            assertThat(scrape.value("net_packets_total", s -> s.has("proto", "udp"))).isEqualTo(2);
+            assertThat(scrape.value("ebpf_net_bytes_total", s -> s.has("port", "53") && s.has("proto", "udp")))
+                    .isEqualTo(2 * size);
+            assertThat(scrape.value("ebpf_net_bytes_total", s -> s.has("proto", "tcp"))).isEqualTo(3 * size);
+        });
+    }
+
+    @Test
+    void perCpuValuesArePublishedPerCpu() {
+        runner.run(context -> {
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            observe(context.getBean("sys.observe", BpfProgram.class), 7, 80, 6, 1, 1);
+            List<PrometheusText.Sample> perCpu = scrape(registry).samples("ebpf_observations_total");
+            assertThat(perCpu).hasSize(Cpus.possible());
+            assertThat(perCpu.stream().mapToDouble(PrometheusText.Sample::value).sum()).isEqualTo(7);
+            assertThat(perCpu.stream().map(s -> s.labels().get("cpu")).collect(Collectors.toSet()))
+                    .hasSize(Cpus.possible());
+        });
+    }
+
+    @Test
+    void anExp2LatencyHistogramIsARealPrometheusHistogram() {
+        runner.run(context -> {
+            BpfProgram program = context.getBean("sys.observe", BpfProgram.class);
+            for (long micros : new long[] {1, 2, 3, 4, 5, 1000}) {
+                observe(program, 1, 1, 6, 7, micros);
+            }
+            PrometheusText scrape = PrometheusText.parse(context.getBean(PrometheusMeterRegistry.class).scrape());
+            assertThat(scrape.type("ebpf_latency_seconds")).contains("histogram");
+            List<PrometheusText.Sample> buckets = scrape.samples("ebpf_latency_seconds_bucket", s -> s.has("op", "7"));
+            assertThat(buckets).hasSize(28); // 2^0 .. 2^26 microseconds, +Inf
+            assertThat(bucket(buckets, 1e-6)).isEqualTo(1);        // 1
+            assertThat(bucket(buckets, 2e-6)).isEqualTo(2);        // 2
+            assertThat(bucket(buckets, 4e-6)).isEqualTo(4);        // 3, 4
+            assertThat(bucket(buckets, 8e-6)).isEqualTo(5);        // 5
+            assertThat(bucket(buckets, 512e-6)).isEqualTo(5);
+            assertThat(bucket(buckets, 1024e-6)).isEqualTo(6);     // 1000
+            assertThat(bucket(buckets, Double.POSITIVE_INFINITY)).isEqualTo(6);
+            assertThat(scrape.value("ebpf_latency_seconds_count", s -> s.has("op", "7"))).isEqualTo(6);
+            assertThat(scrape.value("ebpf_latency_seconds_sum", s -> s.has("op", "7")))
+                    .isCloseTo(1015e-6, within(1e-12));
+            assertThat(buckets).allSatisfy(s -> assertThat(s.labels()).containsEntry("collection", "sys"));
+        });
+    }
+
+    private static PrometheusText scrape(MeterRegistry registry) {
+        return PrometheusText.parse(((PrometheusMeterRegistry) registry).scrape());
+    }
+
+    private static double bucket(List<PrometheusText.Sample> buckets, double le) {
+        return buckets.stream().filter(s -> (le == Double.POSITIVE_INFINITY ? "+Inf" : Double.toString(le))
+                .equals(s.labels().get("le"))).findFirst().orElseThrow().value();
+    }
+
+    @Test
+    void aKeyDeletedFromTheMapDisappearsAfterStaleAfter() {
+        runner.run(context -> {
+            PrometheusMeterRegistry registry = context.getBean(PrometheusMeterRegistry.class);
+            observe(context.getBean("sys.observe", BpfProgram.class), 1, 8080, 6, 3, 1);
+            observe(context.getBean("sys.observe", BpfProgram.class), 1, 9090, 6, 3, 1);
+            scrape(registry);
+            assertThat(PrometheusText.parse(registry.scrape()).samples("net_packets_total", s -> s.has("port", "8080")))
+                    .hasSize(1);
+            BpfMap packets = context.getBean("sys.packets", BpfMap.class);
+            ByteBuffer key = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
+            key.putShort((short) 8080).put((byte) 6).put((byte) 0).putInt(3);
+            assertThat(packets.delete(key.array())).isTrue();
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                PrometheusText scrape = PrometheusText.parse(registry.scrape());
+                assertThat(scrape.samples("net_packets_total", s -> s.has("port", "8080"))).isEmpty();
+                assertThat(scrape.samples("net_packets_total", s -> s.has("port", "9090"))).hasSize(1);
+            });
+        });
+    }
+
+    @Test
+    void builtInMetersDescribeProgramsMapsAndReads() {
+        runner.run(context -> {
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            BpfProgram program = context.getBean("sys.observe", BpfProgram.class);
+            observe(program, 5, 1, 6, 1, 1);
+            scrape(registry); // reads every map
+            assertThat(registry.get("ebpf.program.attached").tags("collection", "sys", "program", "count_syscalls")
+                    .gauge().value()).isEqualTo(1);
+            assertThat(registry.get("ebpf.program.attached").tags("program", "observe").gauge().value()).isZero();
+            FunctionTimer runs = registry.get("ebpf.program.run").tags("program", "observe").functionTimer();
+            assertThat(runs.count()).as("BPF_ENABLE_STATS is held while the application runs").isEqualTo(5);
+            assertThat(runs.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS)).isPositive();
+            assertThat(registry.get("ebpf.map.max.entries").tags("map", "packets").gauge().value()).isEqualTo(1024);
+            assertThat(registry.get("ebpf.map.entries").tags("map", "packets").gauge().value()).isEqualTo(1);
+            assertThat(registry.get("ebpf.map.entries").tags("map", "packets_per_cpu").gauge().value()).isEqualTo(1);
+            assertThat(registry.find("ebpf.map.max.entries").tags("map", ".rodata").gauges()).isEmpty();
+            assertThat(registry.get("ebpf.map.read").tags("map", "packets").timer().count()).isPositive();
+            assertThat(registry.get("ebpf.series").tags("metric", "net").gauge().value()).isEqualTo(1);
+            assertThat(registry.get("ebpf.series.dropped").tags("metric", "net").gauge().value()).isZero();
+            assertThat(registry.get("ebpf.decoder.errors").tags("metric", "net").functionCounter().count()).isZero();
+        });
+    }
+}
