@@ -697,7 +697,13 @@ final class ObjectReader {
 
     /** Splits a program section into functions and turns its relocations into symbolic references. */
     private List<Function> readFunctions(Section section, boolean programSection) {
-        Instructions all = Instructions.unmarshal(bytes(section), 0, (int) section.size(), order);
+        Instructions all;
+        try {
+            all = Instructions.unmarshal(bytes(section), 0, (int) section.size(), order);
+        } catch (IllegalArgumentException e) {
+            throw new ElfFormatException("section " + section.name() + " does not hold valid BPF instructions: "
+                    + e.getMessage(), section.offset());
+        }
         // slot -> instruction index, to map byte offsets (relocations, symbols, BTF.ext) onto instructions
         Map<Long, Integer> indexBySlot = new HashMap<>();
         for (int i = 0; i < all.size(); i++) {
