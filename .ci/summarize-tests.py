@@ -18,7 +18,9 @@ for report in reports:
         skip = case.find("skipped")
         if skip is not None:
             skipped += 1
-            message = skip.get("message") or ""
+            # Disabled tests carry the reason as an attribute, aborted ones (assumptions) in the text.
+            message = skip.get("message") or (skip.text or "").split("\n")[0]
+            message = message.split("Assumption failed: ")[-1].split("TestAbortedException: ")[-1]
             if message.startswith("kernel:"):
                 kernel_skips.append(f"{case.get('classname')}.{case.get('name')}: {message}")
         if case.find("failure") is not None or case.find("error") is not None:

@@ -9,10 +9,15 @@ mkdir -p "$out"
 
 ./mvnw -q -B -pl benchmarks -am package -DskipTests
 gcc -O2 -Wall -o benchmarks/target/maps-baseline benchmarks/baseline/maps.c
+gcc -O2 -Wall -o benchmarks/target/spec-baseline benchmarks/baseline/spec.c -lbpf
 gcc -O2 -Wall -o benchmarks/target/ringbuf-baseline benchmarks/baseline/ringbuf.c
 
 echo "== C baselines"
-{ benchmarks/target/maps-baseline; benchmarks/target/ringbuf-baseline; } | tee "$out/baseline.txt"
+{
+  benchmarks/target/maps-baseline
+  benchmarks/target/spec-baseline benchmarks/src/main/resources/bpf/five_programs.bpf.o
+  benchmarks/target/ringbuf-baseline
+} | tee "$out/baseline.txt"
 
 echo "== JMH"
 java --enable-native-access=ALL-UNNAMED -jar benchmarks/target/benchmarks.jar "$filter" \

@@ -8,21 +8,26 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The maps and programs of a {@link CollectionSpec}, loaded into the kernel. {@link #close()} closes the programs,
- * then the maps (maps passed in as replacements belong to the caller and stay open).
+ * The maps and programs of a {@link CollectionSpec}, loaded into the kernel. {@link #close()} unregisters the
+ * struct_ops maps that loading registered ({@code SEC(".struct_ops")}), then closes the programs, then the maps (maps
+ * passed in as replacements belong to the caller and stay open).
  */
 public final class BpfCollection implements AutoCloseable {
     private final Map<String, BpfMap> maps;
     private final Map<String, BpfProgram> programs;
     private final Set<String> borrowedMaps;
+    private final List<BpfMap> registeredStructOps;
     private final Map<String, VariableSpec> variables;
+    private final Map<String, MapSpec> mapSpecs;
 
     BpfCollection(Map<String, BpfMap> maps, Map<String, BpfProgram> programs, Set<String> borrowedMaps,
-            Map<String, VariableSpec> variables) {
+            List<BpfMap> registeredStructOps, Map<String, VariableSpec> variables, Map<String, MapSpec> mapSpecs) {
         this.variables = Map.copyOf(variables);
+        this.mapSpecs = Map.copyOf(mapSpecs);
         this.maps = Collections.unmodifiableMap(new LinkedHashMap<>(maps));
         this.programs = Collections.unmodifiableMap(new LinkedHashMap<>(programs));
         this.borrowedMaps = Set.copyOf(borrowedMaps);
+        this.registeredStructOps = List.copyOf(registeredStructOps);
     }
 
     /** Loads with default options. */
@@ -32,8 +37,10 @@ public final class BpfCollection implements AutoCloseable {
 
     /**
      * Creates the maps (reusing compatible pinned ones), loads the programs with every reference resolved, then
-     * writes the initial contents that refer to programs or maps (program arrays, maps of maps). If any step fails,
-     * everything created so far is closed before the exception propagates.
+     * writes the initial contents that refer to programs or maps (program arrays, maps of maps) and the values of
+     * struct_ops maps: a {@code SEC(".struct_ops")} map is registered with the kernel right away, a
+     * {@code SEC(".struct_ops.link")} map when {@code Links.structOps(map)} links it. If any step fails, everything
+     * created or registered so far is undone before the exception propagates.
      */
     public static BpfCollection load(CollectionSpec spec, CollectionOptions options) {
         return new CollectionLoader(spec, options).load();
@@ -68,6 +75,20 @@ public final class BpfCollection implements AutoCloseable {
         return program;
     }
 
+    /**
+     * A typed view of map {@code name}, with codecs chosen by {@link Codecs#forType}: records are laid out by the
+     * map's BTF key/value types.
+     */
+    public <K, V> TypedMap<K, V> typedMap(String name, Class<K> keyType, Class<V> valueType) {
+        BpfMap map = map(name);
+        MapSpec spec = mapSpecs.get(name);
+        Codec<K> keys = Codecs.forType(keyType, map.keySize(), spec == null ? null : spec.keyType(),
+                "the key of map '" + name + "'");
+        Codec<V> values = Codecs.forType(valueType, map.valueSize(), spec == null ? null : spec.valueType(),
+                "the value of map '" + name + "'");
+        return map.typed(keys, values);
+    }
+
     /** The global variable called {@code name}, read and written through its data section's map. */
     public Variable variable(String name) {
         VariableSpec spec = variables.get(name);
@@ -78,9 +99,27 @@ public final class BpfCollection implements AutoCloseable {
         return new Variable(spec, map(spec.mapName()));
     }
 
-    /** Closes programs, then maps, in reverse order of creation. */
+    /**
+     * Unregisters the struct_ops maps that loading registered, then closes programs, then maps, in reverse order of
+     * creation. Everything is closed even if unregistering fails; the failure is thrown afterwards.
+     */
     @Override
     public void close() {
+        BpfException unregisterFailure = null;
+        for (BpfMap map : registeredStructOps) {
+            if (map.isClosed()) {
+                continue; // closed before: the collection was closed already
+            }
+            try {
+                unregisterStructOps(map);
+            } catch (BpfException e) {
+                if (unregisterFailure == null) {
+                    unregisterFailure = e;
+                } else {
+                    unregisterFailure.addSuppressed(e);
+                }
+            }
+        }
         List<KernelObject> order = new ArrayList<>(programs.values());
         Collections.reverse(order);
         List<String> mapNames = new ArrayList<>(maps.keySet());
@@ -93,6 +132,17 @@ public final class BpfCollection implements AutoCloseable {
         for (KernelObject object : order) {
             object.close();
         }
+        if (unregisterFailure != null) {
+            throw unregisterFailure;
+        }
+    }
+
+    /**
+     * Unregisters a struct_ops map that its update registered: the kernel holds such a map, and keeps the ops
+     * registered, until its element is deleted, even after every descriptor is closed.
+     */
+    static void unregisterStructOps(BpfMap map) {
+        map.delete(new byte[4]);
     }
 
     @Override

@@ -58,9 +58,21 @@ public final class BpfMap implements KernelObject {
     // ---------------------------------------------------------------------------------------------------------
     // Creation and opening
 
-    /** Creates a map from a spec, writes the spec's contents and freezes it if asked. */
+    /**
+     * Creates a map from a spec, writes the spec's contents and freezes it if asked. When the spec carries BTF key
+     * or value types (needed by local-storage maps, spin locks and timers), they are loaded into the kernel as a
+     * small BTF object first.
+     */
     public static BpfMap create(MapSpec spec) {
-        return create(spec, MapBtf.NONE);
+        if (spec.keyType() == null && spec.valueType() == null) {
+            return create(spec, MapBtf.NONE);
+        }
+        io.ebpf4j.btf.Builder btf = new io.ebpf4j.btf.Builder();
+        int key = spec.keyType() == null ? 0 : btf.add(spec.keyType());
+        int value = spec.valueType() == null ? 0 : btf.add(spec.valueType());
+        try (io.ebpf4j.btf.Handle handle = io.ebpf4j.btf.Handle.load(btf)) {
+            return create(spec, new MapBtf(handle.fd().number(), key, value, 0));
+        }
     }
 
     /** BTF ids to pass on creation; a {@code btfFd} below 0 means none. */
@@ -622,6 +634,19 @@ public final class BpfMap implements KernelObject {
     private int batchWrite(int cmd, long keys, long values, int count, long elemFlags, String operation) {
         if (count == 0) {
             return 0;
+        }
+        if (!io.ebpf4j.features.Features.hasBatchOperations(type)) {
+            // One element at a time on kernels (or map types) without batch operations.
+            for (int i = 0; i < count; i++) {
+                long key = keys + (long) i * keySize;
+                if (cmd == Bpf.MAP_UPDATE_BATCH) {
+                    update(key, values + (long) i * valueBufferSize, elemFlags);
+                } else if (!delete(key)) {
+                    throw new BpfException(operation + " in map '" + name + "': ENOENT: key " + i + " of the batch is"
+                            + " not in the map (" + i + " of " + count + " done)", Errno.ENOENT);
+                }
+            }
+            return count;
         }
         Scratch s = Scratch.get();
         int raw = fd.acquire();

@@ -58,10 +58,14 @@ public final class BpfProgram implements KernelObject {
         return load(spec, options, LoadExtras.NONE);
     }
 
-    /** Attributes that come from the collection loader (BTF, attach targets, fd arrays). */
+    /**
+     * Attributes that come from the collection loader (BTF, attach targets, fd arrays). {@code expectedAttachType}
+     * replaces the spec's when not -1: struct_ops programs pass the index of the member they implement there.
+     */
     record LoadExtras(int btfFd, byte[] funcInfo, int funcInfoRecordSize, int funcInfoCount, byte[] lineInfo,
-            int lineInfoRecordSize, int lineInfoCount, int attachBtfId, int attachBtfObjFd, int attachProgFd) {
-        static final LoadExtras NONE = new LoadExtras(-1, null, 0, 0, null, 0, 0, 0, -1, -1);
+            int lineInfoRecordSize, int lineInfoCount, int attachBtfId, int attachBtfObjFd, int attachProgFd,
+            int expectedAttachType) {
+        static final LoadExtras NONE = new LoadExtras(-1, null, 0, 0, null, 0, 0, 0, -1, -1, -1);
     }
 
     static BpfProgram load(ProgramSpec spec, ProgramOptions options, LoadExtras extras) {
@@ -100,7 +104,8 @@ public final class BpfProgram implements KernelObject {
             if (io.ebpf4j.features.Features.hasObjectNames()) {
                 a.put(Bpf.PROG_LOAD_NAME, objectName, 0, objectName.length);
             }
-            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, spec.attachType().value());
+            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, extras.expectedAttachType() >= 0
+                    ? extras.expectedAttachType() : spec.attachType().value());
             if (extras.btfFd() >= 0) {
                 a.putInt(Bpf.PROG_LOAD_BTF_FD, extras.btfFd());
                 if (funcInfo != null) {

@@ -141,6 +141,53 @@ public final class Codecs {
         };
     }
 
+    /**
+     * A record laid out as the BTF struct {@code btfType} (e.g. a map's key or value type from
+     * {@link MapSpec#valueType()}): components match members by name, with sizes checked. Components may be
+     * primitives or their boxes, {@code String}/{@code byte[]} for byte and char arrays, {@code int[]}/{@code long[]}
+     * for integer arrays, and nested records for nested structs. Unsigned members read into the signed Java type of
+     * the same size.
+     */
+    public static <R extends Record> Codec<R> record(Class<R> recordType, io.ebpf4j.btf.Type btfType) {
+        return new RecordCodec<>(recordType, btfType);
+    }
+
+    /**
+     * A codec for {@code javaType} over {@code size} bytes, as typed views choose them: records laid out by
+     * {@code btfType}; {@code Long} for 8-byte and (unsigned) 4-byte integers; {@code Integer} for 4-byte (signed),
+     * 2- and 1-byte (unsigned) ones; {@code String} for char arrays and {@code byte[]} for anything.
+     *
+     * @param what names the data in errors, e.g. "the key of map 'counts'"
+     * @throws IllegalArgumentException if {@code javaType} cannot hold {@code size} bytes
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> Codec<T> forType(Class<T> javaType, int size, io.ebpf4j.btf.Type btfType, String what) {
+        Codec<?> codec;
+        if (javaType.isRecord()) {
+            if (btfType == null) {
+                throw new IllegalArgumentException(what + " has no BTF type to lay out record "
+                        + javaType.getSimpleName() + " on: compile the object with -g");
+            }
+            codec = record(javaType.asSubclass(Record.class), btfType);
+        } else if (javaType == Long.class && (size == 8 || size == 4)) {
+            codec = size == 8 ? u64() : u32();
+        } else if (javaType == Integer.class && (size == 4 || size == 2 || size == 1)) {
+            codec = size == 4 ? s32() : size == 2 ? u16() : u8();
+        } else if (javaType == String.class) {
+            codec = string(size);
+        } else if (javaType == byte[].class) {
+            codec = bytes(size);
+        } else {
+            throw new IllegalArgumentException("no codec maps " + javaType.getName() + " onto " + what + " ("
+                    + size + " bytes): use Long, Integer, String, byte[] or a record matching the BTF type");
+        }
+        if (codec.size() != size) {
+            throw new IllegalArgumentException(what + " is " + size + " bytes, but " + javaType.getSimpleName()
+                    + " is " + codec.size());
+        }
+        return (Codec<T>) codec;
+    }
+
     private static void checkRange(long value, long min, long max, String type) {
         if (value < min || value > max) {
             throw new IllegalArgumentException(value + " is out of range for " + type);

@@ -18,6 +18,8 @@ import io.ebpf4j.btf.Var;
 import io.ebpf4j.internal.Kallsyms;
 import io.ebpf4j.internal.KernelConfig;
 import io.ebpf4j.internal.KernelVersion;
+import io.ebpf4j.internal.sys.Bpf;
+import io.ebpf4j.internal.sys.Errno;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -25,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +41,12 @@ final class CollectionLoader {
     private final Map<String, BpfMap> maps = new LinkedHashMap<>();
     private final Map<String, BpfProgram> programs = new LinkedHashMap<>();
     private final Set<String> borrowed = new HashSet<>();
+    /** The kernel layouts of the struct_ops maps this load creates, by map name. */
+    private final Map<String, StructOpsLayout> structOps = new LinkedHashMap<>();
+    /** The kernel struct member each struct_ops program implements, by program name. */
+    private final Map<String, StructOpsMember> structOpsMembers = new HashMap<>();
+    /** {@code .struct_ops} maps registered by writing their value; the kernel keeps them until they are deleted. */
+    private final List<BpfMap> registeredStructOps = new ArrayList<>();
     private Builder btfBuilder;
     private Handle btfHandle;
     private Spec kernelBtf;
@@ -58,12 +67,14 @@ final class CollectionLoader {
             List<Prepared> prepared = prepare();
             loadBtf();
             fillKconfig();
+            resolveStructOps();
             createMaps();
             loadPrograms(prepared);
             writeReferencingContents();
-            return new BpfCollection(maps, programs, borrowed, spec.variables());
+            writeStructOps();
+            return new BpfCollection(maps, programs, borrowed, registeredStructOps, spec.variables(), spec.maps());
         } catch (RuntimeException | Error e) {
-            closeAll();
+            closeAll(e);
             throw e;
         } finally {
             if (btfHandle != null) {
@@ -76,7 +87,15 @@ final class CollectionLoader {
         return order == ByteOrder.LITTLE_ENDIAN ? "little-endian" : "big-endian";
     }
 
-    private void closeAll() {
+    /** Undoes a failed load; what fails while undoing is added to {@code cause}. */
+    private void closeAll(Throwable cause) {
+        for (BpfMap map : registeredStructOps) {
+            try {
+                BpfCollection.unregisterStructOps(map);
+            } catch (BpfException e) {
+                cause.addSuppressed(e);
+            }
+        }
         programs.values().forEach(BpfProgram::close);
         maps.forEach((name, map) -> {
             if (!borrowed.contains(name)) {
@@ -273,6 +292,10 @@ final class CollectionLoader {
     }
 
     private BpfMap create(MapSpec mapSpec) {
+        StructOpsLayout layout = structOps.get(mapSpec.name());
+        if (layout != null) {
+            return createStructOps(mapSpec, layout);
+        }
         MapSpec plain = withoutReferences(mapSpec);
         BpfMap.MapBtf btf = mapBtf(mapSpec);
         if (btf == BpfMap.MapBtf.NONE || mapSpec.type().requiresBtf()) {
@@ -281,12 +304,25 @@ final class CollectionLoader {
         try {
             return BpfMap.create(plain, btf);
         } catch (BpfException e) {
-            if (e.errno() != io.ebpf4j.internal.sys.Errno.EINVAL) {
+            if (e.errno() != Errno.EINVAL) {
                 throw e;
             }
             // Some map types reject BTF for their values (e.g. prog arrays); libbpf retries without it too.
             return BpfMap.create(plain, BpfMap.MapBtf.NONE);
         }
+    }
+
+    /**
+     * A struct_ops map holds the kernel's value type, named by its vmlinux BTF id; the kernel still wants the
+     * object's BTF with it. The value is written by {@link #writeStructOps()} once the programs exist.
+     */
+    private BpfMap createStructOps(MapSpec mapSpec, StructOpsLayout layout) {
+        if (btfHandle == null) {
+            throw new BpfException("struct_ops map '" + mapSpec.name() + "' needs the object's BTF in the kernel, "
+                    + "but it could not be loaded (BPF_BTF_LOAD is not supported)");
+        }
+        MapSpec kernelLayout = mapSpec.copy().valueSize(layout.valueSize()).valueType(null).contents(List.of());
+        return BpfMap.create(kernelLayout, new BpfMap.MapBtf(btfHandle.fd().number(), 0, 0, layout.valueTypeId()));
     }
 
     /** The spec minus initial entries that name programs or maps; those are written once everything exists. */
@@ -421,12 +457,17 @@ final class CollectionLoader {
         return insn.withConstant(address);
     }
 
-    /** BTF attach targets the kernel wants at load time for tracing-style programs. */
+    /** BTF attach targets the kernel wants at load time for tracing-style and struct_ops programs. */
     private BpfProgram.LoadExtras extras(Prepared prepared) {
         ProgramSpec program = prepared.spec();
         int attachBtfId = 0;
+        int expectedAttachType = -1;
         String target = program.attachTo();
-        if (target != null && !target.isEmpty()) {
+        if (program.type() == ProgramType.STRUCT_OPS) {
+            StructOpsMember member = structOpsMembers.get(program.name()); // resolveStructOps checked it exists
+            attachBtfId = member.structTypeId();
+            expectedAttachType = member.index();
+        } else if (target != null && !target.isEmpty()) {
             switch (program.type()) {
                 case TRACING:
                     attachBtfId = program.attachType() == AttachType.TRACE_RAW_TP
@@ -443,11 +484,11 @@ final class CollectionLoader {
             }
         }
         if (btfHandle == null) {
-            return new BpfProgram.LoadExtras(-1, null, 0, 0, null, 0, 0, attachBtfId, -1, -1);
+            return new BpfProgram.LoadExtras(-1, null, 0, 0, null, 0, 0, attachBtfId, -1, -1, expectedAttachType);
         }
         return new BpfProgram.LoadExtras(btfHandle.fd().number(), prepared.funcInfo(), ExtInfo.FUNC_INFO_SIZE,
                 prepared.funcInfoCount(), prepared.lineInfo(), ExtInfo.LINE_INFO_SIZE, prepared.lineInfoCount(),
-                attachBtfId, -1, -1);
+                attachBtfId, -1, -1, expectedAttachType);
     }
 
     private <T extends Type> int kernelTypeId(ProgramSpec program, String name, Class<T> kind) {
@@ -455,6 +496,75 @@ final class CollectionLoader {
                 .orElseThrow(() -> new NotSupportedException(program.hookName() + " " + program.attachTo(),
                         "program '" + program.name() + "' (section " + program.sectionName() + ") attaches to '"
                                 + program.attachTo() + "', but this kernel's BTF has no " + name));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // struct_ops
+
+    /** A member of a kernel struct_ops type: a program implementing it is loaded with these as attach target. */
+    private record StructOpsMember(int structTypeId, int index, String name) {}
+
+    /**
+     * Matches every struct_ops map with the kernel's struct and finds the member each struct_ops program
+     * implements, before anything is created, so that an object the kernel cannot take fails without side effects.
+     */
+    private void resolveStructOps() {
+        for (MapSpec mapSpec : spec.maps().values()) {
+            if (mapSpec.type() != MapType.STRUCT_OPS || options.mapReplacements().containsKey(mapSpec.name())) {
+                continue;
+            }
+            StructOpsLayout layout = StructOpsLayout.of(mapSpec, kernelBtf());
+            structOps.put(mapSpec.name(), layout);
+            for (StructOpsLayout.ProgramSlot slot : layout.programSlots()) {
+                ProgramSpec program = spec.programs().get(slot.program());
+                if (program == null || program.type() != ProgramType.STRUCT_OPS || !program.autoload()) {
+                    throw new BpfException("struct_ops map '" + mapSpec.name() + "': member '" + slot.member()
+                            + "' calls '" + slot.program() + "', which is not a struct_ops program this collection "
+                            + "loads" + (program != null && !program.autoload() ? " (its autoload is off)" : ""));
+                }
+                StructOpsMember member = new StructOpsMember(layout.structTypeId(), slot.memberIndex(),
+                        layout.structName() + "." + slot.member());
+                StructOpsMember previous = structOpsMembers.putIfAbsent(slot.program(), member);
+                if (previous != null && !previous.equals(member)) {
+                    throw new BpfException("struct_ops program '" + slot.program() + "' implements both "
+                            + previous.name() + " and " + member.name() + ", but the kernel loads a struct_ops "
+                            + "program for a single member: give each member its own program");
+                }
+            }
+        }
+        for (ProgramSpec program : spec.programs().values()) {
+            if (program.type() == ProgramType.STRUCT_OPS && program.autoload()
+                    && !structOpsMembers.containsKey(program.name())) {
+                throw new BpfException("struct_ops program '" + program.name() + "' (section "
+                        + program.sectionName() + ") is not called by any struct_ops map of the collection: "
+                        + "set it in a SEC(\".struct_ops\") variable, or turn its autoload off");
+            }
+        }
+    }
+
+    /**
+     * Writes each struct_ops map's value in the kernel's layout. For a {@code .struct_ops} map this registers the
+     * ops (e.g. makes a TCP congestion control available); a {@code .struct_ops.link} map only stores it until
+     * {@code Links.structOps} registers it.
+     */
+    private void writeStructOps() {
+        structOps.forEach((name, layout) -> {
+            BpfMap map = maps.get(name);
+            boolean registers = (map.flags() & Bpf.F_LINK) == 0;
+            try {
+                map.put(new byte[4], layout.kernelValue(programs));
+            } catch (BpfException e) {
+                String hint = e.errno() == Errno.EEXIST
+                        ? ": one with the same name is already registered"
+                        : e.errno() == Errno.EINVAL
+                                ? ": the kernel refused the value (a member it requires may be missing)" : "";
+                throw new BpfException((registers ? "register" : "store the value of") + " struct_ops map '" + name
+                        + "' (struct " + layout.structName() + ")" + hint + ": " + e.getMessage(), e.errno(), e);
+            }
+            if (registers) {
+                registeredStructOps.add(map);
+            }
+        });
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -4,7 +4,9 @@ import io.ebpf4j.internal.Cpus;
 import io.ebpf4j.internal.Os;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -38,6 +40,7 @@ public final class MapSpec {
     private List<Entry> contents = new ArrayList<>();
     private io.ebpf4j.btf.Type keyType;
     private io.ebpf4j.btf.Type valueType;
+    private Map<String, String> structOpsPrograms = new LinkedHashMap<>();
 
     public MapSpec(String name, MapType type) {
         this.name = Objects.requireNonNull(name, "name");
@@ -151,7 +154,8 @@ public final class MapSpec {
     /**
      * Entries written right after creation. Keys and values are {@code byte[]} of the map's sizes, or {@link Number}s
      * for u32 keys; for program arrays and map-in-maps a value may also name a program or map of the same
-     * collection, or be a {@link BpfProgram} / {@link BpfMap}.
+     * collection, or be a {@link BpfProgram} / {@link BpfMap}. A STRUCT_OPS map has one entry, key 0, whose value
+     * is laid out as the object's struct ({@link #valueType()}), not the kernel's.
      */
     public List<Entry> contents() {
         return contents;
@@ -182,6 +186,21 @@ public final class MapSpec {
         return this;
     }
 
+    /**
+     * For {@link MapType#STRUCT_OPS} maps: the program of the collection that each function-pointer member of the
+     * value calls, by member name (e.g. {@code cong_avoid} → {@code my_cong_avoid}). The value's other members are
+     * data, in {@link #contents()}; the loader lays both out as the kernel's struct and writes the programs'
+     * descriptors into their members.
+     */
+    public Map<String, String> structOpsPrograms() {
+        return structOpsPrograms;
+    }
+
+    public MapSpec structOpsPrograms(Map<String, String> programsByMember) {
+        this.structOpsPrograms = new LinkedHashMap<>(programsByMember);
+        return this;
+    }
+
     /** Number of bytes a lookup writes: per-CPU maps return one 8-byte aligned slot per possible CPU. */
     public int valueBufferSize() {
         return type.isPerCpu() ? align8(valueSize) * Cpus.possible() : valueSize;
@@ -206,6 +225,7 @@ public final class MapSpec {
         copy.contents = new ArrayList<>(contents);
         copy.keyType = keyType;
         copy.valueType = valueType;
+        copy.structOpsPrograms = new LinkedHashMap<>(structOpsPrograms);
         return copy;
     }
 

@@ -5,6 +5,7 @@ import io.ebpf4j.asm.Instructions;
 import io.ebpf4j.asm.Register;
 import io.ebpf4j.btf.Array;
 import io.ebpf4j.btf.Datasec;
+import io.ebpf4j.btf.FuncProto;
 import io.ebpf4j.btf.Member;
 import io.ebpf4j.btf.Pointer;
 import io.ebpf4j.btf.Spec;
@@ -25,6 +26,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
@@ -47,6 +49,8 @@ final class ObjectReader {
     private static final String LEGACY_MAPS = "maps";
     static final String KCONFIG = ".kconfig";
     static final String KSYMS = ".ksyms";
+    private static final String STRUCT_OPS = ".struct_ops";
+    private static final String STRUCT_OPS_LINK = ".struct_ops.link";
     private static final int LEGACY_MAP_DEF_SIZE = 20;
 
     private final ElfFile elf;
@@ -143,7 +147,10 @@ final class ObjectReader {
         readBtfMaps();
         readLegacyMaps();
         readExterns();
+        readStructOps(STRUCT_OPS);
+        readStructOps(STRUCT_OPS_LINK);
         Map<String, ProgramSpec> programs = readPrograms(license, version);
+        requireStructOpsPrograms(programs);
         return new CollectionSpec(maps, programs, variables, dataContents, externs, license, version, order, btf);
     }
 
@@ -168,17 +175,25 @@ final class ObjectReader {
             int size = (int) section.size();
             byte[] contents = section.isNoBits() ? new byte[size] : bytes(section);
             boolean readOnly = name.startsWith(".rodata");
+            Optional<Datasec> datasec = btf == null ? Optional.empty() : btf.typeByName(name, Datasec.class);
             MapSpec spec = new MapSpec(name, MapType.ARRAY).keySize(4).valueSize(size).maxEntries(1)
-                    .flags(readOnly ? io.ebpf4j.internal.sys.Bpf.F_RDONLY_PROG : 0)
+                    .flags((readOnly ? io.ebpf4j.internal.sys.Bpf.F_RDONLY_PROG : 0)
+                            | (datasec.filter(ObjectReader::hasNonStaticVariable).isPresent()
+                                    ? io.ebpf4j.internal.sys.Bpf.F_MMAPABLE : 0))
                     .contents(List.of(new MapSpec.Entry(0, contents)))
                     .freeze(readOnly);
-            Optional<Datasec> datasec = btf == null ? Optional.empty() : btf.typeByName(name, Datasec.class);
             datasec.ifPresent(ds -> spec.valueType(ds));
             maps.put(name, spec);
             dataSections.put(section.index(), name);
             dataContents.put(name, contents);
             readVariables(section, name, size, contents, datasec);
         }
+    }
+
+    /** libbpf maps a data section into user memory (BPF_F_MMAPABLE) when it holds a variable visible outside. */
+    private static boolean hasNonStaticVariable(Datasec datasec) {
+        return datasec.vars().stream().anyMatch(v -> v.type() instanceof Var
+                && ((Var) v.type()).linkage() != io.ebpf4j.btf.Linkage.STATIC);
     }
 
     private void readVariables(Section section, String mapName, int size, byte[] contents,
@@ -438,6 +453,108 @@ final class ObjectReader {
     }
 
     // ---------------------------------------------------------------------------------------------------------
+    // struct_ops: each variable of .struct_ops / .struct_ops.link becomes a STRUCT_OPS map
+
+    /**
+     * Reads the variables of a struct_ops section, e.g. {@code SEC(".struct_ops") struct tcp_congestion_ops cc =
+     * {.init = (void *)cc_init, .name = "cc"}}: a STRUCT_OPS map per variable whose value is the variable in the
+     * object's own struct layout; the section's relocations say which program each function pointer names.
+     * Variables of {@code .struct_ops.link} are registered through a bpf_link, so their maps get {@code BPF_F_LINK}.
+     */
+    private void readStructOps(String sectionName) {
+        Optional<Section> section = elf.section(sectionName);
+        if (section.isEmpty()) {
+            return;
+        }
+        if (btf == null) {
+            throw new ElfFormatException("the object has a " + sectionName + " section but no .BTF: compile with -g",
+                    section.get().offset());
+        }
+        Datasec datasec = btf.typeByName(sectionName, Datasec.class).orElseThrow(() -> new BtfFormatException(
+                "the object has a " + sectionName + " section but its BTF has no " + sectionName + " DATASEC"));
+        byte[] data = bytes(section.get());
+        List<Relocation> relocations = elf.relocations(section.get());
+        for (VarSecinfo info : datasec.vars()) {
+            if (!(info.type() instanceof Var)) {
+                throw new BtfFormatException(sectionName + " DATASEC entry at offset " + info.offset()
+                        + " is not a variable");
+            }
+            Var var = (Var) info.type();
+            if (!(Types.underlying(var.type()) instanceof Struct struct) || struct.name().isEmpty()) {
+                throw new BtfFormatException("struct_ops variable '" + var.name() + "' in " + sectionName
+                        + " must be a named struct such as struct tcp_congestion_ops, found "
+                        + Types.describe(var.type()));
+            }
+            if (info.offset() < 0 || struct.size() < 0 || (long) info.offset() + struct.size() > data.length) {
+                throw new ElfFormatException("struct_ops variable '" + var.name() + "' lies outside " + sectionName,
+                        section.get().offset() + info.offset());
+            }
+            byte[] value = Arrays.copyOfRange(data, info.offset(), info.offset() + struct.size());
+            Map<String, String> programs = new LinkedHashMap<>();
+            for (Relocation r : relocationsIn(relocations, info.offset(), struct.size())) {
+                int memberOffset = (int) (r.offset() - info.offset());
+                Member member = functionPointerAt(var.name(), struct, memberOffset);
+                if (memberOffset + Types.POINTER_SIZE > value.length) {
+                    throw new BtfFormatException("struct_ops variable '" + var.name() + "': function pointer '"
+                            + member.name() + "' ends past the " + value.length + " bytes of struct " + struct.name());
+                }
+                Symbol symbol = r.symbol();
+                String where = sectionName + "+" + r.offset();
+                if (symbol.isUndefined() || symbol.sectionIndex() >= Symbol.SHN_LORESERVE
+                        || !elf.section(symbol.sectionIndex()).isExecutable()) {
+                    throw new ElfFormatException("member '" + member.name() + "' of struct_ops variable '"
+                            + var.name() + "' points to '" + symbol.name() + "', which is not a function of the "
+                            + "object", section.get().offset() + r.offset());
+                }
+                if (symbol.value() % 8 != 0) {
+                    throw new ElfFormatException("relocation at " + where + " targets offset " + symbol.value()
+                            + ", not an instruction", section.get().offset() + r.offset());
+                }
+                programs.put(member.name(), functionAt(elf.section(symbol.sectionIndex()), symbol.value() / 8,
+                        where));
+                // The pointer's bytes hold the relocation's addend; the loader writes a descriptor there.
+                Arrays.fill(value, memberOffset, memberOffset + Types.POINTER_SIZE, (byte) 0);
+            }
+            maps.put(var.name(), new MapSpec(var.name(), MapType.STRUCT_OPS).keySize(4).valueSize(struct.size())
+                    .maxEntries(1).flags(sectionName.equals(STRUCT_OPS_LINK) ? io.ebpf4j.internal.sys.Bpf.F_LINK : 0)
+                    .valueType(struct)
+                    .contents(List.of(new MapSpec.Entry(0, value)))
+                    .structOpsPrograms(programs));
+        }
+    }
+
+    private static Member functionPointerAt(String variable, Struct struct, int byteOffset) {
+        for (Member member : struct.members()) {
+            if (!member.isBitfield() && member.bitOffset() == byteOffset * 8) {
+                Type type = Types.underlying(member.type());
+                if (type instanceof Pointer pointer
+                        && Types.underlying(pointer.target()) instanceof FuncProto) {
+                    return member;
+                }
+                throw new BtfFormatException("struct_ops variable '" + variable + "': member '" + member.name()
+                        + "' of struct " + struct.name() + " is set to a function but is not a function pointer ("
+                        + Types.describe(member.type()) + ")");
+            }
+        }
+        throw new BtfFormatException("struct_ops variable '" + variable + "': a function is stored at offset "
+                + byteOffset + " of struct " + struct.name() + ", where no member starts");
+    }
+
+    /** Functions named by struct_ops variables must be struct_ops programs, as libbpf checks. */
+    private void requireStructOpsPrograms(Map<String, ProgramSpec> programs) {
+        for (MapSpec map : maps.values()) {
+            map.structOpsPrograms().forEach((member, name) -> {
+                ProgramSpec program = programs.get(name);
+                if (program == null || program.type() != ProgramType.STRUCT_OPS) {
+                    throw new ElfFormatException("member '" + member + "' of struct_ops variable '" + map.name()
+                            + "' points to '" + name + "', which is not a struct_ops program (declare it in "
+                            + "SEC(\"struct_ops/...\") or SEC(\"struct_ops.s/...\"))");
+                }
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
     // Externs: .kconfig values and .ksyms kernel symbols, filled in at load time
 
     private void readExterns() {
@@ -455,7 +572,8 @@ final class ObjectReader {
         if (kconfigSize > 0) {
             byte[] contents = new byte[kconfigSize];
             maps.put(KCONFIG, new MapSpec(KCONFIG, MapType.ARRAY).keySize(4).valueSize(kconfigSize).maxEntries(1)
-                    .flags(io.ebpf4j.internal.sys.Bpf.F_RDONLY_PROG).contents(List.of(new MapSpec.Entry(0, contents))).freeze(true));
+                    .flags(io.ebpf4j.internal.sys.Bpf.F_RDONLY_PROG | io.ebpf4j.internal.sys.Bpf.F_MMAPABLE)
+                    .contents(List.of(new MapSpec.Entry(0, contents))).freeze(true));
             dataContents.put(KCONFIG, contents);
         }
     }
@@ -475,6 +593,11 @@ final class ObjectReader {
         Var dummy = null;
         int offset = 0;
         List<VarSecinfo> vars = datasec.get().vars();
+        if (kconfig) {
+            // libbpf's layout: larger alignment first, then by name; keeps .kconfig compatible with libbpf's
+            vars.sort(Comparator.comparingInt((VarSecinfo v) -> -kconfigAlignment(v))
+                    .thenComparing(v -> v.type().name()));
+        }
         for (int i = 0; i < vars.size(); i++) {
             Type t = vars.get(i).type();
             String externName = t.name();
@@ -525,6 +648,10 @@ final class ObjectReader {
         datasec.get().setSize(offset);
     }
 
+    private static int kconfigAlignment(VarSecinfo info) {
+        return info.type() instanceof Var ? Math.max(1, Types.alignof(((Var) info.type()).type())) : 1;
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Programs
 
@@ -554,7 +681,9 @@ final class ObjectReader {
             }
             ProgramSection kind = SectionDefinitions.classify(f.section().name()).orElseThrow();
             ProgramSpec spec = new ProgramSpec(f.name(), kind.programType(), link(f, functions))
-                    .sectionName(f.section().name())
+                    // Like libbpf, without the '?' that only switches autoload off
+                    .sectionName(f.section().name().startsWith("?") ? f.section().name().substring(1)
+                            : f.section().name())
                     .attachType(kind.attachType())
                     .attachTo(kind.attachTarget())
                     .flags(kind.programFlags())

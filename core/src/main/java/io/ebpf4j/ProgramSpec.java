@@ -135,9 +135,6 @@ public final class ProgramSpec {
     public String hookName() {
         int slash = sectionName.indexOf('/');
         String prefix = slash < 0 ? sectionName : sectionName.substring(0, slash);
-        if (prefix.startsWith("?")) {
-            prefix = prefix.substring(1);
-        }
         return prefix.isEmpty() ? type.name().toLowerCase(java.util.Locale.ROOT) : prefix;
     }
 

@@ -504,4 +504,44 @@ class BpfMapTest {
         }
         assertThat(FdCount.now()).isEqualTo(before);
     }
+
+    @Test
+    @RequiresKernel(mapTypes = {MapType.TASK_STORAGE, MapType.SK_STORAGE, MapType.CGRP_STORAGE})
+    void localStorageMapsAreKeyedByDescriptorsAndNeedBtf() throws Exception {
+        io.ebpf4j.btf.Int intType = new io.ebpf4j.btf.Int("int", 4, io.ebpf4j.btf.Int.Encoding.SIGNED);
+        io.ebpf4j.btf.Int u64Type = new io.ebpf4j.btf.Int("unsigned long long", 8, io.ebpf4j.btf.Int.Encoding.UNSIGNED);
+        int pidfd = (int) LibC.syscall(io.ebpf4j.internal.sys.Arch.current().sysPidfdOpen,
+                ProcessHandle.current().pid(), 0, 0, 0, 0);
+        int socket = LibC.socket(2 /* AF_INET */, 2 /* SOCK_DGRAM */ | LibC.SOCK_CLOEXEC, 0);
+        java.nio.file.Path cgroup2 = io.ebpf4j.internal.Mounts.find(io.ebpf4j.internal.Mounts.CGROUP2).orElseThrow();
+        io.ebpf4j.internal.sys.NativeBuffer path = new io.ebpf4j.internal.sys.NativeBuffer(256);
+        int cgroupFd = LibC.open(path.putCString(cgroup2.toString()), LibC.O_RDONLY | LibC.O_DIRECTORY
+                | LibC.O_CLOEXEC, 0);
+        assertThat(pidfd).isPositive();
+        assertThat(socket).isPositive();
+        assertThat(cgroupFd).isPositive();
+        try {
+            int[] keys = {pidfd, socket, cgroupFd};
+            MapType[] types = {MapType.TASK_STORAGE, MapType.SK_STORAGE, MapType.CGRP_STORAGE};
+            for (int i = 0; i < types.length; i++) {
+                MapSpec spec = new MapSpec("storage", types[i]).keySize(4).valueSize(8).maxEntries(0)
+                        .flags(Bpf.F_NO_PREALLOC);
+                MapType type = types[i];
+                assertThatThrownBy(() -> BpfMap.create(spec.copy())).as("%s without BTF", type)
+                        .isInstanceOf(BpfException.class).hasMessageContaining("needs BTF");
+                try (BpfMap map = BpfMap.create(spec.keyType(intType).valueType(u64Type))) {
+                    map.put(u32(keys[i]), u64(100 + i));
+                    assertThat(map.lookup(u32(keys[i])).map(b -> readU64(b, 0))).as("%s", type).contains(100L + i);
+                    assertThat(map.info().btfValueTypeId()).isPositive();
+                    assertThat(map.delete(u32(keys[i]))).isTrue();
+                    assertThat(map.lookup(u32(keys[i]))).isEmpty();
+                }
+            }
+        } finally {
+            LibC.close(pidfd);
+            LibC.close(socket);
+            LibC.close(cgroupFd);
+        }
+    }
+
 }

@@ -45,7 +45,7 @@ public final class CallbackPrograms {
                 funcInfo.putInt(offsets.get(i)).putInt(3 + i); // type ids 1 and 2 are int and the prototype
             }
             return BpfProgram.load(spec, ProgramOptions.defaults(), new BpfProgram.LoadExtras(btfFd,
-                    funcInfo.array(), 8, names.size(), null, 0, 0, 0, -1, -1));
+                    funcInfo.array(), 8, names.size(), null, 0, 0, 0, -1, -1, -1));
         } finally {
             io.ebpf4j.internal.sys.LibC.close(btfFd);
         }

@@ -1,6 +1,7 @@
 package io.ebpf4j;
 
 import io.ebpf4j.asm.Instruction;
+import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.testing.Fixtures;
 
 import org.junit.jupiter.api.Test;
@@ -8,11 +9,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 /** Reading objects into specs: no kernel involved. */
 class CollectionSpecTest {
@@ -112,6 +116,30 @@ class CollectionSpecTest {
             MapSpec b = big.maps().get(n);
             assertThat(b.toString()).isEqualTo(m.toString());
         });
+    }
+
+    @Test
+    void structOpsVariablesBecomeStructOpsMaps() {
+        for (String name : new String[] {"ebpf4j_cc", "ebpf4j_cc_link"}) {
+            boolean link = name.endsWith("_link");
+            CollectionSpec spec = CollectionSpec.load(Fixtures.bytes((link ? "tcp_cc_link" : "tcp_cc") + ".bpf.o"));
+            MapSpec map = spec.maps().get(name);
+            assertThat(map.type()).isEqualTo(MapType.STRUCT_OPS);
+            assertThat(map.keySize()).isEqualTo(4);
+            assertThat(map.valueSize()).as("the object's own, shorter struct tcp_congestion_ops").isEqualTo(56);
+            assertThat(map.maxEntries()).isEqualTo(1);
+            assertThat(map.flags()).isEqualTo(link ? Bpf.F_LINK : 0);
+            assertThat(map.valueType().name()).isEqualTo("tcp_congestion_ops");
+            assertThat(map.structOpsPrograms()).containsOnly(entry("ssthresh", "cc_ssthresh"),
+                    entry("cong_avoid", "cc_cong_avoid"), entry("undo_cwnd", "cc_undo_cwnd"), entry("init", "cc_init"));
+            byte[] value = (byte[]) map.contents().get(0).value();
+            assertThat(new String(value, 0, 16, StandardCharsets.US_ASCII)).startsWith(name + "\0");
+            assertThat(Arrays.copyOfRange(value, 16, 56)).as("function pointers are left to the loader")
+                    .containsOnly(0);
+            assertThat(spec.programs().get("cc_init").type()).isEqualTo(ProgramType.STRUCT_OPS);
+            assertThat(spec.programs().get("cc_init").attachType()).as("the kernel's member index, found at load")
+                    .isEqualTo(AttachType.NONE);
+        }
     }
 
     @Test

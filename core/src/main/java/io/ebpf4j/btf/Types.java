@@ -2,6 +2,7 @@ package io.ebpf4j.btf;
 
 import io.ebpf4j.BpfException;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -225,6 +226,15 @@ public final class Types {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The name without its CO-RE flavor suffix ({@code tcp_congestion_ops___v2} gives {@code tcp_congestion_ops}):
+     * local types with flavors stand for the kernel type of the essential name, as in libbpf.
+     */
+    public static String essentialName(String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        return new String(bytes, 0, Spec.essentialLength(bytes, 0, bytes.length), StandardCharsets.UTF_8);
     }
 
     /** The C declaration of the type, one level deep: structs, unions and enums with their members. */

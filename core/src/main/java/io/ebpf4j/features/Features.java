@@ -4,6 +4,9 @@ import io.ebpf4j.BpfException;
 import io.ebpf4j.MapType;
 import io.ebpf4j.NotSupportedException;
 import io.ebpf4j.ProgramType;
+import io.ebpf4j.asm.Instruction;
+import io.ebpf4j.asm.Instructions;
+import io.ebpf4j.asm.Register;
 import io.ebpf4j.internal.Os;
 import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.internal.sys.Errno;
@@ -280,24 +283,23 @@ public final class Features {
     // ---------------------------------------------------------------------------------------------------------
     // Programs
 
-    private static final int INSN_MOV64_R0_IMM = 0xb7;
-    private static final int INSN_CALL = 0x85;
-    private static final int INSN_EXIT = 0x95;
+    private static final Instructions RETURN_ZERO = Instructions.builder().mov64(Register.R0, 0).exit().build();
 
     private static Answer probeProgramType(ProgramType type) {
         if (type == ProgramType.UNSPEC) {
             return new Answer(new NotSupportedException("program type UNSPEC", "UNSPEC is not a program type"));
         }
-        long r = loadProbe(type, new int[][] {{INSN_MOV64_R0_IMM, 0}, {INSN_EXIT, 0}}, null);
+        long r = loadProbe(type, RETURN_ZERO, null);
         if (r >= 0) {
             LibC.close((int) r);
             return Answer.YES;
         }
         int errno = (int) -r;
         if (needsAttachTarget(type)) {
-            // These types only load with a BTF attach target, so EINVAL here says nothing; EPERM with every
-            // capability present means the kernel refuses the type outright (trampolines/LSM disabled).
-            if (errno == Errno.EINVAL) {
+            // These types only load with a BTF attach target, so EINVAL here says nothing, nor does ENOTSUPP, the
+            // verifier's answer to a struct_ops program without one (libbpf's probe expects it too); EPERM with
+            // every capability present means the kernel refuses the type outright (trampolines/LSM disabled).
+            if (errno == Errno.EINVAL || type == ProgramType.STRUCT_OPS && errno == Errno.ENOTSUPP) {
                 return Answer.YES;
             }
         }
@@ -321,7 +323,10 @@ public final class Features {
             return program;
         }
         NativeBuffer log = new NativeBuffer(4096);
-        long r = loadProbe(type, new int[][] {{INSN_CALL, helperId}, {INSN_MOV64_R0_IMM, 0}, {INSN_EXIT, 0}}, log);
+        Instructions callsHelper = Instructions.builder()
+                .append(Instruction.of(0x85 /* call */, Register.R0, Register.R0, 0, helperId))
+                .append(RETURN_ZERO).build();
+        long r = loadProbe(type, callsHelper, log);
         if (r >= 0) {
             LibC.close((int) r);
             return Answer.YES;
@@ -336,20 +341,16 @@ public final class Features {
         return Answer.YES;
     }
 
-    /** Loads {@code {opcode, imm}} instructions as a program of {@code type}: an fd or -errno. */
-    private static long loadProbe(ProgramType type, int[][] instructions, NativeBuffer log) {
-        NativeBuffer insns = new NativeBuffer(8 * instructions.length);
-        ByteBuffer b = insns.buffer();
-        for (int i = 0; i < instructions.length; i++) {
-            b.put(8 * i, (byte) instructions[i][0]);
-            b.putInt(8 * i + 4, instructions[i][1]);
-        }
+    /** Loads {@code instructions} as a program of {@code type}: an fd or -errno. */
+    private static long loadProbe(ProgramType type, Instructions instructions, NativeBuffer log) {
+        byte[] code = instructions.marshal(ByteOrder.nativeOrder());
+        NativeBuffer insns = new NativeBuffer(code.length).put(0, code, 0, code.length);
         NativeBuffer license = new NativeBuffer(8);
         long licenseAddress = license.putCString("GPL");
         NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.PROG_LOAD_SIZE);
         ByteBuffer a = attr.buffer();
         a.putInt(Bpf.PROG_LOAD_TYPE, type.value());
-        a.putInt(Bpf.PROG_LOAD_INSN_CNT, instructions.length);
+        a.putInt(Bpf.PROG_LOAD_INSN_CNT, instructions.slotCount());
         a.putLong(Bpf.PROG_LOAD_INSNS, insns.address());
         a.putLong(Bpf.PROG_LOAD_LICENSE, licenseAddress);
         if (log != null) {
@@ -387,7 +388,7 @@ public final class Features {
     }
 
     private static Answer probePerfLink() {
-        long program = loadProbe(ProgramType.TRACEPOINT, new int[][] {{INSN_MOV64_R0_IMM, 0}, {INSN_EXIT, 0}}, null);
+        long program = loadProbe(ProgramType.TRACEPOINT, RETURN_ZERO, null);
         if (program < 0) {
             return new Answer(Errors.of("probe perf_event links", (int) -program,
                     ProgramType.TRACEPOINT.requiredCapabilities()));

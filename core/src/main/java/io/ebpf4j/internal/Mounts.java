@@ -90,6 +90,37 @@ public final class Mounts {
                 + "`mount -t tracefs tracefs /sys/kernel/tracing` (in a container, mount the host's /sys/kernel/tracing)");
     }
 
+    /** Where bpffs and tracefs are conventionally mounted. */
+    public static final Path BPFFS_DEFAULT = Path.of("/sys/fs/bpf");
+    public static final Path TRACEFS_DEFAULT = Path.of("/sys/kernel/tracing");
+
+    /**
+     * Mounts a file system of {@code fsType} at {@code target} unless one is mounted somewhere already: what a
+     * privileged agent (or a test) does on a machine that has not mounted bpffs or tracefs.
+     *
+     * @return whether it mounted one
+     * @throws io.ebpf4j.BpfPermissionException without CAP_SYS_ADMIN
+     */
+    public static synchronized boolean mountIfMissing(String fsType, Path target) {
+        if (find(fsType).isPresent()) {
+            return false;
+        }
+        try {
+            java.nio.file.Files.createDirectories(target);
+        } catch (IOException e) {
+            throw new BpfException("cannot create mount point " + target + ": " + e.getMessage(), e);
+        }
+        io.ebpf4j.internal.sys.NativeBuffer source = new io.ebpf4j.internal.sys.NativeBuffer(64);
+        io.ebpf4j.internal.sys.NativeBuffer path = new io.ebpf4j.internal.sys.NativeBuffer(256);
+        io.ebpf4j.internal.sys.NativeBuffer type = new io.ebpf4j.internal.sys.NativeBuffer(64);
+        if (io.ebpf4j.internal.sys.LibC.mount(source.putCString(fsType), path.putCString(target.toString()),
+                type.putCString(fsType), 0, 0) != 0) {
+            throw io.ebpf4j.internal.sys.Errors.of("mount " + fsType + " at " + target,
+                    io.ebpf4j.internal.sys.LibC.errno(), "CAP_SYS_ADMIN");
+        }
+        return true;
+    }
+
     private static String unescape(String field) {
         // mountinfo escapes space, tab, newline and backslash as octal
         StringBuilder out = new StringBuilder(field.length());

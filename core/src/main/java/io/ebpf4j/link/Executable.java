@@ -3,6 +3,7 @@ package io.ebpf4j.link;
 import io.ebpf4j.BpfException;
 import io.ebpf4j.ElfFormatException;
 import io.ebpf4j.elf.ElfFile;
+import io.ebpf4j.elf.ProgramHeader;
 import io.ebpf4j.elf.Symbol;
 import io.ebpf4j.internal.sys.Arch;
 import io.ebpf4j.internal.sys.Errno;
@@ -16,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -98,7 +100,7 @@ public final class Executable {
     public long offset(String symbol) {
         Objects.requireNonNull(symbol, "symbol");
         ElfFile file = elf();
-        // Address -> the strongest binding seen at it (GLOBAL 1 < WEAK 2 < LOCAL 0 in preference).
+        // Address -> the best binding of the symbols there: 0 global, 1 weak, 2 local.
         Map<Long, Integer> candidates = new LinkedHashMap<>();
         for (List<Symbol> table : List.of(file.symbols(), file.dynamicSymbols())) {
             for (Symbol s : table) {
@@ -138,13 +140,13 @@ public final class Executable {
      * The file offset of a virtual address inside a loadable segment that is ({@code executable}) or is not
      * executable: code for probes, data for USDT semaphores.
      */
-    java.util.OptionalLong fileOffset(long address, boolean executable) {
-        for (io.ebpf4j.elf.ProgramHeader segment : elf().programHeaders()) {
+    OptionalLong fileOffset(long address, boolean executable) {
+        for (ProgramHeader segment : elf().programHeaders()) {
             if (segment.isLoad() && segment.isExecutable() == executable && segment.containsFileBacked(address)) {
-                return java.util.OptionalLong.of(address - segment.virtualAddress() + segment.offset());
+                return OptionalLong.of(address - segment.virtualAddress() + segment.offset());
             }
         }
-        return java.util.OptionalLong.empty();
+        return OptionalLong.empty();
     }
 
     /** The parsed file, read on first use. */

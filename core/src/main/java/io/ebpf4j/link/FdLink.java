@@ -51,6 +51,7 @@ class FdLink implements BpfLink {
         }
     }
 
+    /** {@code BPF_LINK_CREATE} with a raw descriptor: a program's, or for struct_ops a map's. */
     static long create(int programFd, int targetFd, AttachType type, int flags, Consumer<ByteBuffer> extra) {
         NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.LINK_CREATE_SIZE);
         ByteBuffer a = attr.buffer();

@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  *
  * @param id the link's kernel id
  * @param type the kind of link
- * @param programId the id of the attached program (0 once the link was detached)
+ * @param programId the id of the link's program
  * @param target where the program is attached; {@link Unknown} for link types this library does not decode
  */
 public record LinkInfo(int id, LinkType type, int programId, Target target) {
@@ -72,7 +72,11 @@ public record LinkInfo(int id, LinkType type, int programId, Target target) {
     public record PerfUprobe(String path, long offset, long refCounterOffset, boolean retprobe, long cookie)
             implements Target {}
 
-    /** A perf event link on a hardware or software counter ({@code perf_event_attr} type and config). */
+    /**
+     * A perf event link on a hardware or software counter: {@code config} as opened, {@code type} the number of the
+     * PMU that serves it (which may differ from the type asked for: recent kernels serve the software CPU clock
+     * from a PMU of its own).
+     */
     public record PerfCounter(int type, long config, long cookie) implements Target {}
 
     /** A link type this library does not decode (or a perf event link on a kernel that reports no details). */

@@ -24,15 +24,12 @@ import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.channels.NetworkChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.function.Consumer;
 
 /**
  * Attaches programs to kernel hooks: one factory method per kind of hook, each returning a {@link BpfLink} that
@@ -272,12 +269,12 @@ public final class Links {
      * shared library, in every process that runs it (or only {@link UprobeOptions#pid()}).
      */
     public static BpfLink uprobe(Executable target, String symbol, BpfProgram program, UprobeOptions options) {
-        return attachUprobe(target, target.offset(symbol) + options.offset(), symbol, program, options, false);
+        return attachUprobe(target, symbol, 0, program, options, false);
     }
 
     /** Attaches a uprobe at a file offset of {@code target} (plus {@link UprobeOptions#offset()}). */
     public static BpfLink uprobe(Executable target, long fileOffset, BpfProgram program, UprobeOptions options) {
-        return attachUprobe(target, fileOffset + options.offset(), null, program, options, false);
+        return attachUprobe(target, null, fileOffset, program, options, false);
     }
 
     /** {@link #uretprobe(Executable, String, BpfProgram, UprobeOptions)} with default options. */
@@ -287,18 +284,20 @@ public final class Links {
 
     /** Like {@link #uprobe(Executable, String, BpfProgram, UprobeOptions)}, but runs when the function returns. */
     public static BpfLink uretprobe(Executable target, String symbol, BpfProgram program, UprobeOptions options) {
-        return attachUprobe(target, target.offset(symbol) + options.offset(), symbol, program, options, true);
+        return attachUprobe(target, symbol, 0, program, options, true);
     }
 
     /** A uretprobe on the function at a file offset of {@code target}. */
     public static BpfLink uretprobe(Executable target, long fileOffset, BpfProgram program, UprobeOptions options) {
-        return attachUprobe(target, fileOffset + options.offset(), null, program, options, true);
+        return attachUprobe(target, null, fileOffset, program, options, true);
     }
 
-    private static BpfLink attachUprobe(Executable target, long offset, String symbol, BpfProgram program,
+    /** A uprobe at {@code symbol}, or (symbol null) at {@code fileOffset}, plus the options' offset. */
+    private static BpfLink attachUprobe(Executable target, String symbol, long fileOffset, BpfProgram program,
             UprobeOptions options, boolean ret) {
         String hook = ret ? "uretprobe" : "uprobe";
         requireType(program, hook, ProgramType.KPROBE);
+        long offset = (symbol != null ? target.offset(symbol) : fileOffset) + options.offset();
         String description = hook + " " + target.path() + ":" + (symbol != null ? symbol
                 + (options.offset() != 0 ? "+0x" + Long.toHexString(options.offset()) : "")
                 : "0x" + Long.toHexString(offset)) + (options.pid() > 0 ? " in pid " + options.pid() : "") + " <- "
@@ -369,74 +368,7 @@ public final class Links {
     public static BpfLink usdt(Executable target, String provider, String name, BpfProgram program,
             UsdtOptions options) {
         requireType(program, "usdt", ProgramType.KPROBE);
-        String probeName = provider + ":" + name;
-        String description = "usdt " + target.path() + ":" + probeName
-                + (options.pid() > 0 ? " in pid " + options.pid() : "") + " <- " + describe(program);
-        if (!Features.hasPerfLink()) {
-            throw new NotSupportedException("usdt", description + ": USDT argument specs are passed through BPF"
-                    + " cookies, which need perf_event bpf_links (Linux 5.15+)");
-        }
-        List<Usdt.Probe> sites = new ArrayList<>();
-        List<Usdt.Probe> all = Usdt.probes(target);
-        for (Usdt.Probe probe : all) {
-            if (probe.provider().equals(provider) && probe.name().equals(name)) {
-                sites.add(probe);
-            }
-        }
-        if (sites.isEmpty()) {
-            throw new BpfException("no USDT probe " + probeName + " in " + target.path() + (all.isEmpty()
-                    ? " (it has no .note.stapsdt section)"
-                    : "; it has " + all.stream().map(Usdt.Probe::fullName).distinct().limit(20).toList()),
-                    Errno.ENOENT);
-        }
-        try (BpfMap specs = usdtSpecsMap(program)) {
-            int mapId = specs.info().id();
-            Map<List<Usdt.Argument>, Integer> slots = new HashMap<>();
-            List<BpfLink> parts = new ArrayList<>();
-            try {
-                for (Usdt.Probe site : sites) {
-                    List<Usdt.Argument> arguments = Usdt.parseArguments(site.arguments(), Arch.current(),
-                            probeName);
-                    // Sites with the same argument locations share a spec slot, as in libbpf.
-                    Integer slot = slots.get(arguments);
-                    if (slot == null) {
-                        slot = Usdt.allocateSlot(mapId, specs.maxEntries(), probeName);
-                        slots.put(arguments, slot);
-                        specs.put(intKey(slot), Usdt.encode(arguments, options.cookie(), specs.valueSize(),
-                                probeName));
-                    }
-                    String siteDescription = description + " at 0x" + Long.toHexString(site.fileOffset());
-                    Probes.ProbeEvent probe = Probes.uprobe(target.path().toString(), site.fileOffset(),
-                            site.semaphoreOffset(), false, options.pid(), siteDescription);
-                    parts.add(PerfEvents.attachWithLink(program, probe.event(), slot, siteDescription,
-                            probe.tracefsEvent()));
-                }
-            } catch (RuntimeException e) {
-                closeAll(parts, e);
-                Usdt.releaseSlots(mapId, slots.values());
-                throw e;
-            }
-            List<Integer> used = List.copyOf(slots.values());
-            return new LinkGroup(parts, description, () -> Usdt.releaseSlots(mapId, used));
-        }
-    }
-
-    /** The program's {@code __bpf_usdt_specs} map, found among the maps it uses (kernel names are 15 chars). */
-    private static BpfMap usdtSpecsMap(BpfProgram program) {
-        String truncated = Usdt.SPECS_MAP.substring(0, Bpf.OBJ_NAME_LEN - 1);
-        for (int id : program.info().mapIds()) {
-            BpfMap map = BpfMap.fromId(id);
-            if (map.type() == MapType.ARRAY && (map.name().equals(Usdt.SPECS_MAP) || map.name().equals(truncated))) {
-                return map;
-            }
-            map.close();
-        }
-        throw new BpfException(describe(program) + " does not use a " + Usdt.SPECS_MAP + " map: USDT programs"
-                + " read their arguments with libbpf's usdt.bpf.h (bpf_usdt_arg), which defines it");
-    }
-
-    private static byte[] intKey(int value) {
-        return ByteBuffer.allocate(4).order(java.nio.ByteOrder.nativeOrder()).putInt(0, value).array();
+        return Usdt.attach(target, provider, name, program, options);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -686,9 +618,14 @@ public final class Links {
         return socketFilter(program, Sockets.fdOf(channel));
     }
 
-    /** {@link #socketFilter(BpfProgram, int)} for a packet socket. */
+    /**
+     * {@link #socketFilter(BpfProgram, int)} for a packet socket. Frames the socket queued before the filter was
+     * attached are discarded, so that everything received afterwards went through the filter.
+     */
     public static BpfLink socketFilter(BpfProgram program, PacketSocket socket) {
-        return socketFilter(program, socket.fd());
+        BpfLink link = socketFilter(program, socket.fd());
+        socket.discardQueued();
+        return link;
     }
 
     /**
@@ -727,8 +664,11 @@ public final class Links {
             if (raw < 0) {
                 throw Errors.of("open link id " + id, -raw, "CAP_SYS_ADMIN");
             }
-            try (Fd fd = Fd.own(raw, "link id " + id)) {
+            Fd fd = Fd.own(raw, "link id " + id);
+            try {
                 links.add(LinkInfo.read(raw));
+            } finally {
+                fd.close();
             }
         }
     }
@@ -828,6 +768,10 @@ public final class Links {
             return new NotSupportedException("bpf_link", "attach " + description + ": this kernel has no bpf_link"
                     + " (Linux 5.7+), which " + hook + " needs", errno);
         }
+        if (errno == Errno.EEXIST) {
+            return new BpfException("attach " + description + ": " + Errno.describe(errno) + " (the program is"
+                    + " already attached to this hook, which takes each program once)", errno);
+        }
         return Errors.of("attach " + description, errno, program.type().requiredCapabilities());
     }
 
@@ -888,7 +832,7 @@ public final class Links {
         List<byte[]> encoded = new ArrayList<>();
         int size = 8 * strings.size();
         for (String s : strings) {
-            byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
             encoded.add(bytes);
             size += bytes.length + 1;
         }

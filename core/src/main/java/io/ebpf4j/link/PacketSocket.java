@@ -94,6 +94,18 @@ public final class PacketSocket implements AutoCloseable {
         }
     }
 
+    /** Drops the frames already queued, without waiting: they arrived before a filter could choose them. */
+    synchronized void discardQueued() {
+        int raw = fd.acquire();
+        try {
+            while (LibC.recv(raw, buffer.address(), buffer.capacity(), LibC.MSG_DONTWAIT) >= 0) {
+                // keep draining until the queue is empty (EAGAIN)
+            }
+        } finally {
+            fd.release();
+        }
+    }
+
     private void setTimeout(int raw, long millis) {
         if (millis == timeoutMillis) {
             return;

@@ -32,7 +32,6 @@ final class PerfEvents {
     private static final int ATTR_CONFIG = 8;
     private static final int ATTR_SAMPLE = 16;
     private static final int ATTR_FLAGS = 40;
-    private static final int ATTR_WAKEUP_EVENTS = 48;
     private static final int ATTR_CONFIG1 = 56;
     private static final int ATTR_CONFIG2 = 64;
     private static final long FLAG_DISABLED = 1L;
@@ -67,10 +66,9 @@ final class PerfEvents {
         a.putInt(ATTR_TYPE, event.type());
         a.putInt(ATTR_SIZE_FIELD, ATTR_SIZE);
         a.putLong(ATTR_CONFIG, event.config());
-        // Tracing events need no sampling; one sample per event keeps them valid for every program type.
-        a.putLong(ATTR_SAMPLE, event.sample() > 0 ? event.sample() : 1);
+        // Tracing events run the program on every hit and need no sampling; counters sample (period or frequency).
+        a.putLong(ATTR_SAMPLE, event.sample());
         a.putLong(ATTR_FLAGS, FLAG_DISABLED | (event.frequency() ? FLAG_FREQUENCY : 0));
-        a.putInt(ATTR_WAKEUP_EVENTS, 1);
         a.putLong(ATTR_CONFIG1, event.config1());
         a.putLong(ATTR_CONFIG2, event.config2());
         long r = LibC.syscall(Arch.current().sysPerfEventOpen, attr.address(), pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);

@@ -9,6 +9,7 @@ import io.ebpf4j.internal.sys.NativeBuffer;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -33,7 +34,7 @@ final class Probes {
         Path idFile = tracefs.resolve("events").resolve(group).resolve(name).resolve("id");
         try {
             return Long.parseLong(Files.readString(idFile).trim());
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new BpfException("unknown tracepoint " + group + "/" + name + ": " + idFile + " does not exist"
                     + " (the available tracepoints are listed in " + tracefs.resolve("available_events")
                     + " as group:name)", Errno.ENOENT);
@@ -56,7 +57,7 @@ final class Probes {
         String what = hook + " " + symbol + (offset != 0 ? "+" + offset : "");
         OptionalInt pmu = pmuType("kprobe");
         if (pmu.isPresent()) {
-            NativeBuffer name = new NativeBuffer(symbol.length() + 1);
+            NativeBuffer name = new NativeBuffer(0);
             long nameAddress = name.putCString(symbol);
             long config = retprobe ? 1L << retprobeBit("kprobe") : 0;
             try {
@@ -91,7 +92,7 @@ final class Probes {
             if (refCounterOffset != 0) {
                 config |= refCounterOffset << refCounterShift(what);
             }
-            NativeBuffer file = new NativeBuffer(path.length() * 3 + 1);
+            NativeBuffer file = new NativeBuffer(0);
             long fileAddress = file.putCString(path);
             return new ProbeEvent(PerfEvents.open(new PerfEvents.Event(pmu.getAsInt(), config, fileAddress, offset,
                     0, false, file), pid > 0 ? pid : -1, pid > 0 ? -1 : 0, what), null);

@@ -1,10 +1,17 @@
 package io.ebpf4j.link;
 
 import io.ebpf4j.BpfException;
+import io.ebpf4j.BpfMap;
+import io.ebpf4j.BpfProgram;
+import io.ebpf4j.MapType;
+import io.ebpf4j.NotSupportedException;
 import io.ebpf4j.elf.ElfFile;
 import io.ebpf4j.elf.Note;
 import io.ebpf4j.elf.Section;
+import io.ebpf4j.features.Features;
 import io.ebpf4j.internal.sys.Arch;
+import io.ebpf4j.internal.sys.Bpf;
+import io.ebpf4j.internal.sys.Errno;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -64,6 +71,75 @@ final class Usdt {
      */
     record Argument(int kind, long valueOffset, int registerOffset, int indexRegisterOffset, int scaleShift,
             boolean signed, int bitShift) {}
+
+    /** Attaches {@code program} at every site of probe {@code provider:name}; see {@link Links#usdt}. */
+    static BpfLink attach(Executable target, String provider, String name, BpfProgram program,
+            UsdtOptions options) {
+        String probeName = provider + ":" + name;
+        String description = "usdt " + target.path() + ":" + probeName
+                + (options.pid() > 0 ? " in pid " + options.pid() : "") + " <- " + Links.describe(program);
+        if (!Features.hasPerfLink()) {
+            throw new NotSupportedException("usdt", description + ": USDT argument specs are passed through BPF"
+                    + " cookies, which need perf_event bpf_links (Linux 5.15+)");
+        }
+        List<Probe> sites = new ArrayList<>();
+        List<Probe> all = probes(target);
+        for (Probe probe : all) {
+            if (probe.provider().equals(provider) && probe.name().equals(name)) {
+                sites.add(probe);
+            }
+        }
+        if (sites.isEmpty()) {
+            throw new BpfException("no USDT probe " + probeName + " in " + target.path() + (all.isEmpty()
+                    ? " (it has no " + NOTE_SECTION + " section)"
+                    : "; it has " + all.stream().map(Probe::fullName).distinct().limit(20).toList()), Errno.ENOENT);
+        }
+        try (BpfMap specs = specsMap(program)) {
+            int mapId = specs.info().id();
+            Map<List<Argument>, Integer> slots = new HashMap<>();
+            List<BpfLink> parts = new ArrayList<>();
+            try {
+                for (Probe site : sites) {
+                    List<Argument> arguments = parseArguments(site.arguments(), Arch.current(), probeName);
+                    // Sites with the same argument locations share a spec slot, as in libbpf.
+                    Integer slot = slots.get(arguments);
+                    if (slot == null) {
+                        slot = allocateSlot(mapId, specs.maxEntries(), probeName);
+                        slots.put(arguments, slot);
+                        specs.put(ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, slot).array(),
+                                encode(arguments, options.cookie(), specs.valueSize(), probeName));
+                    }
+                    String siteDescription = description + " at 0x" + Long.toHexString(site.fileOffset());
+                    Probes.ProbeEvent probe = Probes.uprobe(target.path().toString(), site.fileOffset(),
+                            site.semaphoreOffset(), false, options.pid(), siteDescription);
+                    parts.add(PerfEvents.attachWithLink(program, probe.event(), slot, siteDescription,
+                            probe.tracefsEvent()));
+                }
+            } catch (RuntimeException e) {
+                for (BpfLink part : parts) {
+                    Links.closeQuietly(part, e);
+                }
+                releaseSlots(mapId, slots.values());
+                throw e;
+            }
+            List<Integer> used = List.copyOf(slots.values());
+            return new LinkGroup(parts, description, () -> releaseSlots(mapId, used));
+        }
+    }
+
+    /** The program's specs map, found by name among the maps it uses (the kernel keeps 15 characters). */
+    private static BpfMap specsMap(BpfProgram program) {
+        String truncated = SPECS_MAP.substring(0, Bpf.OBJ_NAME_LEN - 1);
+        for (int id : program.info().mapIds()) {
+            BpfMap map = BpfMap.fromId(id);
+            if (map.type() == MapType.ARRAY && (map.name().equals(SPECS_MAP) || map.name().equals(truncated))) {
+                return map;
+            }
+            map.close();
+        }
+        throw new BpfException(Links.describe(program) + " does not use a " + SPECS_MAP + " map: USDT programs"
+                + " read their arguments with libbpf's usdt.bpf.h (bpf_usdt_arg), which defines it");
+    }
 
     /** Every probe site in the file. */
     static List<Probe> probes(Executable executable) {

@@ -8,7 +8,6 @@ import io.ebpf4j.internal.sys.Fd;
 import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.internal.sys.NativeBuffer;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,8 +19,6 @@ import java.nio.ByteOrder;
  * after it never wrap; only a sample's data can.
  */
 final class PerfRing {
-    static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
-
     private static final int PERF_TYPE_SOFTWARE = 1;
     private static final int PERF_COUNT_SW_BPF_OUTPUT = 10;
     private static final long PERF_SAMPLE_RAW = 1 << 10;
@@ -109,27 +106,28 @@ final class PerfRing {
         }
         data = ring.slice((int) offset, (int) size).order(ByteOrder.nativeOrder());
         mask = size - 1;
-        long start = (long) LONG.getAcquire(meta, DATA_HEAD);
+        long start = loadHead();
         if (overwritable) {
             previousHead = start;
             readPosition = start;
             readEnd = start;
         } else {
-            tail = (long) LONG.getAcquire(meta, DATA_TAIL);
+            tail = meta.getLong(DATA_TAIL);
             head = tail;
         }
     }
 
+    // Acquire loads and release stores are plain buffer accesses next to VarHandle fences, as in the ring buffer
+    // reader (io.ebpf4j.ringbuf.SharedRing explains why not byte-buffer view VarHandles).
+
+    /** {@code data_head}, acquired: pairs with the kernel's update of it after writing the records before it. */
     long loadHead() {
-        // Acquire pairs with the kernel's update of data_head after writing the records before it.
-        return (long) LONG.getAcquire(meta, DATA_HEAD);
+        long position = meta.getLong(DATA_HEAD);
+        VarHandle.acquireFence();
+        return position;
     }
 
-    /**
-     * Hands the space up to {@code position} back to the kernel with release semantics: the record's bytes have been
-     * read before. A release fence plus plain store rather than a VarHandle release, which JDK 17 does not fully
-     * inline (a call per record).
-     */
+    /** Hands the space up to {@code position} back to the kernel, after its records have been read (release). */
     void publishTail(long position) {
         tail = position;
         VarHandle.releaseFence();

@@ -188,7 +188,7 @@ public final class RingBufferReader implements AutoCloseable {
             while (position < producer) {
                 int offset = (int) (position & mask);
                 int header = data.getInt(offset);
-                VarHandle.acquireFence(); // see nextHeader
+                VarHandle.acquireFence(); // SharedRing.header inlined: the local buffer spares the JIT a reload
                 if ((header & SharedRing.BUSY_BIT) != 0) {
                     break;
                 }
@@ -205,12 +205,11 @@ public final class RingBufferReader implements AutoCloseable {
                 // Space goes back to the kernel whenever the position crosses a 4 KiB boundary rather than after
                 // every record: producers still get it back long before the ring fills, and the loop stays lean.
                 if (((previous ^ position) & -PUBLISH_INTERVAL) != 0) {
-                    VarHandle.releaseFence();
-                    ring.consumer.putLong(0, position);
+                    ring.releaseConsumerPosition(position);
                 }
             }
         } finally {
-            SharedRing.LONG.setRelease(ring.consumer, 0, position);
+            ring.releaseConsumerPosition(position);
             count(visited, discarded);
         }
         return visited;
@@ -224,7 +223,7 @@ public final class RingBufferReader implements AutoCloseable {
         try {
             while (position < producer) {
                 int offset = (int) (position & ring.mask);
-                int header = nextHeader(offset);
+                int header = ring.header(offset);
                 if ((header & SharedRing.BUSY_BIT) != 0) {
                     return false;
                 }
@@ -240,19 +239,8 @@ public final class RingBufferReader implements AutoCloseable {
             count(0, discarded);
             return false;
         } finally {
-            SharedRing.LONG.setRelease(ring.consumer, 0, position);
+            ring.releaseConsumerPosition(position);
         }
-    }
-
-    /**
-     * The header at {@code offset}, read with acquire semantics, which pair with the kernel's release of the header:
-     * the record's bytes are visible after it. A plain read plus fence rather than a VarHandle acquire: on JDK 17 a
-     * byte-buffer view VarHandle access is not fully inlined, which costs a call per record.
-     */
-    private int nextHeader(int offset) {
-        int header = ring.data.getInt(offset);
-        VarHandle.acquireFence();
-        return header;
     }
 
     private void count(int read, int discarded) {

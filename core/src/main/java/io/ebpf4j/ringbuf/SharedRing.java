@@ -8,10 +8,8 @@ import io.ebpf4j.internal.sys.Epoll;
 import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.internal.sys.Mapping;
 
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
@@ -25,10 +23,6 @@ import java.util.Objects;
  * for a {@code USER_RINGBUF} it is the other way round.
  */
 final class SharedRing {
-    /** Native-order views for the acquire/release accesses the ring protocol needs. */
-    static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
-    static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
-
     static final int HEADER_SIZE = 8;
     static final int BUSY_BIT = 1 << 31;
     static final int DISCARD_BIT = 1 << 30;
@@ -127,11 +121,47 @@ final class SharedRing {
         mapping.close();
     }
 
+    // The protocol's acquire loads and release stores. Each is a plain buffer access next to a VarHandle fence,
+    // which the Java memory model treats as an acquire load or release store: a byte-buffer view VarHandle
+    // (MethodHandles.byteBufferViewVarHandle) would say the same in one call, but JDK 17 does not inline it fully
+    // and pays a call per access, which dominated the per-record cost.
+
+    /** {@code consumer_pos}, acquired: pairs with the release of whoever consumed up to it. */
     long consumerPosition() {
-        return (long) LONG.getAcquire(consumer, 0);
+        long position = consumer.getLong(0);
+        VarHandle.acquireFence();
+        return position;
     }
 
+    /** {@code producer_pos}, acquired: pairs with the release of whoever reserved up to it. */
     long producerPosition() {
-        return (long) LONG.getAcquire(producer, 0);
+        long position = producer.getLong(0);
+        VarHandle.acquireFence();
+        return position;
+    }
+
+    /** Publishes {@code consumer_pos} after the records before it have been read (release). */
+    void releaseConsumerPosition(long position) {
+        VarHandle.releaseFence();
+        consumer.putLong(0, position);
+    }
+
+    /** Publishes {@code producer_pos} after the headers before it have been written (release). */
+    void releaseProducerPosition(long position) {
+        VarHandle.releaseFence();
+        producer.putLong(0, position);
+    }
+
+    /** The record header at {@code offset}, acquired: the record's bytes are visible once it is not busy. */
+    int header(int offset) {
+        int header = data.getInt(offset);
+        VarHandle.acquireFence();
+        return header;
+    }
+
+    /** Writes a record header after the record's bytes (release): submits or discards the record. */
+    void releaseHeader(int offset, int header) {
+        VarHandle.releaseFence();
+        data.putInt(offset, header);
     }
 }

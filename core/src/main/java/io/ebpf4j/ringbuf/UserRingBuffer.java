@@ -103,7 +103,7 @@ public final class UserRingBuffer implements AutoCloseable {
         ring.data.putInt(offset + 4, 0);
         ring.data.putInt(offset, length | SharedRing.BUSY_BIT);
         producerPosition += footprint;
-        SharedRing.LONG.setRelease(ring.producer, 0, producerPosition);
+        ring.releaseProducerPosition(producerPosition);
         return new Reservation(this, offset, length);
     }
 
@@ -220,7 +220,7 @@ public final class UserRingBuffer implements AutoCloseable {
             try {
                 done = true;
                 // Release pairs with the kernel's acquire of the header: the record's bytes are visible before it.
-                SharedRing.INT.setRelease(owner.ring.data, at - SharedRing.HEADER_SIZE, length | flag);
+                owner.ring.releaseHeader(at - SharedRing.HEADER_SIZE, length | flag);
             } finally {
                 end();
             }

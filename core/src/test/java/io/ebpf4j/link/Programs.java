@@ -35,6 +35,20 @@ final class Programs {
     }
 
     /**
+     * Waits (up to 5 s) until {@code counters[slot]} reaches {@code expected}, for effects the kernel delivers
+     * asynchronously (packets crossing a veth pair), and returns the value then.
+     */
+    static long await(BpfMap counters, int slot, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        long value = read(counters, slot);
+        while (value < expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            value = read(counters, slot);
+        }
+        return value;
+    }
+
+    /**
      * {@code counters[slot] += value register}; clobbers R0-R5. The program must define label {@code out}, where
      * this goes if the lookup fails (it never does in an array).
      */
@@ -122,6 +136,16 @@ final class Programs {
                 .jumpIf(JumpOp.JNE, Register.R2, length, "out");
         increment(b, counters, 0);
         return b.label("out").mov64(Register.R0, verdict).exit().build();
+    }
+
+    /** Socket filter: keeps (and counts) only packets of {@code length}; drops the others. */
+    static Instructions keepingOnlyLength(BpfMap counters, int length) {
+        Instructions.Builder b = Instructions.builder()
+                .load(Size.W, Register.R2, Register.R1, 0)
+                .jumpIf(JumpOp.JNE, Register.R2, length, "drop");
+        increment(b, counters, 0);
+        return b.label("out").mov64(Register.R0, 0xffff).exit()
+                .label("drop").mov64(Register.R0, 0).exit().build();
     }
 
     static BpfProgram load(String name, ProgramType type, AttachType attachType, Instructions instructions) {

@@ -1,5 +1,7 @@
 package io.ebpf4j.link;
 
+import io.ebpf4j.testing.NativeBinaries;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

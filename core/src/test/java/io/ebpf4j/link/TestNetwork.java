@@ -138,7 +138,10 @@ final class TestNetwork implements AutoCloseable {
         });
     }
 
-    /** Waits until the kernel has delivered what was sent (veth delivery is asynchronous through the backlog). */
+    /**
+     * Gives the kernel time to deliver what was sent (veth delivery is asynchronous, through the backlog), before
+     * checking that something did <em>not</em> happen.
+     */
     static void settle() throws InterruptedException {
         Thread.sleep(100);
     }

@@ -1,18 +1,23 @@
 package io.ebpf4j.link;
 
 import io.ebpf4j.AttachType;
+import io.ebpf4j.BpfCollection;
 import io.ebpf4j.BpfException;
 import io.ebpf4j.BpfMap;
 import io.ebpf4j.BpfProgram;
+import io.ebpf4j.CollectionSpec;
 import io.ebpf4j.NotSupportedException;
 import io.ebpf4j.ProgramSpec;
 import io.ebpf4j.ProgramType;
 import io.ebpf4j.TestPrograms;
 import io.ebpf4j.testing.FdCount;
+import io.ebpf4j.testing.Fixtures;
 import io.ebpf4j.testing.RequiresKernel;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,6 +97,43 @@ class TracingLinkTest {
             assertThat(byId.attachType()).isEqualTo(AttachType.NONE);
             target.go();
             assertThat(Programs.read(counts, 0)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void btfTracepointFromAnObjectCountsTheExecOfAChild() throws Exception {
+        CollectionSpec spec = CollectionSpec.load(Fixtures.bytes("tp_btf.bpf.o"));
+        spec.variables().get("parent_tgid").set(ProcessHandle.current().pid());
+        try (BpfCollection coll = BpfCollection.load(spec);
+                BpfLink link = Links.tracing(coll.program("count_exec"))) {
+            Process child = new ProcessBuilder("/bin/true").start();
+            assertThat(child.waitFor()).isZero();
+            // The JDK may exec a helper (jspawnhelper) in the child before the command: count at least one exec.
+            assertThat(coll.variable("execs").getLong()).isPositive();
+            assertThat(coll.variable("last_pid").getLong()).isEqualTo(child.pid());
+            assertThat(coll.variable("last_comm").getString()).isEqualTo("true");
+        }
+    }
+
+    @Test
+    void fentryFromAnObjectIsRefusedByThisKernelWithTheHookNamed() throws Exception {
+        loadFentryObject();
+        int before = FdCount.now();
+        loadFentryObject();
+        assertThat(FdCount.now()).as("a refused load closes what it created").isEqualTo(before);
+    }
+
+    private static void loadFentryObject() throws Exception {
+        CollectionSpec spec = CollectionSpec.load(Fixtures.bytes("fentry.bpf.o"));
+        try (BpfCollection coll = BpfCollection.load(spec);
+                BpfLink link = Links.tracing(coll.program("count_openat2"))) {
+            // A kernel with trampolines gets here: then the program must count.
+            Files.readString(Path.of("/proc/self/comm"));
+            assertThat(coll.variable("opens").getLong()).isPositive();
+        } catch (NotSupportedException e) {
+            assertThat(e.feature()).isEqualTo("fentry");
+            assertThat(e.getMessage()).contains("program 'count_openat2'")
+                    .contains("this kernel does not support fentry programs");
         }
     }
 

@@ -1,5 +1,7 @@
 package io.ebpf4j.link;
 
+import io.ebpf4j.testing.NativeBinaries;
+
 import io.ebpf4j.AttachType;
 import io.ebpf4j.BpfException;
 import io.ebpf4j.BpfMap;

@@ -12,9 +12,6 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -68,31 +65,10 @@ public final class KernelExtension implements ExecutionCondition {
 
     /** Mounts bpffs at /sys/fs/bpf and tracefs at /sys/kernel/tracing if they are not mounted yet. */
     public static synchronized void ensureMounts() {
-        if (mounted) {
-            return;
-        }
-        if (Mounts.find(Mounts.BPF).isEmpty()) {
-            mount("bpf", "bpf", "/sys/fs/bpf");
-        }
-        if (Mounts.find(Mounts.TRACEFS).isEmpty()) {
-            mount("tracefs", "tracefs", "/sys/kernel/tracing");
-        }
-        mounted = true;
-    }
-
-    private static void mount(String type, String source, String target) {
-        try {
-            Files.createDirectories(Path.of(target));
-            Process p = new ProcessBuilder("mount", "-t", type, source, target).redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes());
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException("mount -t " + type + " " + target + " failed: " + output);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("mount -t " + type + " " + target + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while mounting " + target, e);
+        if (!mounted) {
+            Mounts.mountIfMissing(Mounts.BPF, Mounts.BPFFS_DEFAULT);
+            Mounts.mountIfMissing(Mounts.TRACEFS, Mounts.TRACEFS_DEFAULT);
+            mounted = true;
         }
     }
 }

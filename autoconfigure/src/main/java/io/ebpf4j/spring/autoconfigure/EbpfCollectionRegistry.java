@@ -6,6 +6,7 @@ import io.ebpf4j.BpfProgram;
 import io.ebpf4j.CollectionSpec;
 import io.ebpf4j.TypedMap;
 import io.ebpf4j.btf.Spec;
+import io.ebpf4j.internal.Mounts;
 import io.ebpf4j.spring.EbpfCollectionException;
 import io.ebpf4j.spring.EbpfCollectionException.Stage;
 import io.ebpf4j.spring.EbpfCollections;
@@ -159,6 +160,9 @@ public final class EbpfCollectionRegistry implements EbpfCollections, Initializi
     /** Loads every declared collection, in declaration order. */
     @Override
     public void afterPropertiesSet() {
+        if (properties.isMountFileSystems() && !properties.getCollections().isEmpty()) {
+            mountFileSystems();
+        }
         Spec kernelBtf = kernelBtf();
         synchronized (lock) {
             for (Map.Entry<String, EbpfProperties.Collection> declared : properties.getCollections().entrySet()) {
@@ -174,6 +178,15 @@ public final class EbpfCollectionRegistry implements EbpfCollections, Initializi
                 }
             }
             publish();
+        }
+    }
+
+    private static void mountFileSystems() {
+        if (Mounts.mountIfMissing(Mounts.BPF, Mounts.BPFFS_DEFAULT)) {
+            logger.info("Mounted bpffs at " + Mounts.BPFFS_DEFAULT + " (ebpf.mount-file-systems)");
+        }
+        if (Mounts.mountIfMissing(Mounts.TRACEFS, Mounts.TRACEFS_DEFAULT)) {
+            logger.info("Mounted tracefs at " + Mounts.TRACEFS_DEFAULT + " (ebpf.mount-file-systems)");
         }
     }
 

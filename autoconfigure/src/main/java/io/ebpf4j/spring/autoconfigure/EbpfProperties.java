@@ -39,6 +39,12 @@ public class EbpfProperties implements Validator {
      */
     private FailureMode failureMode = FailureMode.FAIL;
 
+    /**
+     * Whether to mount bpffs (/sys/fs/bpf) and tracefs (/sys/kernel/tracing) at startup when the machine has not
+     * mounted them; needs CAP_SYS_ADMIN. In containers, prefer mounting the host's file systems.
+     */
+    private boolean mountFileSystems;
+
     /** Kernel BTF for kernels without /sys/kernel/btf/vmlinux. */
     private final Btf btf = new Btf();
 
@@ -58,6 +64,14 @@ public class EbpfProperties implements Validator {
 
     public FailureMode getFailureMode() {
         return failureMode;
+    }
+
+    public boolean isMountFileSystems() {
+        return mountFileSystems;
+    }
+
+    public void setMountFileSystems(boolean mountFileSystems) {
+        this.mountFileSystems = mountFileSystems;
     }
 
     public void setFailureMode(FailureMode failureMode) {

@@ -10,12 +10,7 @@ import org.springframework.beans.factory.InjectionPoint;
 import org.springframework.beans.factory.config.DependencyDescriptor;
 import org.springframework.core.ResolvableType;
 
-/**
- * Builds the {@link TypedMap} an injection point asks for, choosing codecs from its generic types and the map's
- * sizes: {@code Long} for 8-byte (u64) and 4-byte (u32) integers, {@code Integer} for 4-byte (s32), 2-byte and 1-byte
- * ones, {@code String} for {@code char[]}, {@code byte[]} for anything, and records for structs described by the
- * object's BTF.
- */
+/** Builds the {@link TypedMap} an injection point asks for, with codecs chosen by {@link Codecs#forType}. */
 final class TypedMaps {
     private TypedMaps() {}
 
@@ -46,31 +41,11 @@ final class TypedMaps {
     }
 
     static Codec<?> codec(Class<?> type, int size, Type btf, String role, BpfMap map) {
-        if (type == Long.class && (size == 8 || size == 4)) {
-            return size == 8 ? Codecs.u64() : Codecs.u32();
+        try {
+            return Codecs.forType(type, size, btf, "the " + role + " of map '" + map.name() + "'");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage() + "; or inject the BpfMap and call typed(keyCodec,"
+                    + " valueCodec)", e);
         }
-        if (type == Integer.class && (size == 4 || size == 2 || size == 1)) {
-            return size == 4 ? Codecs.s32() : size == 2 ? Codecs.u16() : Codecs.u8();
-        }
-        if (type == String.class) {
-            return Codecs.string(size);
-        }
-        if (type == byte[].class) {
-            return Codecs.bytes(size);
-        }
-        if (type.isRecord()) {
-            if (btf == null) {
-                throw new IllegalStateException("map '" + map.name() + "' has no BTF " + role + " type to map record "
-                        + type.getSimpleName() + " on: compile the object with -g");
-            }
-            try {
-                return RecordCodec.of(type, btf);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("map '" + map.name() + "': " + e.getMessage(), e);
-            }
-        }
-        throw new IllegalStateException("map '" + map.name() + "': no codec for " + role + " type "
-                + type.getName() + " (" + size + " bytes); use Long, Integer, String, byte[] or a record matching"
-                + " the BTF type, or inject the BpfMap and call typed(keyCodec, valueCodec)");
     }
 }

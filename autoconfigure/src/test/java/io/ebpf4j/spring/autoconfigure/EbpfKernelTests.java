@@ -1,14 +1,17 @@
 package io.ebpf4j.spring.autoconfigure;
 
+import io.ebpf4j.BpfCollection;
 import io.ebpf4j.BpfMap;
 import io.ebpf4j.BpfProgram;
 import io.ebpf4j.TypedMap;
 import io.ebpf4j.VerifierException;
+import io.ebpf4j.internal.Kallsyms;
 import io.ebpf4j.link.LinkInfo;
 import io.ebpf4j.link.Links;
 import io.ebpf4j.spring.BpfMapRef;
 import io.ebpf4j.spring.EbpfAttachTargetException;
 import io.ebpf4j.spring.EbpfCollections;
+import io.ebpf4j.spring.EbpfConfigurationException;
 import io.ebpf4j.spring.ManagedCollection;
 import io.ebpf4j.spring.ManagedCollection.ProgramState;
 import io.ebpf4j.spring.ManagedCollection.Status;
@@ -199,6 +202,16 @@ class EbpfKernelTests {
     }
 
     @Test
+    void aCollectionThatFailsToLoadStopsTheApplicationAndReleasesTheOthers() {
+        ApplicationContextRunner failing = runner.withPropertyValues(
+                "ebpf.collections.rejected.object=classpath:bpf/rejected.bpf.o");
+        failing.run(context -> assertThat(context).hasFailed());
+        int descriptors = FdCount.now();
+        failing.run(context -> assertThat(context.getStartupFailure()).hasRootCauseInstanceOf(VerifierException.class));
+        assertThat(FdCount.now()).isEqualTo(descriptors);
+    }
+
+    @Test
     void aCollectionTheVerifierRejectsFailsAloneUnderWarn() {
         runner.withPropertyValues("ebpf.collections.rejected.object=classpath:bpf/rejected.bpf.o",
                         "ebpf.collections.rejected.failure-mode=warn")
@@ -213,6 +226,41 @@ class EbpfKernelTests {
                     assertThat(context.getBean(OptionalMapUser.class).counter).isEmpty();
                     assertThat(collections.get("counter").orElseThrow().status()).isEqualTo(Status.ATTACHED);
                 });
+    }
+
+    @Test
+    void constantsOfEveryKindReachTheLoadedCollection() {
+        runner.withPropertyValues("ebpf.collections.constants.object=classpath:bpf/constants.bpf.o",
+                        "ebpf.collections.constants.constants.small=0x7f",
+                        "ebpf.collections.constants.constants.delta=-5",
+                        "ebpf.collections.constants.constants.enabled=true",
+                        "ebpf.collections.constants.constants.target_pid=self",
+                        "ebpf.collections.constants.constants.comm=java",
+                        "ebpf.collections.constants.constants.address=kaddr:do_sys_openat2")
+                .run(context -> {
+                    BpfCollection constants = context.getBean("constants", BpfCollection.class);
+                    assertThat(constants.variable("small").getLong()).isEqualTo(0x7f);
+                    assertThat(constants.variable("delta").getLong()).isEqualTo(-5);
+                    assertThat(constants.variable("enabled").getLong()).isEqualTo(1);
+                    assertThat(constants.variable("target_pid").getLong()).isEqualTo(ProcessHandle.current().pid());
+                    assertThat(constants.variable("comm").getString()).isEqualTo("java");
+                    assertThat(constants.variable("address").getLong())
+                            .isEqualTo(Kallsyms.address("do_sys_openat2").orElseThrow()).isNotZero();
+                });
+    }
+
+    @Test
+    void anExternalKernelBtfIsUsedForLoading() {
+        runner.withPropertyValues("ebpf.btf.path=file:/sys/kernel/btf/vmlinux").run(context ->
+                assertThat(context.getBean(EbpfCollections.class).get("counter").orElseThrow().status())
+                        .isEqualTo(Status.ATTACHED));
+        runner.withPropertyValues("ebpf.btf.path=classpath:bpf/not-an-object.bpf.o").run(context -> {
+            EbpfConfigurationException failure = EbpfAutoConfigurationTests.findCause(context.getStartupFailure(),
+                    EbpfConfigurationException.class);
+            assertThat(failure.property()).isEqualTo("ebpf.btf.path");
+            assertThat(failure.getMessage()).startsWith("cannot read kernel BTF from class path resource"
+                    + " [bpf/not-an-object.bpf.o]: ");
+        });
     }
 
     private static ProgramState program(ManagedCollection collection, String name) {

@@ -58,6 +58,8 @@ public final class Bpf {
     public static final int F_RDONLY_PROG = 1 << 7;
     public static final int F_WRONLY_PROG = 1 << 8;
     public static final int F_MMAPABLE = 1 << 10;
+    /** A struct_ops map registered by a bpf_link instead of by its update. */
+    public static final int F_LINK = 1 << 13;
 
     public static final int OBJ_NAME_LEN = 16;
 

@@ -95,19 +95,16 @@ public final class Epoll implements AutoCloseable {
      * @throws BpfException if the set is closed, also when it is closed during the wait
      */
     public boolean await(long deadline) {
-        if (closed) {
-            throw new BpfException(description + " is closed");
-        }
-        int raw = epoll.acquire();
+        int raw = acquire(epoll);
         try {
             // Held too so that close() cannot close the eventfd, which would take its wakeup off the ready list
             // before this thread has seen it.
-            wakeup.acquire();
+            acquire(wakeup);
             try {
                 boolean ready = isVirtual(Thread.currentThread()) ? awaitParked(raw, deadline)
                         : awaitBlocking(raw, deadline);
                 if (closed) {
-                    throw new BpfException(description + " is closed");
+                    throw closedError();
                 }
                 return ready;
             } finally {
@@ -116,6 +113,21 @@ public final class Epoll implements AutoCloseable {
         } finally {
             epoll.release();
         }
+    }
+
+    private int acquire(Fd fd) {
+        if (closed) {
+            throw closedError();
+        }
+        try {
+            return fd.acquire();
+        } catch (BpfException closedMeanwhile) {
+            throw closedError();
+        }
+    }
+
+    private BpfException closedError() {
+        return new BpfException(description + " is closed");
     }
 
     private boolean awaitBlocking(int raw, long deadline) {

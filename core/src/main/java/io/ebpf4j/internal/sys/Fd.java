@@ -17,7 +17,8 @@ import java.lang.ref.Cleaner;
  */
 public final class Fd implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
-    private static final boolean LEAK_DETECTION = Boolean.getBoolean("ebpf4j.leakDetection");
+    /** System property that records where each descriptor was created, to name the creator of a leak. */
+    public static final String LEAK_DETECTION_PROPERTY = "ebpf4j.leakDetection";
     private static final System.Logger LOG = System.getLogger("io.ebpf4j.leaks");
 
     private static final long CLOSED = 1L << 62;
@@ -45,7 +46,8 @@ public final class Fd implements AutoCloseable {
         }
         this.fd = fd;
         this.description = description;
-        this.action = new CloseAction(fd, description, LEAK_DETECTION ? new Throwable("created here") : null);
+        boolean recordCreation = Boolean.getBoolean(LEAK_DETECTION_PROPERTY);
+        this.action = new CloseAction(fd, description, recordCreation ? new Throwable("created here") : null);
         this.cleanable = CLEANER.register(this, action);
     }
 

@@ -33,6 +33,8 @@ public final class LibC {
 
     public static native long write(int fd, long buffer, long count);
 
+    public static native long recv(int fd, long buffer, long length, int flags);
+
     public static native long pread(int fd, long buffer, long count, long offset);
 
     public static native int epoll_create1(int flags);
@@ -93,6 +95,7 @@ public final class LibC {
     public static final int EFD_CLOEXEC = O_CLOEXEC;
     public static final int EFD_NONBLOCK = O_NONBLOCK;
 
+    public static final int MSG_DONTWAIT = 0x40;
     public static final int SOL_SOCKET = 1;
     public static final int SO_ATTACH_FILTER = 26;
     public static final int SO_DETACH_FILTER = 27;

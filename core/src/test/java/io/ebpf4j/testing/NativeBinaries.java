@@ -1,4 +1,4 @@
-package io.ebpf4j.link;
+package io.ebpf4j.testing;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -13,10 +13,11 @@ import java.util.stream.Stream;
 
 /**
  * Compiles the C test programs of {@code src/test/native} with gcc into a temporary directory, once per JVM, so that
- * no binary is committed. Tests that need one are skipped (with the reason) when gcc or {@code sys/sdt.h}
- * (Debian package systemtap-sdt-dev) is missing.
+ * no binary is committed. Tests that need one are skipped when gcc, {@code sys/sdt.h} (systemtap-sdt-dev) or
+ * libbpf-dev is missing — with a reason starting with {@value KernelExtension#SKIP_PREFIX}, since they are kernel
+ * tests that CI must run.
  */
-final class NativeBinaries {
+public final class NativeBinaries {
     private static final Path SOURCES = Path.of("src/test/native");
     private static final Map<String, Path> COMPILED = new HashMap<>();
     private static Path directory;
@@ -24,11 +25,12 @@ final class NativeBinaries {
     private NativeBinaries() {}
 
     /** {@code probe_target}: see its source for the commands it understands. */
-    static Path probeTarget() {
+    public static Path probeTarget() {
         return compile("probe_target");
     }
 
-    static synchronized Path compile(String name) {
+    /** Compiles {@code src/test/native/<name>.c}; {@code libraries} are linker flags such as {@code -lbpf}. */
+    public static synchronized Path compile(String name, String... libraries) {
         Path binary = COMPILED.get(name);
         if (binary != null) {
             return binary;
@@ -42,16 +44,21 @@ final class NativeBinaries {
             binary = directory.resolve(name);
             Process gcc;
             try {
-                gcc = new ProcessBuilder("gcc", "-O2", "-g", "-Wall", "-o", binary.toString(),
-                        SOURCES.resolve(name + ".c").toString()).redirectErrorStream(true).start();
+                java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("gcc", "-O2", "-g",
+                        "-Wall", "-o", binary.toString(), SOURCES.resolve(name + ".c").toString()));
+                command.addAll(java.util.List.of(libraries));
+                gcc = new ProcessBuilder(command).redirectErrorStream(true).start();
             } catch (IOException e) {
-                Assumptions.abort("needs gcc to build the test program " + name + ": " + e.getMessage());
+                Assumptions.abort(KernelExtension.SKIP_PREFIX + " needs gcc to build the test program " + name + ": "
+                        + e.getMessage());
                 throw e;
             }
             String output = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (gcc.waitFor() != 0) {
-                Assumptions.assumeFalse(output.contains("sys/sdt.h"),
-                        "needs sys/sdt.h (Debian package systemtap-sdt-dev) to build " + name);
+                Assumptions.assumeFalse(output.contains("sys/sdt.h"), KernelExtension.SKIP_PREFIX
+                        + " needs sys/sdt.h (Debian package systemtap-sdt-dev) to build " + name);
+                Assumptions.assumeFalse(output.contains("bpf/libbpf.h"), KernelExtension.SKIP_PREFIX
+                        + " needs libbpf (Debian package libbpf-dev) to build " + name);
                 throw new IllegalStateException("gcc failed to build " + name + ":\n" + output);
             }
             COMPILED.put(name, binary);

@@ -1,0 +1,69 @@
+// C baseline for the specification benchmarks, with libbpf: opening an object (bpf_object__open_mem), opening and
+// loading it into the kernel, and parsing the kernel's BTF with a walk over every type and name.
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static int quiet(enum libbpf_print_level level, const char *fmt, va_list args) { return 0; }
+
+int main(int argc, char **argv) {
+    if (argc < 2) { fprintf(stderr, "usage: %s object.bpf.o\n", argv[0]); return 2; }
+    libbpf_set_print(quiet);
+    FILE *f = fopen(argv[1], "rb");
+    if (!f) { perror(argv[1]); return 1; }
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    rewind(f);
+    char *buf = malloc(size);
+    if (fread(buf, 1, size, f) != (size_t)size) { perror("read"); return 1; }
+    fclose(f);
+
+    int n = 2000;
+    for (int i = 0; i < 200; i++) bpf_object__close(bpf_object__open_mem(buf, size, NULL));  // warm-up
+    double t0 = now_ns();
+    for (int i = 0; i < n; i++) {
+        struct bpf_object *obj = bpf_object__open_mem(buf, size, NULL);
+        if (!obj) { fprintf(stderr, "open failed\n"); return 1; }
+        bpf_object__close(obj);
+    }
+    printf("specLoad %.1f\n", (now_ns() - t0) / n);
+
+    int loads = 100;
+    for (int i = 0; i < 10; i++) {
+        struct bpf_object *obj = bpf_object__open_mem(buf, size, NULL);
+        if (bpf_object__load(obj)) { fprintf(stderr, "load failed\n"); return 1; }
+        bpf_object__close(obj);
+    }
+    t0 = now_ns();
+    for (int i = 0; i < loads; i++) {
+        struct bpf_object *obj = bpf_object__open_mem(buf, size, NULL);
+        if (bpf_object__load(obj)) { fprintf(stderr, "load failed\n"); return 1; }
+        bpf_object__close(obj);
+    }
+    printf("collectionLoad %.1f\n", (now_ns() - t0) / loads);
+
+    int parses = 50;
+    long names = 0;
+    t0 = now_ns();
+    for (int i = 0; i < parses; i++) {
+        struct btf *btf = btf__parse("/sys/kernel/btf/vmlinux", NULL);
+        if (!btf) { fprintf(stderr, "btf parse failed\n"); return 1; }
+        int count = btf__type_cnt(btf);
+        for (int id = 1; id < count; id++) {
+            const struct btf_type *t = btf__type_by_id(btf, id);
+            names += strlen(btf__name_by_offset(btf, t->name_off));
+        }
+        btf__free(btf);
+    }
+    printf("vmlinuxBtf %.1f\n", (now_ns() - t0) / parses);
+    return names == 0;
+}

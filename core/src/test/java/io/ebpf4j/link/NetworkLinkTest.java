@@ -1,0 +1,181 @@
+package io.ebpf4j.link;
+
+import io.ebpf4j.AttachType;
+import io.ebpf4j.BpfException;
+import io.ebpf4j.BpfMap;
+import io.ebpf4j.BpfProgram;
+import io.ebpf4j.ProgramType;
+import io.ebpf4j.testing.FdCount;
+import io.ebpf4j.testing.RequiresKernel;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.time.Duration;
+
+import static io.ebpf4j.link.TestNetwork.FRAME_LENGTH;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** XDP, TCX, netfilter, sk_lookup and packet sockets, on a veth pair into a fresh network namespace. */
+@RequiresKernel(bpfLink = true)
+class NetworkLinkTest {
+    private static final int TCX_PASS = 0;
+    private static final int SK_PASS = 1;
+    private static final int NF_ACCEPT = 1;
+
+    @Test
+    @RequiresKernel(programTypes = ProgramType.XDP)
+    void xdpInGenericModeCountsTheFramesThatArrive() throws Exception {
+        try (TestNetwork net = TestNetwork.create(); BpfMap counts = Programs.counters(1);
+                BpfMap others = Programs.counters(1);
+                BpfProgram program = Programs.load("xdp", ProgramType.XDP, AttachType.XDP,
+                        Programs.countingXdpFrames(counts, FRAME_LENGTH));
+                BpfProgram other = Programs.load("xdp2", ProgramType.XDP, AttachType.XDP,
+                        Programs.countingXdpFrames(others, FRAME_LENGTH));
+                BpfLink link = net.inside(() -> Links.xdp(net.innerInterface(), program, XdpMode.GENERIC))) {
+            assertThat(link.description()).isEqualTo("XDP (GENERIC) on " + net.innerInterface()
+                    + " <- program 'xdp'");
+            net.sendInward(3);
+            assertThat(Programs.await(counts, 0, 3)).isEqualTo(3);
+            int ifindex = net.inside(() -> Interfaces.index(net.innerInterface()));
+            assertThat(link.info().target()).isEqualTo(new LinkInfo.Xdp(ifindex));
+
+            link.update(other);
+            net.sendInward(2);
+            assertThat(Programs.await(others, 0, 2)).isEqualTo(2);
+            link.detach();
+            net.sendInward(2);
+            TestNetwork.settle();
+            assertThat(Programs.read(others, 0)).isEqualTo(2);
+            assertThat(Programs.read(counts, 0)).isEqualTo(3);
+        }
+    }
+
+    @Test
+    @RequiresKernel(programTypes = ProgramType.SCHED_CLS)
+    void tcxCountsIngressAndEgressFrames() throws Exception {
+        try (TestNetwork net = TestNetwork.create(); BpfMap ingress = Programs.counters(1);
+                BpfMap egress = Programs.counters(1);
+                BpfProgram in = Programs.load("tcx_in", ProgramType.SCHED_CLS,
+                        Programs.countingSkbLength(ingress, FRAME_LENGTH, TCX_PASS));
+                BpfProgram out = Programs.load("tcx_out", ProgramType.SCHED_CLS,
+                        Programs.countingSkbLength(egress, FRAME_LENGTH, TCX_PASS));
+                BpfLink inLink = net.inside(() -> Links.tcx(net.innerInterface(), AttachType.TCX_INGRESS, in));
+                BpfLink outLink = net.inside(() -> Links.tcx(net.innerInterface(), AttachType.TCX_EGRESS, out))) {
+            net.sendInward(3);
+            net.sendOutward(2);
+            assertThat(Programs.await(ingress, 0, 3)).isEqualTo(3);
+            assertThat(Programs.await(egress, 0, 2)).isEqualTo(2);
+
+            int ifindex = net.inside(() -> Interfaces.index(net.innerInterface()));
+            assertThat(outLink.info().target()).isEqualTo(new LinkInfo.Tcx(ifindex, AttachType.TCX_EGRESS));
+            assertThat(net.inside(() -> Links.query(net.innerInterface(), AttachType.TCX_INGRESS)))
+                    .containsExactly(new AttachedProgram(in.info().id(), inLink.info().id(), 0));
+        }
+    }
+
+    @Test
+    @RequiresKernel(programTypes = ProgramType.NETFILTER)
+    void netfilterCountsThePacketsOfItsNamespace() throws Exception {
+        try (TestNetwork net = TestNetwork.create(); BpfMap counts = Programs.counters(1);
+                BpfProgram program = Programs.load("nf", ProgramType.NETFILTER, AttachType.NETFILTER,
+                        Programs.counting(counts, NF_ACCEPT));
+                BpfLink link = net.inside(() -> Links.netfilter(program,
+                        NetfilterOptions.of(NetfilterOptions.IPV4, NetfilterOptions.LOCAL_IN).withPriority(-128)))) {
+            net.sendInward(3);
+            assertThat(Programs.await(counts, 0, 3)).isEqualTo(3);
+            assertThat(link.info().target()).isEqualTo(new LinkInfo.Netfilter(NetfilterOptions.IPV4,
+                    NetfilterOptions.LOCAL_IN, -128, 0));
+        }
+    }
+
+    @Test
+    @RequiresKernel(programTypes = ProgramType.SK_LOOKUP)
+    void skLookupRunsForEveryDatagramOfTheNamespace() throws Exception {
+        try (TestNetwork net = TestNetwork.create(); BpfMap counts = Programs.counters(1);
+                BpfProgram program = Programs.load("sk_lookup", ProgramType.SK_LOOKUP, AttachType.SK_LOOKUP,
+                        Programs.counting(counts, SK_PASS));
+                BpfLink link = Links.netns(net.namespaceFile(), program)) {
+            net.sendInward(3);
+            assertThat(Programs.await(counts, 0, 3)).isEqualTo(3);
+            long inode = (Long) Files.getAttribute(net.namespaceFile(), "unix:ino");
+            assertThat(link.info().target()).isEqualTo(new LinkInfo.Netns(inode, AttachType.SK_LOOKUP));
+            assertThat(Links.query(net.namespaceFile(), AttachType.SK_LOOKUP))
+                    .extracting(AttachedProgram::programId).containsExactly(program.info().id());
+        }
+    }
+
+    @Test
+    @RequiresKernel(programTypes = ProgramType.SOCKET_FILTER)
+    void socketFilterOnAPacketSocketKeepsOnlyTheFramesItChooses() throws Exception {
+        try (TestNetwork net = TestNetwork.create(); BpfMap counts = Programs.counters(1);
+                BpfProgram filter = Programs.load("frames", ProgramType.SOCKET_FILTER,
+                        Programs.keepingOnlyLength(counts, FRAME_LENGTH));
+                PacketSocket socket = net.inside(() -> Links.packetSocket(net.innerInterface()));
+                BpfLink link = Links.socketFilter(filter, socket)) {
+            assertThat(socket.toString()).contains(net.innerInterface());
+            net.sendInward(3);
+            assertThat(Programs.await(counts, 0, 3)).isEqualTo(3);
+            byte[] frame = new byte[2048];
+            for (int i = 0; i < 3; i++) {
+                // The filter returns 0 (drop) for every other frame (ARP, ICMP replies): only ours arrive.
+                assertThat(socket.receive(frame, Duration.ofSeconds(2))).isEqualTo(FRAME_LENGTH);
+            }
+            assertThat(socket.receive(frame, Duration.ofMillis(50))).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void unknownInterfacesAreExplained() {
+        try (BpfMap counts = Programs.counters(1);
+                BpfProgram program = Programs.load("xdp", ProgramType.XDP, Programs.counting(counts, 2))) {
+            assertThatThrownBy(() -> Links.xdp("e4j-missing0", program, XdpMode.GENERIC))
+                    .isInstanceOf(BpfException.class)
+                    .hasMessageContaining("no network interface 'e4j-missing0'");
+            assertThatThrownBy(() -> Links.packetSocket("e4j-missing0")).isInstanceOf(BpfException.class)
+                    .hasMessageContaining("no network interface 'e4j-missing0'");
+        }
+    }
+
+    @Test
+    @RequiresKernel(programTypes = {ProgramType.XDP, ProgramType.SCHED_CLS, ProgramType.SOCKET_FILTER})
+    void noDescriptorLeaksOverManyAttachments() throws Exception {
+        // On the veth end in this namespace: the cycles run on several threads, which stay here.
+        BpfProgram[] tcx = new BpfProgram[Cycles.THREADS]; // TCX takes each program once per hook
+        try (TestNetwork net = TestNetwork.create(); BpfMap counts = Programs.counters(1);
+                BpfProgram xdp = Programs.load("xdp", ProgramType.XDP, Programs.counting(counts, 2));
+                BpfProgram filter = Programs.load("filter", ProgramType.SOCKET_FILTER,
+                        Programs.counting(counts, 0));
+                PacketSocket socket = Links.packetSocket(net.hostInterface())) {
+            for (int i = 0; i < tcx.length; i++) {
+                tcx[i] = Programs.load("tcx", ProgramType.SCHED_CLS, Programs.counting(counts, 0));
+            }
+            String host = net.hostInterface();
+            Links.xdp(host, xdp, XdpMode.GENERIC).close();
+            Links.tcx(host, AttachType.TCX_INGRESS, tcx[0]).close();
+            Links.packetSocket(host).close();
+            // Keep one program of each kind attached elsewhere, as a busy machine would: otherwise every cycle
+            // flips a kernel static key (code patching, ~25 ms).
+            BpfLink keepXdp = net.inside(() -> Links.xdp(net.innerInterface(), xdp, XdpMode.GENERIC));
+            BpfLink keepTcx = net.inside(() -> Links.tcx(net.innerInterface(), AttachType.TCX_INGRESS, tcx[0]));
+            int before = FdCount.now();
+            for (int i = 0; i < 1000; i++) {
+                Links.xdp(host, xdp, XdpMode.GENERIC).close(); // one XDP program per interface at a time
+            }
+            // 200 TCX cycles, not 1,000: each change waits for an RCU grace period under the RTNL lock (~25 ms).
+            Cycles.run(200, thread -> Links.tcx(host, AttachType.TCX_INGRESS, tcx[thread]).close());
+            Cycles.run(1000, thread -> Links.packetSocket(host).close());
+            Cycles.run(1000, thread -> Links.socketFilter(filter, socket).close());
+            assertThat(FdCount.now()).isEqualTo(before);
+            keepXdp.close();
+            keepTcx.close();
+        } finally {
+            for (BpfProgram program : tcx) {
+                if (program != null) {
+                    program.close();
+                }
+            }
+        }
+    }
+}
