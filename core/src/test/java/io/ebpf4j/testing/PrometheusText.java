@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A parser of the Prometheus text exposition format (what /actuator/prometheus serves), so tests check samples and
- * labels instead of matching strings. Comments ({@code # HELP}, {@code # TYPE}) are kept as metadata.
+ * A parser of the Prometheus text exposition format 0.0.4 (what /actuator/prometheus serves), so tests check
+ * samples and labels instead of matching strings. {@code # TYPE} comments are kept; timestamps are ignored.
  */
 public final class PrometheusText {
     /** One sample line: {@code name{label="value",...} value}. */
@@ -42,42 +42,50 @@ public final class PrometheusText {
     }
 
     private static Sample sample(String line) {
-        int brace = line.indexOf('{');
-        int space = line.lastIndexOf(' ');
+        int i = 0;
+        while (i < line.length() && line.charAt(i) != '{' && line.charAt(i) != ' ') {
+            i++;
+        }
+        String name = line.substring(0, i);
         Map<String, String> labels = new LinkedHashMap<>();
-        String name;
-        if (brace >= 0 && brace < space) {
-            name = line.substring(0, brace);
-            int end = line.lastIndexOf('}');
-            String body = line.substring(brace + 1, end);
-            int i = 0;
-            while (i < body.length()) {
-                int eq = body.indexOf('=', i);
-                String key = body.substring(i, eq).trim();
+        if (line.charAt(i) == '{') {
+            i++;
+            while (line.charAt(i) != '}') {
+                int eq = line.indexOf('=', i);
+                String label = line.substring(i, eq).trim();
+                if (line.charAt(eq + 1) != '"') {
+                    throw new IllegalArgumentException("label value not quoted: " + line);
+                }
                 StringBuilder value = new StringBuilder();
-                int j = eq + 2; // skip ="
-                while (body.charAt(j) != '"') {
-                    char c = body.charAt(j);
+                int j = eq + 2;
+                for (; line.charAt(j) != '"'; j++) {
+                    char c = line.charAt(j);
                     if (c == '\\') {
-                        char next = body.charAt(++j);
+                        char next = line.charAt(++j);
                         value.append(next == 'n' ? '\n' : next);
                     } else {
                         value.append(c);
                     }
-                    j++;
                 }
-                labels.put(key, value.toString());
+                labels.put(label, value.toString());
                 i = j + 1;
-                if (i < body.length() && body.charAt(i) == ',') {
+                if (line.charAt(i) == ',') {
                     i++;
                 }
             }
-        } else {
-            name = line.substring(0, space);
+            i++;
         }
-        String value = line.substring(space + 1).trim();
-        return new Sample(name, labels, value.equals("+Inf") ? Double.POSITIVE_INFINITY
-                : value.equals("-Inf") ? Double.NEGATIVE_INFINITY : Double.parseDouble(value));
+        String[] rest = line.substring(i).trim().split(" ");
+        return new Sample(name, labels, value(rest[0]));
+    }
+
+    private static double value(String text) {
+        return switch (text) {
+            case "+Inf" -> Double.POSITIVE_INFINITY;
+            case "-Inf" -> Double.NEGATIVE_INFINITY;
+            case "NaN" -> Double.NaN;
+            default -> Double.parseDouble(text);
+        };
     }
 
     public List<Sample> samples() {
@@ -85,8 +93,21 @@ public final class PrometheusText {
     }
 
     /** Samples of the series {@code name}. */
-    public List<Sample> named(String name) {
+    public List<Sample> samples(String name) {
         return samples.stream().filter(s -> s.name().equals(name)).toList();
+    }
+
+    public List<Sample> samples(String name, java.util.function.Predicate<Sample> filter) {
+        return samples(name).stream().filter(filter).toList();
+    }
+
+    /** The value of the only sample of {@code name} matching {@code filter}. */
+    public double value(String name, java.util.function.Predicate<Sample> filter) {
+        List<Sample> found = samples(name, filter);
+        if (found.size() != 1) {
+            throw new AssertionError("expected one sample " + name + ", found " + found);
+        }
+        return found.get(0).value();
     }
 
     /** The value of {@code name} with these labels (others ignored), if there is one. */

@@ -122,7 +122,12 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
     }
 
     private String name(String suffix) {
-        return prefix == null || prefix.isEmpty() ? suffix : prefix + "." + suffix;
+        return prefixed(prefix, suffix);
+    }
+
+    /** A meter name under {@code ebpf.metrics.prefix}. */
+    static String prefixed(String prefix, String name) {
+        return prefix == null || prefix.isEmpty() ? name : prefix + "." + name;
     }
 
     @Override

@@ -61,7 +61,8 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
             }
             KeyLayout keys = KeyLayout.compile(config.getLabels(), map.keySize(), map.keyType(), histogram,
                     bucketField, decoders);
-            ValueLayout values = ValueLayout.compile(config, meterName, map, histogram ? 1 : Integer.MAX_VALUE);
+            ValueLayout values = ValueLayout.compile(config, meterName, shared.getPrefix(), map,
+                    histogram ? 1 : Integer.MAX_VALUE);
             long staleAfter = (config.getStaleAfter() != null ? config.getStaleAfter() : shared.getStaleAfter())
                     .toNanos();
             int maxSeries = config.getMaxSeries() != null ? config.getMaxSeries() : shared.getMaxSeries();

@@ -59,7 +59,8 @@ final class ValueLayout {
      * @param meterName the metric's meter name, to which a member's name is appended by default
      * @param maxFields how many values the metric may publish (histograms: 1)
      */
-    static ValueLayout compile(EbpfProperties.MapMetric metric, String meterName, MapSpec map, int maxFields) {
+    static ValueLayout compile(EbpfProperties.MapMetric metric, String meterName, String prefix, MapSpec map,
+            int maxFields) {
         Type valueType = map.valueType();
         List<Field> fields = new ArrayList<>();
         if (metric.getValues().isEmpty()) {
@@ -98,7 +99,8 @@ final class ValueLayout {
                             + " 1, 2, 4 or 8 bytes");
                 }
                 fields.add(new Field(value.getField(), member.offset(), member.size(), member.signed(),
-                        value.getName() != null ? value.getName() : meterName + "." + value.getField(),
+                        value.getName() != null ? EbpfMetrics.prefixed(prefix, value.getName())
+                                : meterName + "." + value.getField(),
                         value.getDescription() != null ? value.getDescription() : metric.getDescription(),
                         value.getBaseUnit() != null ? value.getBaseUnit() : metric.getBaseUnit()));
             }

@@ -1,5 +1,7 @@
 package io.ebpf4j.spring.metrics;
 
+import io.ebpf4j.testing.PrometheusText;
+
 import io.ebpf4j.BpfMap;
 import io.ebpf4j.BpfProgram;
 import io.ebpf4j.internal.Cpus;
@@ -136,7 +138,7 @@ class EbpfMetricsKernelTest {
                     PrometheusMeterRegistry registry = context.getBean(PrometheusMeterRegistry.class);
                     observe(context.getBean("sys.observe", BpfProgram.class), 4, 22, 6, 5, 1);
                     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                            PrometheusText.parse(registry.scrape()).samples("net_packets_total",
+                            PrometheusText.parse(registry.scrape()).samples("ebpf_net_packets_total",
                                     s -> s.has("port", "22") && s.value() == 4)).hasSize(1));
                 });
     }
@@ -150,9 +152,9 @@ class EbpfMetricsKernelTest {
             observe(program, 2, 53, 17, 2, 10);
             int size = KernelFixtures.observation(0, 0, 0, 0).length;
             PrometheusText scrape = scrape(registry);
-            assertThat(scrape.value("net_packets_total", s -> s.has("port", "443") && s.has("proto", "tcp")
+            assertThat(scrape.value("ebpf_net_packets_total", s -> s.has("port", "443") && s.has("proto", "tcp")
                     && s.has("op", "1"))).isEqualTo(3);
-            assertThat(scrape.value("net_packets_total", s -> s.has("proto", "udp"))).isEqualTo(2);
+            assertThat(scrape.value("ebpf_net_packets_total", s -> s.has("proto", "udp"))).isEqualTo(2);
             assertThat(scrape.value("ebpf_net_bytes_total", s -> s.has("port", "53") && s.has("proto", "udp")))
                     .isEqualTo(2 * size);
             assertThat(scrape.value("ebpf_net_bytes_total", s -> s.has("proto", "tcp"))).isEqualTo(3 * size);
@@ -213,7 +215,7 @@ class EbpfMetricsKernelTest {
             observe(context.getBean("sys.observe", BpfProgram.class), 1, 8080, 6, 3, 1);
             observe(context.getBean("sys.observe", BpfProgram.class), 1, 9090, 6, 3, 1);
             scrape(registry);
-            assertThat(PrometheusText.parse(registry.scrape()).samples("net_packets_total", s -> s.has("port", "8080")))
+            assertThat(PrometheusText.parse(registry.scrape()).samples("ebpf_net_packets_total", s -> s.has("port", "8080")))
                     .hasSize(1);
             BpfMap packets = context.getBean("sys.packets", BpfMap.class);
             ByteBuffer key = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
@@ -222,8 +224,8 @@ class EbpfMetricsKernelTest {
 
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 PrometheusText scrape = PrometheusText.parse(registry.scrape());
-                assertThat(scrape.samples("net_packets_total", s -> s.has("port", "8080"))).isEmpty();
-                assertThat(scrape.samples("net_packets_total", s -> s.has("port", "9090"))).hasSize(1);
+                assertThat(scrape.samples("ebpf_net_packets_total", s -> s.has("port", "8080"))).isEmpty();
+                assertThat(scrape.samples("ebpf_net_packets_total", s -> s.has("port", "9090"))).hasSize(1);
             });
         });
     }

@@ -77,7 +77,7 @@ class ValueFamilyTest {
         config.getValues().get(1).setBaseUnit("bytes");
         ValueFamily family = family(ValueFamily.Kind.COUNTER, config, map);
         new TestMaps.Feeder(family).put(u32(6), bytes(16, b -> b.putLong(3).putLong(1500))).read(1);
-        assertThat(registry.get("net.packets").tag("proto", "6").functionCounter().count()).isEqualTo(3);
+        assertThat(registry.get("ebpf.net.packets").tag("proto", "6").functionCounter().count()).isEqualTo(3);
         FunctionCounter bytes = registry.get("ebpf.net.bytes").tag("proto", "6").functionCounter();
         assertThat(bytes.count()).isEqualTo(1500);
         assertThat(bytes.getId().getBaseUnit()).isEqualTo("bytes");

@@ -103,7 +103,7 @@ class SyscallLatencyApplicationTests {
         waitForDatagramsThatNeverCome();
         awaitCalls(WAIT_SYSCALL, before, WAITS);
         PrometheusText scrape = scrape();
-        List<String> syscalls = scrape.named(HISTOGRAM + "_count").stream().map(s -> s.labels().get("syscall"))
+        List<String> syscalls = scrape.samples(HISTOGRAM + "_count").stream().map(s -> s.labels().get("syscall"))
                 .toList();
         assertThat(syscalls).contains(WAIT_SYSCALL, "futex", "read");
         for (String syscall : syscalls) {
@@ -120,7 +120,7 @@ class SyscallLatencyApplicationTests {
     /** One series of the histogram, parsed: cumulative bucket counts by upper bound, _count and _sum. */
     record Histogram(String syscall, TreeMap<Double, Double> buckets, double count, double sum) {
         static Histogram of(PrometheusText scrape, String syscall) {
-            TreeMap<Double, Double> buckets = scrape.named(HISTOGRAM + "_bucket").stream()
+            TreeMap<Double, Double> buckets = scrape.samples(HISTOGRAM + "_bucket").stream()
                     .filter(s -> s.has("syscall", syscall))
                     .collect(Collectors.toMap(s -> upperBound(s.labels().get("le")), Sample::value,
                             (a, b) -> {

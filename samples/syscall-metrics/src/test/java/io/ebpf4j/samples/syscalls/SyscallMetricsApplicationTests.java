@@ -57,7 +57,7 @@ class SyscallMetricsApplicationTests {
         assertThat(after.value("ebpf_syscall_errors_total", "errno", "ENOENT").orElseThrow() - missing)
                 .isGreaterThanOrEqualTo(100);
         assertThat(after.value("ebpf_syscalls_by_process_total", "comm", "java")).isPresent();
-        assertThat(after.named("ebpf_syscalls_total")).allSatisfy(s -> assertThat(s.labels())
+        assertThat(after.samples("ebpf_syscalls_total")).allSatisfy(s -> assertThat(s.labels())
                 .containsEntry("collection", "syscalls").containsKey("syscall"));
     }
 
