@@ -4,6 +4,7 @@ import io.ebpf4j.BatchCursor;
 import io.ebpf4j.BpfException;
 import io.ebpf4j.BpfMap;
 import io.ebpf4j.MapIterator;
+import io.ebpf4j.MapType;
 import io.ebpf4j.features.Features;
 import io.ebpf4j.spring.EbpfCollections;
 import io.ebpf4j.spring.ManagedCollection;
@@ -74,6 +75,7 @@ final class MapReader {
     private ByteBuffer iteratorKeys;
     private ByteBuffer iteratorValues;
     private boolean warnedUnsupportedBatch;
+    private boolean warnedFull;
 
     MapReader(EbpfCollections collections, String collection, String map, EbpfProperties.Batch batch,
             long minRefreshNanos, Clock clock) {
@@ -132,6 +134,7 @@ final class MapReader {
         if (bpfMap != null) {
             try {
                 count = walk(bpfMap, targets);
+                warnWhenFull(bpfMap, count);
             } catch (BpfException e) {
                 // closed under us, or the kernel refused: the series age; the next read tries again
                 logger.debug("Reading map '" + map + "' of collection '" + collection + "' failed", e);
@@ -203,6 +206,24 @@ final class MapReader {
             count++;
         }
         return count;
+    }
+
+    /**
+     * A full hash map refuses new keys in the kernel (E2BIG), which programs rarely check: logged once each time the
+     * map fills up, besides the entries and max.entries gauges that show it. Arrays are always full and LRU maps
+     * evict instead.
+     */
+    private void warnWhenFull(BpfMap bpfMap, int count) {
+        MapType type = bpfMap.type();
+        boolean full = (type == MapType.HASH || type == MapType.PERCPU_HASH || type == MapType.LPM_TRIE)
+                && count >= bpfMap.maxEntries();
+        if (full && !warnedFull) {
+            logger.warn("BPF map '" + map + "' of collection '" + collection + "' is full (" + count + " of "
+                    + bpfMap.maxEntries() + " entries): the kernel refuses new keys until entries are deleted; "
+                    + "raise ebpf.collections." + collection + ".map-overrides." + map + ".max-entries if the map "
+                    + "should hold more");
+        }
+        warnedFull = full;
     }
 
     private boolean useBatches(BpfMap bpfMap) {
