@@ -1,4 +1,4 @@
-// One ring buffer record per process execution (sched_process_exec): pid, parent pid, command and file name.
+// One ring buffer record per process execution (sched_process_exec): process id, user id, command and the file executed.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -18,6 +18,10 @@ struct exec_event {
 	char comm[16];
 	char filename[FILENAME_LEN];
 };
+
+// Puts struct exec_event into the object's BTF, where the starter (record-type) and the application (its decoder)
+// look it up: clang emits BTF only for the types of globals, maps and function signatures.
+struct exec_event *unused_exec_event __attribute__((unused));
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

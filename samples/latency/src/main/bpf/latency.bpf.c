@@ -24,8 +24,9 @@ struct latency_key {
 
 const volatile __u32 target_pid = 0;
 
+// LRU: a thread that never returns from its system call (exit) leaves an entry behind; the oldest go first.
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u32);   // thread id
 	__type(value, __u64); // entry time, ns

@@ -1,0 +1,33 @@
+package io.ebpf4j.samples.execs;
+
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+import java.io.IOException;
+import java.util.List;
+
+/** The exec events over HTTP. */
+@RestController
+@RequestMapping("/execs")
+public class ExecEventsController {
+    private final RecentExecs execs;
+
+    public ExecEventsController(RecentExecs execs) {
+        this.execs = execs;
+    }
+
+    /** The last events (up to exec-events.recent), oldest first. */
+    @GetMapping(path = "/recent", produces = MediaType.APPLICATION_JSON_VALUE)
+    public List<ExecEvent> recent() {
+        return execs.recent();
+    }
+
+    /** New events as they happen, as server-sent events: {@code curl -N localhost:8080/execs/stream}. */
+    @GetMapping(path = "/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    public SseEmitter stream() throws IOException {
+        return execs.subscribe();
+    }
+}
