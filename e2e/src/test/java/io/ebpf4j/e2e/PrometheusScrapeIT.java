@@ -22,7 +22,7 @@ import static org.awaitility.Awaitility.await;
  * process, and the assertions are PromQL queries through Prometheus' HTTP API. This proves what the in-process tests
  * cannot: that Prometheus accepts what /actuator/prometheus serves (it negotiates OpenMetrics, not the text format
  * those tests read), and that names, types and units make the usual queries work: counters with rate(), histograms
- * with histogram_quantile() in seconds.
+ * with histogram_quantile() in seconds. The samples: syscall-metrics (counters) and latency (a histogram).
  */
 @RequiresKernel
 @RequiresPrometheus
@@ -32,17 +32,21 @@ class PrometheusScrapeIT {
     private static final Duration SCRAPES = Duration.ofSeconds(60);
 
     private final List<AutoCloseable> running = new ArrayList<>();
-    private SampleProcess syscalls;
     private PrometheusServer prometheus;
 
     @BeforeAll
     void startSamplesAndPrometheus() {
-        // Each sample counts only this JVM's system calls, so that what the queries see is caused by the tests.
-        syscalls = started(SampleProcess.start("syscall-metrics", Samples.jar("syscall-metrics"), List.of(),
-                Map.of("SYSCALLS_TARGET_PID", Samples.thisProcess())));
+        // Each sample watches only this JVM's system calls, so that what the queries see is caused by the tests.
+        // Both start before either is waited for: the two JVMs start in parallel.
+        SampleProcess syscalls = started(SampleProcess.start("syscall-metrics", Samples.jar("syscall-metrics"),
+                List.of(), Map.of("SYSCALLS_TARGET_PID", Samples.thisProcess())));
+        SampleProcess latency = started(SampleProcess.start("latency", Samples.jar("latency"), List.of(),
+                Map.of("LATENCY_TARGET_PID", Samples.thisProcess())));
         syscalls.awaitHealthUp(STARTUP);
+        latency.awaitHealthUp(STARTUP);
         List<PrometheusServer.Target> targets = List.of(
-                new PrometheusServer.Target("syscall-metrics", syscalls.port()));
+                new PrometheusServer.Target("syscall-metrics", syscalls.port()),
+                new PrometheusServer.Target("latency", latency.port()));
         prometheus = started(PrometheusServer.start(PrometheusServer.binary().orElseThrow(), targets));
         prometheus.awaitTargetsUp(targets, SCRAPES);
     }
@@ -112,6 +116,40 @@ class PrometheusScrapeIT {
         assertThat(perSecond).hasValueSatisfying(v -> assertThat(v).isPositive().isLessThan(1_000_000));
         assertThat(prometheus.value("sum(rate(ebpf_syscalls_total{job=\"syscall-metrics\"}[1m]))"))
                 .hasValueSatisfying(v -> assertThat(v).isGreaterThanOrEqualTo(perSecond.orElseThrow()));
+    }
+
+    @Test
+    void histogramQuantileOfTheLatencyHistogramIsANumberOfSeconds() {
+        // As the sample's README suggests, over every system call of the target: a number once two scrapes apart
+        // have seen system calls complete.
+        String overall = "histogram_quantile(0.9, sum by (le) (rate(ebpf_syscall_latency_seconds_bucket"
+                + "{job=\"latency\"}[1m])))";
+        // Of openat only: this JVM's failing opens take microseconds, so in seconds the quantile is far below 1;
+        // a histogram left in the program's microseconds would put it at 1 or above.
+        String opens = "histogram_quantile(0.9, sum by (le) (rate(ebpf_syscall_latency_seconds_bucket"
+                + "{job=\"latency\",syscall=\"openat\"}[1m])))";
+        await("quantiles are numbers").atMost(SCRAPES).pollInterval(Duration.ofMillis(500)).until(() -> {
+            SystemCalls.failingOpens(20);
+            return isNumber(prometheus.value(overall)) && isNumber(prometheus.value(opens));
+        });
+        assertThat(prometheus.value(overall)).hasValueSatisfying(q -> assertThat(q).isPositive().isFinite());
+        assertThat(prometheus.value(opens)).hasValueSatisfying(q -> assertThat(q).isPositive().isLessThan(0.01));
+
+        assertThat(types("latency", "ebpf_syscall_latency_seconds")).containsOnly("histogram");
+        // One scrape's buckets, sum and count agree: the +Inf bucket is the count, the mean is below 10 ms.
+        String openat = "{job=\"latency\",syscall=\"openat\"}";
+        JsonNode buckets = prometheus.query("ebpf_syscall_latency_seconds_bucket" + openat);
+        assertThat(buckets.size()).as("buckets of openat").isGreaterThan(2);
+        double count = prometheus.value("ebpf_syscall_latency_seconds_count" + openat).orElseThrow();
+        assertThat(count).isGreaterThanOrEqualTo(20);
+        assertThat(prometheus.value("ebpf_syscall_latency_seconds_bucket{job=\"latency\",syscall=\"openat\","
+                + "le=\"+Inf\"}")).hasValue(count);
+        assertThat(prometheus.value("ebpf_syscall_latency_seconds_sum" + openat))
+                .hasValueSatisfying(sum -> assertThat(sum / count).isPositive().isLessThan(0.01));
+    }
+
+    private static boolean isNumber(Optional<Double> value) {
+        return value.filter(v -> !v.isNaN() && !v.isInfinite()).isPresent();
     }
 
     private List<String> types(String job, String... names) {
