@@ -50,6 +50,8 @@ final class CollectionLoader {
     private Builder btfBuilder;
     private Handle btfHandle;
     private Spec kernelBtf;
+    /** The values of the object's kconfig externs, for its .kconfig map. */
+    private byte[] kconfigContents;
 
     CollectionLoader(CollectionSpec spec, CollectionOptions options) {
         this.spec = spec;
@@ -194,7 +196,7 @@ final class CollectionLoader {
         if (kconfig == null) {
             return;
         }
-        byte[] data = (byte[]) kconfig.contents().get(0).value();
+        byte[] data = new byte[kconfig.valueSize()];
         ByteBuffer out = ByteBuffer.wrap(data).order(ByteOrder.nativeOrder());
         Map<String, String> config = null;
         for (ObjectReader.ExternVariable extern : spec.externs().values()) {
@@ -247,6 +249,7 @@ final class CollectionLoader {
             }
             writeKconfig(out, extern, value, text);
         }
+        kconfigContents = data;
     }
 
     private static void writeKconfig(ByteBuffer out, ObjectReader.ExternVariable extern, long value, String text) {
@@ -292,6 +295,9 @@ final class CollectionLoader {
     }
 
     private BpfMap create(MapSpec mapSpec) {
+        if (mapSpec.name().equals(ObjectReader.KCONFIG) && kconfigContents != null) {
+            mapSpec = mapSpec.copy().contents(List.of(new MapSpec.Entry(0, kconfigContents)));
+        }
         StructOpsLayout layout = structOps.get(mapSpec.name());
         if (layout != null) {
             return createStructOps(mapSpec, layout);

@@ -8,11 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,7 +28,6 @@ public final class CollectionSpec {
     private final Map<String, MapSpec> maps;
     private final Map<String, ProgramSpec> programs;
     private final Map<String, VariableSpec> variables;
-    private final Map<String, byte[]> dataContents;
     private final Map<String, ObjectReader.ExternVariable> externs;
     private final String license;
     private final int version;
@@ -39,12 +35,11 @@ public final class CollectionSpec {
     private final Spec btf;
 
     CollectionSpec(Map<String, MapSpec> maps, Map<String, ProgramSpec> programs, Map<String, VariableSpec> variables,
-            Map<String, byte[]> dataContents, Map<String, ObjectReader.ExternVariable> externs, String license,
+            Map<String, ObjectReader.ExternVariable> externs, String license,
             int version, ByteOrder byteOrder, Spec btf) {
         this.maps = new LinkedHashMap<>(maps);
         this.programs = new LinkedHashMap<>(programs);
         this.variables = new LinkedHashMap<>(variables);
-        this.dataContents = new HashMap<>(dataContents);
         this.externs = new LinkedHashMap<>(externs);
         this.license = license;
         this.version = version;
@@ -121,27 +116,14 @@ public final class CollectionSpec {
 
     /** An independent copy: maps, programs and variable values can be changed without affecting this spec. */
     public CollectionSpec copy() {
-        Map<String, byte[]> contents = new HashMap<>();
-        dataContents.forEach((name, bytes) -> contents.put(name, bytes.clone()));
         Map<String, MapSpec> mapCopies = new LinkedHashMap<>();
-        maps.forEach((name, spec) -> {
-            MapSpec copy = spec.copy();
-            byte[] data = contents.get(name);
-            if (data != null) {
-                List<MapSpec.Entry> entries = new ArrayList<>();
-                for (MapSpec.Entry e : copy.contents()) {
-                    entries.add(e.value() == dataContents.get(name) ? new MapSpec.Entry(e.key(), data) : e);
-                }
-                copy.contents(entries);
-            }
-            mapCopies.put(name, copy);
-        });
+        maps.forEach((name, spec) -> mapCopies.put(name, spec.copy()));
         Map<String, ProgramSpec> programCopies = new LinkedHashMap<>();
         programs.forEach((name, spec) -> programCopies.put(name, spec.copy()));
         Map<String, VariableSpec> variableCopies = new LinkedHashMap<>();
-        variables.forEach((name, v) -> variableCopies.put(name, v.copyOnto(contents.get(v.mapName()))));
-        return new CollectionSpec(mapCopies, programCopies, variableCopies, contents, externs, license, version,
-                byteOrder, btf);
+        variables.forEach((name, v) -> variableCopies.put(name, v.copyOnto(mapCopies.get(v.mapName()))));
+        return new CollectionSpec(mapCopies, programCopies, variableCopies, externs, license, version, byteOrder,
+                btf);
     }
 
     @Override

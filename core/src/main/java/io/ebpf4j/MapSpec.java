@@ -210,7 +210,7 @@ public final class MapSpec {
         return (size + 7) & ~7;
     }
 
-    /** A deep copy (the inner map template and the contents list are copied too). */
+    /** A deep copy: the inner map template, the contents list and its byte arrays are copied too. */
     public MapSpec copy() {
         MapSpec copy = new MapSpec(name, type);
         copy.keySize = keySize;
@@ -222,7 +222,10 @@ public final class MapSpec {
         copy.numaNode = numaNode;
         copy.mapExtra = mapExtra;
         copy.freeze = freeze;
-        copy.contents = new ArrayList<>(contents);
+        copy.contents = new ArrayList<>();
+        for (Entry e : contents) {
+            copy.contents.add(e.value() instanceof byte[] ? new Entry(e.key(), ((byte[]) e.value()).clone()) : e);
+        }
         copy.keyType = keyType;
         copy.valueType = valueType;
         copy.structOpsPrograms = new LinkedHashMap<>(structOpsPrograms);

@@ -64,7 +64,6 @@ final class ObjectReader {
     private final Map<Integer, String> dataSections = new HashMap<>();
     private final Map<String, MapSpec> maps = new LinkedHashMap<>();
     private final Map<String, VariableSpec> variables = new LinkedHashMap<>();
-    private final Map<String, byte[]> dataContents = new HashMap<>();
     private final Map<String, ExternVariable> externs = new LinkedHashMap<>();
 
     /** Where in a program section a function starts, and its instructions with references resolved to names. */
@@ -151,7 +150,7 @@ final class ObjectReader {
         readStructOps(STRUCT_OPS_LINK);
         Map<String, ProgramSpec> programs = readPrograms(license, version);
         requireStructOpsPrograms(programs);
-        return new CollectionSpec(maps, programs, variables, dataContents, externs, license, version, order, btf);
+        return new CollectionSpec(maps, programs, variables, externs, license, version, order, btf);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -173,20 +172,21 @@ final class ObjectReader {
             }
             String name = section.name();
             int size = (int) section.size();
-            byte[] contents = section.isNoBits() ? new byte[size] : bytes(section);
             boolean readOnly = name.startsWith(".rodata");
             Optional<Datasec> datasec = btf == null ? Optional.empty() : btf.typeByName(name, Datasec.class);
             MapSpec spec = new MapSpec(name, MapType.ARRAY).keySize(4).valueSize(size).maxEntries(1)
                     .flags((readOnly ? io.ebpf4j.internal.sys.Bpf.F_RDONLY_PROG : 0)
                             | (datasec.filter(ObjectReader::hasNonStaticVariable).isPresent()
                                     ? io.ebpf4j.internal.sys.Bpf.F_MMAPABLE : 0))
-                    .contents(List.of(new MapSpec.Entry(0, contents)))
                     .freeze(readOnly);
+            if (!section.isNoBits()) {
+                // Zero-filled sections (.bss) need no contents: the kernel zeroes new array maps.
+                spec.contents(List.of(new MapSpec.Entry(0, bytes(section))));
+            }
             datasec.ifPresent(ds -> spec.valueType(ds));
             maps.put(name, spec);
             dataSections.put(section.index(), name);
-            dataContents.put(name, contents);
-            readVariables(section, name, size, contents, datasec);
+            readVariables(section, spec, datasec);
         }
     }
 
@@ -196,8 +196,9 @@ final class ObjectReader {
                 && ((Var) v.type()).linkage() != io.ebpf4j.btf.Linkage.STATIC);
     }
 
-    private void readVariables(Section section, String mapName, int size, byte[] contents,
-            Optional<Datasec> datasec) {
+    private void readVariables(Section section, MapSpec map, Optional<Datasec> datasec) {
+        String mapName = map.name();
+        int size = map.valueSize();
         if (datasec.isPresent()) {
             for (VarSecinfo info : datasec.get().vars()) {
                 if (!(info.type() instanceof Var)) {
@@ -208,8 +209,8 @@ final class ObjectReader {
                     throw new BtfFormatException("variable '" + var.name() + "' of " + mapName + " lies outside the "
                             + size + "-byte section (offset " + info.offset() + ", size " + info.size() + ")");
                 }
-                variables.putIfAbsent(var.name(), new VariableSpec(var.name(), mapName, info.offset(), info.size(),
-                        var.type(), order, contents));
+                variables.putIfAbsent(var.name(), new VariableSpec(var.name(), map, info.offset(), info.size(),
+                        var.type(), order));
             }
             return;
         }
@@ -219,8 +220,8 @@ final class ObjectReader {
                     throw new ElfFormatException("symbol '" + symbol.name() + "' lies outside section " + mapName,
                             section.offset());
                 }
-                variables.putIfAbsent(symbol.name(), new VariableSpec(symbol.name(), mapName, (int) symbol.value(),
-                        (int) symbol.size(), null, order, contents));
+                variables.putIfAbsent(symbol.name(), new VariableSpec(symbol.name(), map, (int) symbol.value(),
+                        (int) symbol.size(), null, order));
             }
         }
     }
@@ -375,7 +376,7 @@ final class ObjectReader {
     }
 
     private static int sizeOf(String map, String what, Type type) {
-        long size = Types.sizeof(type);
+        long size = btfSize(type, "map '" + map + "' " + what);
         if (size <= 0 || size > Integer.MAX_VALUE) {
             throw new BtfFormatException("map '" + map + "': " + what + " type " + Types.describe(type)
                     + " has no usable size (" + size + ")");
@@ -570,11 +571,10 @@ final class ObjectReader {
             }
         }
         if (kconfigSize > 0) {
-            byte[] contents = new byte[kconfigSize];
+            // Contents are written at load time, from the running kernel's configuration.
             maps.put(KCONFIG, new MapSpec(KCONFIG, MapType.ARRAY).keySize(4).valueSize(kconfigSize).maxEntries(1)
                     .flags(io.ebpf4j.internal.sys.Bpf.F_RDONLY_PROG | io.ebpf4j.internal.sys.Bpf.F_MMAPABLE)
-                    .contents(List.of(new MapSpec.Entry(0, contents))).freeze(true));
-            dataContents.put(KCONFIG, contents);
+                    .freeze(true));
         }
     }
 
@@ -605,8 +605,8 @@ final class ObjectReader {
             boolean weak = symbol != null && symbol.isWeak();
             if (kconfig && t instanceof Var) {
                 Var var = (Var) t;
-                int size = (int) Types.sizeof(var.type());
-                int align = Math.max(1, Types.alignof(var.type()));
+                int size = (int) btfSize(var.type(), "kconfig extern '" + externName + "'");
+                int align = Math.max(1, btfAlignment(var.type(), "kconfig extern '" + externName + "'"));
                 offset = (offset + align - 1) / align * align;
                 externs.put(externName, new ExternVariable(externName, name, offset, size, var.type(), weak));
                 var.setLinkage(io.ebpf4j.btf.Linkage.GLOBAL);
@@ -649,7 +649,30 @@ final class ObjectReader {
     }
 
     private static int kconfigAlignment(VarSecinfo info) {
-        return info.type() instanceof Var ? Math.max(1, Types.alignof(((Var) info.type()).type())) : 1;
+        return info.type() instanceof Var
+                ? Math.max(1, btfAlignment(((Var) info.type()).type(), "kconfig extern '" + info.type().name() + "'"))
+                : 1;
+    }
+
+    /** The object's BTF describing a type without a size (void, a function) is a malformed object. */
+    private static long btfSize(Type type, String what) {
+        try {
+            return Types.sizeof(type);
+        } catch (BtfFormatException e) {
+            throw e;
+        } catch (BpfException e) {
+            throw new BtfFormatException(what + ": " + e.getMessage());
+        }
+    }
+
+    private static int btfAlignment(Type type, String what) {
+        try {
+            return Types.alignof(type);
+        } catch (BtfFormatException e) {
+            throw e;
+        } catch (BpfException e) {
+            throw new BtfFormatException(what + ": " + e.getMessage());
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -697,7 +720,13 @@ final class ObjectReader {
 
     /** Splits a program section into functions and turns its relocations into symbolic references. */
     private List<Function> readFunctions(Section section, boolean programSection) {
-        Instructions all = Instructions.unmarshal(bytes(section), 0, (int) section.size(), order);
+        Instructions all;
+        try {
+            all = Instructions.unmarshal(bytes(section), 0, (int) section.size(), order);
+        } catch (IllegalArgumentException e) {
+            throw new ElfFormatException("section " + section.name() + " does not hold valid BPF instructions: "
+                    + e.getMessage(), section.offset());
+        }
         // slot -> instruction index, to map byte offsets (relocations, symbols, BTF.ext) onto instructions
         Map<Long, Integer> indexBySlot = new HashMap<>();
         for (int i = 0; i < all.size(); i++) {
@@ -717,11 +746,16 @@ final class ObjectReader {
         List<Symbol> functionSymbols = new ArrayList<>();
         for (Symbol symbol : symbolsBySection.getOrDefault(section.index(), List.of())) {
             if (symbol.isFunction()) {
-                if (symbol.value() % 8 != 0 || symbol.value() >= section.size()) {
+                if (symbol.value() % 8 != 0 || !indexBySlot.containsKey(symbol.value() / 8)) {
                     throw new ElfFormatException("function '" + symbol.name() + "' starts at offset "
                             + symbol.value() + ", not at an instruction of " + section.name(), section.offset());
                 }
-                functionStarts.put(symbol.value() / 8, symbol.name());
+                String other = functionStarts.put(symbol.value() / 8, symbol.name());
+                if (other != null) {
+                    throw new ElfFormatException("functions '" + other + "' and '" + symbol.name()
+                            + "' start at the same offset " + symbol.value() + " of " + section.name(),
+                            section.offset());
+                }
                 functionSymbols.add(symbol);
             }
         }

@@ -79,6 +79,29 @@ public enum ProgramType {
         }
     }
 
+    /**
+     * The capabilities the kernel checks when a program of this type is attached: tracing hooks open perf events
+     * (CAP_PERFMON), every network and cgroup hook needs CAP_NET_ADMIN — even where loading needed only CAP_BPF.
+     */
+    public String attachCapabilities() {
+        switch (this) {
+            case SOCKET_FILTER:
+                return "CAP_BPF";
+            case KPROBE:
+            case TRACEPOINT:
+            case PERF_EVENT:
+            case RAW_TRACEPOINT:
+            case RAW_TRACEPOINT_WRITABLE:
+            case TRACING:
+            case EXT:
+            case LSM:
+            case STRUCT_OPS:
+                return "CAP_BPF + CAP_PERFMON";
+            default:
+                return "CAP_BPF + CAP_NET_ADMIN";
+        }
+    }
+
     /** The type with kernel number {@code value}. */
     public static ProgramType of(int value) {
         if (value >= 0 && value < BY_VALUE.length && BY_VALUE[value] != null) {

@@ -70,9 +70,9 @@ public final class Variable {
             throw new IllegalStateException("variable '" + name() + "' is in " + spec.mapName()
                     + ", which is frozen after loading: set it on the CollectionSpec before loading");
         }
+        byte[] bytes = spec.encode(value); // the collection was loaded, so the spec's byte order is the machine's
         byte[] section = map.lookup(new byte[4]).orElseThrow();
-        new VariableSpec(spec.name(), spec.mapName(), spec.offset(), spec.size(), spec.type(),
-                ByteOrder.nativeOrder(), section).set(value);
+        System.arraycopy(bytes, 0, section, spec.offset(), spec.size());
         map.update(new byte[4], section, UpdateFlags.EXIST);
     }
 

@@ -12,25 +12,39 @@ import java.util.Objects;
  * A global variable of a BPF object ({@code .data}, {@code .bss}, {@code .rodata}, custom {@code .data.*} /
  * {@code .rodata.*} sections): a window of {@link #size()} bytes at {@link #offset()} in its section's map. Setting
  * it before loading rewrites the initial contents of that map; for {@code const volatile} globals in
- * {@code .rodata} this is how a program is configured with constants the verifier can see.
+ * {@code .rodata} this is how a program is configured with constants the verifier can see. Zero-filled sections
+ * ({@code .bss}) get contents only once a variable in them is set.
  */
 public final class VariableSpec {
     private final String name;
-    private final String mapName;
+    private final MapSpec map;
     private final int offset;
     private final int size;
     private final Type type;
     private final ByteOrder order;
-    private byte[] section;
 
-    VariableSpec(String name, String mapName, int offset, int size, Type type, ByteOrder order, byte[] section) {
+    VariableSpec(String name, MapSpec map, int offset, int size, Type type, ByteOrder order) {
         this.name = Objects.requireNonNull(name, "name");
-        this.mapName = Objects.requireNonNull(mapName, "mapName");
+        this.map = Objects.requireNonNull(map, "map");
         this.offset = offset;
         this.size = size;
         this.type = type;
         this.order = order;
-        this.section = section;
+    }
+
+    /** The section's initial contents, or {@code null} while it is all zeros. */
+    private byte[] section() {
+        return map.contents().isEmpty() ? null : (byte[]) map.contents().get(0).value();
+    }
+
+    /** The section's contents, created (zero-filled) for the first write. */
+    private byte[] writableSection() {
+        byte[] section = section();
+        if (section == null) {
+            section = new byte[map.valueSize()];
+            map.contents(java.util.List.of(new MapSpec.Entry(0, section)));
+        }
+        return section;
     }
 
     public String name() {
@@ -39,7 +53,7 @@ public final class VariableSpec {
 
     /** Name of the map (data section) holding the variable, e.g. {@code .rodata}. */
     public String mapName() {
-        return mapName;
+        return map.name();
     }
 
     public int offset() {
@@ -57,22 +71,23 @@ public final class VariableSpec {
 
     /** Whether the variable lives in a read-only section, so the verifier treats its value as a constant. */
     public boolean isConstant() {
-        return mapName.startsWith(".rodata");
+        return map.name().startsWith(".rodata");
     }
 
     /** A copy of the current value bytes (in the object's byte order). */
     public byte[] get() {
-        return Arrays.copyOfRange(section, offset, offset + size);
+        byte[] section = section();
+        return section == null ? new byte[size] : Arrays.copyOfRange(section, offset, offset + size);
     }
 
     /** The value as an unsigned/signed integer of 1, 2, 4 or 8 bytes. */
     public long getLong() {
-        ByteBuffer b = ByteBuffer.wrap(section).order(order);
+        ByteBuffer b = ByteBuffer.wrap(get()).order(order);
         switch (size) {
-            case 1: return b.get(offset);
-            case 2: return b.getShort(offset);
-            case 4: return b.getInt(offset);
-            case 8: return b.getLong(offset);
+            case 1: return b.get(0);
+            case 2: return b.getShort(0);
+            case 4: return b.getInt(0);
+            case 8: return b.getLong(0);
             default: throw new IllegalStateException("variable '" + name + "' is " + size + " bytes, not an integer");
         }
     }
@@ -82,12 +97,18 @@ public final class VariableSpec {
      * for {@code char[]} variables (NUL-padded), or {@code byte[]} of exactly {@link #size()} bytes.
      */
     public VariableSpec set(Object value) {
+        System.arraycopy(encode(value), 0, writableSection(), offset, size);
+        return this;
+    }
+
+    /** The bytes of {@code value} as this variable holds them (see {@link #set(Object)}). */
+    byte[] encode(Object value) {
         Objects.requireNonNull(value, "value");
         byte[] bytes;
         if (value instanceof byte[]) {
             bytes = (byte[]) value;
         } else if (value instanceof Boolean) {
-            return set(((Boolean) value) ? 1 : 0);
+            return encode(((Boolean) value) ? 1 : 0);
         } else if (value instanceof Number) {
             bytes = integerBytes(((Number) value).longValue());
         } else if (value instanceof String) {
@@ -108,8 +129,7 @@ public final class VariableSpec {
         if (bytes.length != size) {
             throw new IllegalArgumentException("variable '" + name + "' is " + size + " bytes, got " + bytes.length);
         }
-        System.arraycopy(bytes, 0, section, offset, size);
-        return this;
+        return bytes;
     }
 
     private byte[] integerBytes(long v) {
@@ -141,13 +161,13 @@ public final class VariableSpec {
         }
     }
 
-    /** Rebinds to the section bytes of a copied collection. */
-    VariableSpec copyOnto(byte[] copiedSection) {
-        return new VariableSpec(name, mapName, offset, size, type, order, copiedSection);
+    /** The same variable in the map of a copied collection. */
+    VariableSpec copyOnto(MapSpec copiedMap) {
+        return new VariableSpec(name, copiedMap, offset, size, type, order);
     }
 
     @Override
     public String toString() {
-        return "VariableSpec[" + name + " in " + mapName + " at " + offset + ", " + size + " bytes]";
+        return "VariableSpec[" + name + " in " + map.name() + " at " + offset + ", " + size + " bytes]";
     }
 }

@@ -772,7 +772,7 @@ public final class Links {
             return new BpfException("attach " + description + ": " + Errno.describe(errno) + " (the program is"
                     + " already attached to this hook, which takes each program once)", errno);
         }
-        return Errors.of("attach " + description, errno, program.type().requiredCapabilities());
+        return Errors.of("attach " + description, errno, program.type().attachCapabilities());
     }
 
     private static Fd open(Path path, int flags, String what) {

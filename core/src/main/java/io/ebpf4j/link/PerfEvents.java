@@ -174,6 +174,6 @@ final class PerfEvents {
                     + " program cannot run on this kind of perf event: tracepoints take TRACEPOINT programs,"
                     + " kprobes and uprobes KPROBE programs, perf counters PERF_EVENT programs)", errno);
         }
-        return Errors.of("attach " + description, errno, program.type().requiredCapabilities());
+        return Errors.of("attach " + description, errno, program.type().attachCapabilities());
     }
 }

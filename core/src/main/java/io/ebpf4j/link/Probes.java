@@ -38,6 +38,10 @@ final class Probes {
             throw new BpfException("unknown tracepoint " + group + "/" + name + ": " + idFile + " does not exist"
                     + " (the available tracepoints are listed in " + tracefs.resolve("available_events")
                     + " as group:name)", Errno.ENOENT);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new io.ebpf4j.BpfPermissionException("cannot read the id of tracepoint " + group + "/" + name
+                    + " from " + idFile + ": tracefs is readable by root only; run as root or grant"
+                    + " CAP_DAC_READ_SEARCH (besides CAP_BPF and CAP_PERFMON)", "CAP_DAC_READ_SEARCH", Errno.EACCES);
         } catch (IOException | NumberFormatException e) {
             throw new BpfException("cannot read the id of tracepoint " + group + "/" + name + " from " + idFile + ": "
                     + e.getMessage(), e);

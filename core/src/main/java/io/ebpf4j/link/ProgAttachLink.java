@@ -55,7 +55,7 @@ final class ProgAttachLink implements BpfLink {
             programHandle = program.fd().dup();
             int r = call(Bpf.PROG_ATTACH, target, programHandle, attachType, flags, null);
             if (r < 0) {
-                throw Errors.of("attach " + description, -r, program.type().requiredCapabilities());
+                throw Errors.of("attach " + description, -r, program.type().attachCapabilities());
             }
             return new ProgAttachLink(target, attachType, flags, programHandle, description);
         } catch (RuntimeException e) {
@@ -139,7 +139,7 @@ final class ProgAttachLink implements BpfLink {
         if (r < 0) {
             next.close();
             throw Errors.of("replace the program of " + description + " with '" + replacement.name() + "'", -r,
-                    replacement.type().requiredCapabilities());
+                    replacement.type().attachCapabilities());
         }
         program.close();
         program = next;

@@ -35,7 +35,7 @@ final class SocketFilterLink implements BpfLink {
             value.buffer().putInt(0, raw);
             if (LibC.setsockopt(socketFd, LibC.SOL_SOCKET, LibC.SO_ATTACH_BPF, value.address(), 4) != 0) {
                 throw Errors.of("attach socket filter '" + program.name() + "' to fd " + socketFd, LibC.errno(),
-                        program.type().requiredCapabilities());
+                        program.type().attachCapabilities());
             }
         } finally {
             program.fd().release();

@@ -36,6 +36,14 @@ public final class EbpfHealthAutoConfiguration {
     EbpfHealthContributor ebpfHealthContributor(EbpfCollections collections, EbpfProperties properties) {
         String btf = properties.getBtf().getPath() != null ? properties.getBtf().getPath().getDescription()
                 : Files.isReadable(VMLINUX) ? VMLINUX.toString() : "none (CO-RE relocations unavailable)";
-        return new EbpfHealthContributor(collections, KernelVersion.current().release(), btf);
+        return new EbpfHealthContributor(collections, kernelRelease(), btf);
+    }
+
+    private static String kernelRelease() {
+        try {
+            return KernelVersion.current().release();
+        } catch (RuntimeException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
     }
 }

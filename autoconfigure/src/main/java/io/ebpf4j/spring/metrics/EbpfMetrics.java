@@ -482,7 +482,8 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
     }
 
     private void enableProgramStatistics() {
-        if (!properties.getMetrics().isProgramStatistics() || programStatistics.isEmpty()) {
+        boolean anyLoaded = collections.all().stream().anyMatch(c -> c.collection() != null);
+        if (!properties.getMetrics().isProgramStatistics() || programStatistics.isEmpty() || !anyLoaded) {
             return;
         }
         try {

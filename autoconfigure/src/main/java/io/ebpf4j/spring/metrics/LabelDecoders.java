@@ -42,8 +42,18 @@ public final class LabelDecoders {
 
     /** The built-in decoders for this machine, plus {@code custom} ones. */
     public static LabelDecoders create(int cacheSize, List<EbpfLabelDecoder> custom) {
-        String[] syscalls = Arch.current() == Arch.AARCH64 ? SyscallTables.AARCH64 : SyscallTables.X86_64;
-        Path cgroupRoot = Mounts.find(Mounts.CGROUP2).orElse(Path.of("/sys/fs/cgroup"));
+        String[] syscalls;
+        try {
+            syscalls = Arch.current() == Arch.AARCH64 ? SyscallTables.AARCH64 : SyscallTables.X86_64;
+        } catch (UnsupportedOperationException e) {
+            syscalls = new String[0]; // another architecture: every number decodes as unknown_syscall:<n>
+        }
+        Path cgroupRoot;
+        try {
+            cgroupRoot = Mounts.find(Mounts.CGROUP2).orElse(Path.of("/sys/fs/cgroup"));
+        } catch (RuntimeException e) {
+            cgroupRoot = Path.of("/sys/fs/cgroup"); // no /proc/self/mountinfo: the decoder answers unknown ids
+        }
         return new LabelDecoders(cacheSize, syscalls, cgroupRoot, Path.of("/proc/kallsyms"), Path.of("/proc/partitions"),
                 PciIds.SYSTEM_PATHS, custom);
     }

@@ -221,9 +221,22 @@ final class PrometheusExport implements MultiCollector, NativeExport {
             labels = new Labels[order.length];
             for (int i = 0; i < order.length; i++) {
                 sorted[i] = kept.get(order[i]);
-                labels[i] = keptLabels.get(order[i]);
+                // copied in scrape order: each scrape compares neighbouring labels, and labels that lie in memory
+                // in the order they are compared are read ahead by the processor instead of missing its caches
+                labels[i] = relocate(keptLabels.get(order[i]));
+                ((Labels[]) sorted[i].exported)[field] = labels[i];
             }
             version = family.version();
+        }
+
+        private static Labels relocate(Labels labels) {
+            String[] names = new String[labels.size()];
+            String[] values = new String[labels.size()];
+            for (int i = 0; i < names.length; i++) {
+                names[i] = labels.getName(i);
+                values[i] = labels.getValue(i);
+            }
+            return Labels.of(names, values);
         }
 
         /** The series' labels for this metric, computed once per series (and member). */
