@@ -2,6 +2,8 @@ package io.ebpf4j.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import org.awaitility.core.ConditionTimeoutException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 import static org.awaitility.Awaitility.await;
 
@@ -95,16 +98,20 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) {
-        await("prometheus ready").atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("prometheus exited with status " + process.exitValue() + ":\n" + log());
-            }
-            try {
-                return Http.get(uri("/-/ready")).statusCode() == 200;
-            } catch (IOException notListeningYet) {
-                return false;
-            }
-        });
+        try {
+            await("prometheus ready").atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError("prometheus exited with status " + process.exitValue() + ":\n" + log());
+                }
+                try {
+                    return Http.get(uri("/-/ready")).statusCode() == 200;
+                } catch (IOException notListeningYet) {
+                    return false;
+                }
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("prometheus was not ready within " + timeout + ":\n" + log(), e);
+        }
     }
 
     URI uri(String pathAndQuery) {
@@ -129,6 +136,15 @@ final class PrometheusServer implements AutoCloseable {
 
     /** Waits until every job's targets have been scraped and are up; returns /api/v1/targets' active targets. */
     JsonNode awaitTargetsUp(List<Target> targets, Duration timeout) {
+        try {
+            return awaitUp(targets, timeout);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("targets " + targets + " not up within " + timeout + "; /api/v1/targets: "
+                    + api("/api/v1/targets?state=active") + "\nprometheus' log:\n" + log(), e);
+        }
+    }
+
+    private JsonNode awaitUp(List<Target> targets, Duration timeout) {
         return await("targets up").atMost(timeout).pollInterval(Duration.ofMillis(250))
                 .until(() -> api("/api/v1/targets?state=active").path("activeTargets"), active -> {
                     for (Target target : targets) {
@@ -173,8 +189,7 @@ final class PrometheusServer implements AutoCloseable {
     List<JsonNode> targetMetadata(String job, String metric) {
         JsonNode data = api("/api/v1/targets/metadata?metric=" + URLEncoder.encode(metric, StandardCharsets.UTF_8)
                 + "&match_target=" + URLEncoder.encode("{job=\"" + job + "\"}", StandardCharsets.UTF_8));
-        return Stream.of(data).flatMap(array -> java.util.stream.StreamSupport.stream(array.spliterator(), false))
-                .toList();
+        return StreamSupport.stream(data.spliterator(), false).toList();
     }
 
     String log() {

@@ -3,6 +3,8 @@ package io.ebpf4j.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ebpf4j.testing.PrometheusText;
 
+import org.awaitility.core.ConditionTimeoutException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -75,19 +77,23 @@ final class SampleProcess implements AutoCloseable {
 
     /** Waits until /actuator/health answers UP, failing at once (with the log) if the process exits. */
     SampleProcess awaitHealthUp(Duration timeout) {
-        await(name + " health UP").atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
-            if (!process.isAlive()) {
-                throw new AssertionError(name + " exited with status " + process.exitValue() + " before it was "
-                        + "healthy; its output:\n" + log());
-            }
-            try {
-                HttpResponse<String> response = Http.get(uri("/actuator/health"));
-                return response.statusCode() == 200
-                        && "UP".equals(Http.json(response.body()).path("status").asText());
-            } catch (IOException notListeningYet) {
-                return false;
-            }
-        });
+        try {
+            await(name + " health UP").atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError(name + " exited with status " + process.exitValue() + " before it was "
+                            + "healthy; its output:\n" + log());
+                }
+                try {
+                    HttpResponse<String> response = Http.get(uri("/actuator/health"));
+                    return response.statusCode() == 200
+                            && "UP".equals(Http.json(response.body()).path("status").asText());
+                } catch (IOException notListeningYet) {
+                    return false;
+                }
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(name + " was not healthy within " + timeout + "; its output:\n" + log(), e);
+        }
         return this;
     }
 
