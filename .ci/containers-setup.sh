@@ -16,9 +16,10 @@ if ! command -v dockerd >/dev/null || ! command -v debootstrap >/dev/null || [ !
 fi
 
 # This VM's capability bounding set lacks CAP_SYS_RESOURCE; dockerd 20.10 asks runc for it in privileged mode and
-# the container fails to start. The wrapper drops that one capability from the OCI specs runc receives.
-if [ ! -x /usr/local/bin/runc-without-sys-resource ]; then
-  cat > /usr/local/bin/runc-without-sys-resource <<'WRAPPER'
+# the container fails to start. The wrapper drops that one capability from the OCI specs runc receives. (The tests do
+# not use privileged mode; this keeps `docker run --privileged` usable for people.) Written every time: cheap, and a
+# half-configured machine (wrapper without daemon.json) gets repaired.
+cat > /usr/local/bin/runc-without-sys-resource <<'WRAPPER'
 #!/bin/sh
 drop() { [ -f "$1" ] && sed -i -e 's/"CAP_SYS_RESOURCE",//g' -e 's/,"CAP_SYS_RESOURCE"//g' -e 's/"CAP_SYS_RESOURCE"//g' "$1"; }
 previous=
@@ -29,18 +30,25 @@ for arg in "$@"; do
 done
 exec /usr/sbin/runc "$@"
 WRAPPER
-  chmod 755 /usr/local/bin/runc-without-sys-resource
-  mkdir -p /etc/docker
-  echo '{"runtimes": {"runc-nsr": {"path": "/usr/local/bin/runc-without-sys-resource"}}, "default-runtime": "runc-nsr"}' \
-    > /etc/docker/daemon.json
-fi
+chmod 755 /usr/local/bin/runc-without-sys-resource
+mkdir -p /etc/docker
+echo '{"runtimes": {"runc-nsr": {"path": "/usr/local/bin/runc-without-sys-resource"}}, "default-runtime": "runc-nsr"}' \
+  > /etc/docker/daemon.json
 
+# No init system here (and policy-rc.d forbids starting services): start dockerd by hand, detached from this script's
+# terminal and process group, its pid in /run/dockerd-ci.pid.
 if ! docker info >/dev/null 2>&1; then
   say "starting dockerd"
-  nohup dockerd >/var/log/dockerd.log 2>&1 &
+  setsid nohup dockerd </dev/null >/var/log/dockerd.log 2>&1 &
+  echo $! >/run/dockerd-ci.pid
   for _ in $(seq 1 120); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
-  docker info >/dev/null
+  if ! docker info >/dev/null 2>&1; then
+    echo "dockerd did not answer within 60 s; the end of /var/log/dockerd.log:" >&2
+    tail -30 /var/log/dockerd.log >&2
+    exit 1
+  fi
 fi
+say "$(docker info --format 'dockerd {{.ServerVersion}}, storage {{.Driver}}, cgroup v{{.CgroupVersion}}, default runtime {{.DefaultRuntime}}')"
 
 if ! docker image inspect local/busybox:latest >/dev/null 2>&1; then
   say "building local/busybox"
@@ -53,13 +61,14 @@ if ! docker image inspect local/busybox:latest >/dev/null 2>&1; then
   ln -s ../bin "$root/usr/bin"; ln -s bin "$root/sbin"; chmod 1777 "$root/tmp"
   echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"; echo 'root:x:0:' >"$root/etc/group"
   tar -C "$root" -c . | docker import -c 'CMD ["/bin/sh"]' -c 'ENV PATH=/bin:/usr/bin:/sbin' - local/busybox:latest
-  docker tag local/busybox:latest alpine:3.17
   rm -rf "$root"
 fi
+# Testcontainers' helper image ("tiny image"): used when it checks file mounts or looks for the docker host.
+docker image inspect alpine:3.17 >/dev/null 2>&1 || docker tag local/busybox:latest alpine:3.17
 
 if ! docker image inspect local/debian:bookworm >/dev/null 2>&1; then
   say "building local/debian:bookworm with debootstrap"
-  mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
+  mirror=$(awk '/^URIs:/ && $2 !~ /security/ {print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
   if [ -z "$mirror" ]; then
     mirror=$(awk '$1 == "deb" && $0 !~ /security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
   fi
