@@ -148,6 +148,9 @@ final class Usdt {
         if (notes == null) {
             return List.of();
         }
+        if (notes.type() != Section.SHT_NOTE) {
+            throw new BpfException("malformed " + executable.path() + ": " + NOTE_SECTION + " is not a note section");
+        }
         long base = elf.section(BASE_SECTION).map(Section::address).orElse(0L);
         List<Probe> probes = new ArrayList<>();
         for (Note note : elf.notes(notes)) {
@@ -287,24 +290,24 @@ final class Usdt {
     private static Argument parseX86(String token, String probe) {
         Matcher m;
         if ((m = X86_SIB.matcher(token)).matches()) {
-            int scale = m.group(5) == null ? 1 : Integer.parseInt(m.group(5));
-            int shift = Integer.numberOfTrailingZeros(scale);
-            if (scale != 1 << shift || shift > 3) {
+            long scale = m.group(5) == null ? 1 : number(m.group(5), token, probe);
+            int shift = Long.numberOfTrailingZeros(scale);
+            if (scale != 1L << shift || shift > 3) {
                 throw new BpfException("USDT probe " + probe + ": invalid index scale " + scale + " in '" + token
                         + "'");
             }
-            return argument(m.group(1), ARG_SIB, displacement(m.group(2)), x86Register(m.group(3), token, probe),
+            return argument(m.group(1), ARG_SIB, displacement(m.group(2), token, probe), x86Register(m.group(3), token, probe),
                     x86Register(m.group(4), token, probe), shift, token, probe);
         }
         if ((m = X86_DEREF.matcher(token)).matches()) {
-            return argument(m.group(1), ARG_REG_DEREF, displacement(m.group(2)),
+            return argument(m.group(1), ARG_REG_DEREF, displacement(m.group(2), token, probe),
                     x86Register(m.group(3), token, probe), 0, 0, token, probe);
         }
         if ((m = X86_REG.matcher(token)).matches()) {
             return argument(m.group(1), ARG_REG, 0, x86Register(m.group(2), token, probe), 0, 0, token, probe);
         }
         if ((m = X86_CONST.matcher(token)).matches()) {
-            return argument(m.group(1), ARG_CONST, Long.parseLong(m.group(2)), 0, 0, 0, token, probe);
+            return argument(m.group(1), ARG_CONST, number(m.group(2), token, probe), 0, 0, 0, token, probe);
         }
         throw new BpfException("USDT probe " + probe + ": unrecognized argument '" + token + "'");
     }
@@ -312,11 +315,11 @@ final class Usdt {
     private static Argument parseArm64(String token, String probe) {
         Matcher m;
         if ((m = ARM_DEREF.matcher(token)).matches()) {
-            return argument(m.group(1), ARG_REG_DEREF, displacement(m.group(3)),
+            return argument(m.group(1), ARG_REG_DEREF, displacement(m.group(3), token, probe),
                     arm64Register(m.group(2), token, probe), 0, 0, token, probe);
         }
         if ((m = ARM_CONST.matcher(token)).matches()) {
-            return argument(m.group(1), ARG_CONST, Long.parseLong(m.group(2)), 0, 0, 0, token, probe);
+            return argument(m.group(1), ARG_CONST, number(m.group(2), token, probe), 0, 0, 0, token, probe);
         }
         if ((m = ARM_REG.matcher(token)).matches()) {
             return argument(m.group(1), ARG_REG, 0, arm64Register(m.group(2), token, probe), 0, 0, token, probe);
@@ -324,8 +327,17 @@ final class Usdt {
         throw new BpfException("USDT probe " + probe + ": unrecognized argument '" + token + "'");
     }
 
-    private static long displacement(String group) {
-        return group == null ? 0 : Long.parseLong(group);
+    private static long displacement(String group, String token, String probe) {
+        return group == null ? 0 : number(group, token, probe);
+    }
+
+    /** A decimal number the pattern matched; the assembler never writes one beyond 64 bits. */
+    private static long number(String digits, String token, String probe) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            throw new BpfException("USDT probe " + probe + ": number " + digits + " out of range in '" + token + "'");
+        }
     }
 
     private static int x86Register(String name, String token, String probe) {
@@ -349,13 +361,13 @@ final class Usdt {
 
     private static Argument argument(String size, int kind, long valueOffset, int register, int indexRegister,
             int scaleShift, String token, String probe) {
-        int bytes = Integer.parseInt(size);
-        int magnitude = Math.abs(bytes);
+        long bytes = number(size, token, probe);
+        long magnitude = Math.abs(bytes);
         if (magnitude != 1 && magnitude != 2 && magnitude != 4 && magnitude != 8) {
             throw new BpfException("USDT probe " + probe + ": unsupported argument size " + bytes + " in '" + token
                     + "'");
         }
-        return new Argument(kind, valueOffset, register, indexRegister, scaleShift, bytes < 0, 64 - 8 * magnitude);
+        return new Argument(kind, valueOffset, register, indexRegister, scaleShift, bytes < 0, 64 - 8 * (int) magnitude);
     }
 
     // ---------------------------------------------------------------------------------------------------------

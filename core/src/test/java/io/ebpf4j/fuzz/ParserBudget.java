@@ -6,7 +6,7 @@ import java.lang.management.ManagementFactory;
  * What a parser may spend on one input: at most one second, and at most 64 times the input's size plus a constant
  * in allocated bytes. Inputs that exceed it are failures, as crashes and undocumented exceptions are.
  */
-final class ParserBudget {
+public final class ParserBudget {
     static final long MAX_NANOS = 1_000_000_000L;
     static final long ALLOCATION_FACTOR = 64;
     static final long ALLOCATION_CONSTANT = 4L << 20;
@@ -20,7 +20,7 @@ final class ParserBudget {
      * Runs {@code parse} on {@code input} and fails if it takes too long or allocates too much. The first run is
      * not measured: class loading and one-time initialisation would count against the first input.
      */
-    static void check(byte[] input, Runnable parse) {
+    public static void check(byte[] input, Runnable parse) {
         long warmUp = System.nanoTime();
         parse.run();
         if (System.nanoTime() - warmUp > 10 * MAX_NANOS) {

@@ -202,6 +202,10 @@ class UsdtLinkTest {
                 .hasMessageContaining("unrecognized argument '8@counter(%rip)'");
         assertThatThrownBy(() -> Usdt.parseArguments("1@$1 ".repeat(13), Arch.X86_64, "p"))
                 .hasMessageContaining("more than 12 arguments");
+        assertThatThrownBy(() -> Usdt.parseArguments("8@$99999999999999999999", Arch.X86_64, "p"))
+                .isInstanceOf(BpfException.class).hasMessageContaining("out of range");
+        assertThatThrownBy(() -> Usdt.parseArguments("4294967304@%eax", Arch.X86_64, "p"))
+                .isInstanceOf(BpfException.class).hasMessageContaining("unsupported argument size");
     }
 
     @Test
