@@ -2,10 +2,10 @@ package io.ebpf4j.spring.autoconfigure;
 
 import io.ebpf4j.spring.EbpfCollections;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Import;
 
 /**
@@ -18,7 +18,7 @@ import org.springframework.context.annotation.Import;
  * bean takes over loading: no collection beans are declared then.
  */
 @AutoConfiguration
-@ConditionalOnBooleanProperty(prefix = "ebpf", name = "enabled", matchIfMissing = true)
+@Conditional(EbpfEnabledCondition.class)
 @EnableConfigurationProperties(EbpfProperties.class)
 @Import(EbpfBeanDefinitionRegistrar.class)
 public class EbpfAutoConfiguration {
