@@ -4,16 +4,12 @@ import io.ebpf4j.testing.PrometheusText;
 
 import io.ebpf4j.BpfProgram;
 import io.ebpf4j.TestRun;
-import io.ebpf4j.spring.autoconfigure.EbpfAutoConfiguration;
 import io.ebpf4j.testing.RequiresKernel;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -47,9 +43,7 @@ class EbpfEventCountersKernelTest {
         }
     }
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(EbpfAutoConfiguration.class, MetricsAutoConfiguration.class,
-                    PrometheusMetricsExportAutoConfiguration.class, EbpfMetricsAutoConfiguration.class))
+    private final ApplicationContextRunner runner = KernelFixtures.metricsApplication()
             .withUserConfiguration(Listener.class)
             .withPropertyValues(
                     C + "object=classpath:bpf/events.bpf.o",

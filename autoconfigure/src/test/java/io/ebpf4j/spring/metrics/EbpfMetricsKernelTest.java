@@ -5,7 +5,6 @@ import io.ebpf4j.testing.PrometheusText;
 import io.ebpf4j.BpfMap;
 import io.ebpf4j.BpfProgram;
 import io.ebpf4j.internal.Cpus;
-import io.ebpf4j.spring.autoconfigure.EbpfAutoConfiguration;
 import io.ebpf4j.testing.RequiresKernel;
 
 import io.micrometer.core.instrument.FunctionCounter;
@@ -14,9 +13,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import java.nio.ByteBuffer;
@@ -39,14 +35,8 @@ import static org.awaitility.Awaitility.await;
 class EbpfMetricsKernelTest {
     private static final String C = "ebpf.collections.sys.";
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(EbpfAutoConfiguration.class, MetricsAutoConfiguration.class,
-                    PrometheusMetricsExportAutoConfiguration.class, EbpfMetricsAutoConfiguration.class))
+    private final ApplicationContextRunner runner = KernelFixtures.metricsCollection()
             .withPropertyValues(
-                    C + "object=classpath:bpf/metrics.bpf.o",
-                    C + "constants.target_tid=" + KernelFixtures.threadId(),
-                    C + "programs.observe.attach=none",
-                    "ebpf.metrics.min-refresh=0s",
                     // syscall numbers to names
                     C + "metrics.counters[0].name=syscalls",
                     C + "metrics.counters[0].map=syscalls",

@@ -4,14 +4,39 @@ import io.ebpf4j.BpfProgram;
 import io.ebpf4j.TestRun;
 import io.ebpf4j.internal.sys.Arch;
 import io.ebpf4j.internal.sys.LibC;
+import io.ebpf4j.spring.autoconfigure.EbpfAutoConfiguration;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
-/** Driving the programs of {@code bpf/metrics.bpf.o} from a test. */
+/** The metrics stack over a Prometheus registry, and driving the programs of {@code bpf/metrics.bpf.o} from a test. */
 final class KernelFixtures {
     private KernelFixtures() {}
+
+    /** The starter with metrics published to a Prometheus registry, maps read on every scrape. */
+    static ApplicationContextRunner metricsApplication() {
+        return new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(EbpfAutoConfiguration.class, MetricsAutoConfiguration.class,
+                        PrometheusMetricsExportAutoConfiguration.class, EbpfMetricsAutoConfiguration.class))
+                .withPropertyValues("ebpf.metrics.min-refresh=0s");
+    }
+
+    /**
+     * {@link #metricsApplication()} with {@code bpf/metrics.bpf.o} as collection {@code sys}: its raw tracepoint
+     * counts the calling thread's syscalls, {@code observe} is left for the test to run.
+     */
+    static ApplicationContextRunner metricsCollection() {
+        return metricsApplication().withPropertyValues(
+                "ebpf.collections.sys.object=classpath:bpf/metrics.bpf.o",
+                "ebpf.collections.sys.constants.target_tid=" + threadId(),
+                "ebpf.collections.sys.programs.observe.attach=none");
+    }
 
     /** The syscall number of {@code name} on this machine, from the generated tables. */
     static long syscall(String name) {

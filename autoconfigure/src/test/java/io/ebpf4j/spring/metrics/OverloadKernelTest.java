@@ -3,7 +3,6 @@ package io.ebpf4j.spring.metrics;
 import io.ebpf4j.BpfProgram;
 import io.ebpf4j.TestRun;
 import io.ebpf4j.internal.Cpus;
-import io.ebpf4j.spring.autoconfigure.EbpfAutoConfiguration;
 import io.ebpf4j.testing.PrometheusText;
 import io.ebpf4j.testing.RequiresKernel;
 
@@ -12,9 +11,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -42,10 +38,7 @@ import static org.awaitility.Awaitility.await;
 class OverloadKernelTest {
     private static final int BURST = 100_000;
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(EbpfAutoConfiguration.class, MetricsAutoConfiguration.class,
-                    PrometheusMetricsExportAutoConfiguration.class, EbpfMetricsAutoConfiguration.class))
-            .withPropertyValues("ebpf.metrics.min-refresh=0s");
+    private final ApplicationContextRunner runner = KernelFixtures.metricsApplication();
 
     @Test
     void aFullHashMapShowsInItsGaugesAndIsLoggedOnceWhileTheApplicationKeepsServing(CapturedOutput output) {

@@ -8,16 +8,12 @@ import io.ebpf4j.MapType;
 import io.ebpf4j.UpdateFlags;
 import io.ebpf4j.spring.EbpfCollections;
 import io.ebpf4j.spring.actuate.EbpfEndpoint;
-import io.ebpf4j.spring.autoconfigure.EbpfAutoConfiguration;
 import io.ebpf4j.testing.RequiresKernel;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import java.util.ArrayList;
@@ -47,14 +43,8 @@ class ShutdownRaceKernelTest {
     private static final String VALUE = "0500000000000000e803000000000000";
     private static final HexFormat HEX = HexFormat.of();
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(EbpfAutoConfiguration.class, MetricsAutoConfiguration.class,
-                    PrometheusMetricsExportAutoConfiguration.class, EbpfMetricsAutoConfiguration.class))
+    private final ApplicationContextRunner runner = KernelFixtures.metricsCollection()
             .withPropertyValues(
-                    C + "object=classpath:bpf/metrics.bpf.o",
-                    C + "constants.target_tid=" + KernelFixtures.threadId(),
-                    C + "programs.observe.attach=none",
-                    "ebpf.metrics.min-refresh=0s",
                     C + "metrics.counters[0].name=net",
                     C + "metrics.counters[0].map=packets",
                     C + "metrics.counters[0].labels[0].name=port",
