@@ -9,6 +9,8 @@ import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The least privilege the syscall-metrics sample needs on a kernel that has CAP_BPF and CAP_PERFMON (5.8+), what a
- * current container runtime or Kubernetes grants with {@code capabilities.add: [BPF, PERFMON]}. The engine of this
+ * The least privilege the samples need on a kernel that has CAP_BPF and CAP_PERFMON (5.8+), what a current container
+ * runtime or Kubernetes grants with {@code capabilities.add: [BPF, PERFMON]} (or {@code NET_ADMIN} for network
+ * hooks), as each sample's README documents it. The engine of this
  * machine (Docker 20.10) cannot grant them, so the test gives them on the host instead: the packaged jar runs as root
  * under {@code setpriv} with a bounding set of exactly those capabilities, so that no other is effective. bpffs and
  * tracefs are already mounted (the kernel-test extension mounts them), as they are on hosts whose mounts a container
@@ -87,6 +90,28 @@ class HostCapabilitiesIT {
                                 .isGreaterThanOrEqualTo(100);
                         assertThat(after.value("ebpf_syscall_errors_total", "errno", "ENOENT")).isPresent();
                     });
+        }
+    }
+
+    /**
+     * The other samples with the capabilities their READMEs give: attached and healthy with exactly those, and
+     * failing at start-up with an analysis naming the one taken away.
+     */
+    @ParameterizedTest(name = "{0} with {2} and {3}")
+    @CsvSource({
+        "net-traffic, traffic, bpf, net_admin, CAP_NET_ADMIN",
+        "latency,     latency, bpf, perfmon,   CAP_PERFMON",
+        "exec-events, execs,   bpf, perfmon,   CAP_PERFMON"})
+    void otherSamplesRunWithTheCapabilitiesTheirReadmesGive(String name, String collection, String bpf,
+            String second, String secondName) {
+        try (SampleProcess sample = SampleProcess.start(name, Samples.jar(name), only(bpf, second), Map.of())) {
+            sample.awaitHealthUp(Duration.ofMinutes(2));
+            assertThat(sample.health().at("/components/ebpf/components/" + collection + "/details/status").asText())
+                    .isEqualTo("ATTACHED");
+        }
+        try (SampleProcess sample = SampleProcess.start(name, Samples.jar(name), only(bpf), Map.of())) {
+            assertThat(sample.awaitExit(Duration.ofMinutes(2))).as("exit status").isNotZero();
+            assertThat(sample.log()).contains("APPLICATION FAILED TO START").contains(secondName);
         }
     }
 
