@@ -2,12 +2,7 @@ package io.ebpf4j.spring.autoconfigure;
 
 import org.junit.jupiter.api.Test;
 
-import java.beans.IntrospectionException;
-import java.beans.Introspector;
-import java.beans.PropertyDescriptor;
 import java.io.IOException;
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,9 +23,8 @@ class ConfigurationDocsTests {
 
     @Test
     void everyPropertyIsDocumentedAndEveryDocumentedPropertyExists() throws Exception {
-        Set<String> properties = new TreeSet<>();
-        walk(EbpfProperties.class, "ebpf", properties);
-        properties = collapseMetricKinds(properties);
+        Set<String> properties = collapseMetricKinds(EbpfPropertyPaths.leaves().stream()
+                .map(EbpfPropertyPaths.Leaf::path).collect(Collectors.toCollection(TreeSet::new)));
         properties.add("management.endpoint.ebpf.access");
         properties.add("management.endpoint.ebpf.cache.time-to-live");
 
@@ -42,41 +36,6 @@ class ConfigurationDocsTests {
             }
         }
         assertThat(documented).as("docs/configuration.md").isEqualTo(properties);
-    }
-
-    /** Property paths of a bean class, with {@code <name>}/{@code <key>} for map keys and {@code []} for lists. */
-    private static void walk(Class<?> type, String prefix, Set<String> out) throws IntrospectionException {
-        for (PropertyDescriptor property : Introspector.getBeanInfo(type, Object.class).getPropertyDescriptors()) {
-            if (property.getReadMethod() == null) {
-                continue;
-            }
-            String name = prefix + "." + property.getName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase();
-            Class<?> raw = property.getPropertyType();
-            Type generic = property.getReadMethod().getGenericReturnType();
-            if (isNested(raw)) {
-                walk(raw, name, out);
-            } else if (Map.class.isAssignableFrom(raw)) {
-                Type value = ((ParameterizedType) generic).getActualTypeArguments()[1];
-                if (value instanceof Class<?> c && isNested(c)) {
-                    walk(c, name + ".<name>", out);
-                } else {
-                    out.add(name + ".<key>");
-                }
-            } else if (List.class.isAssignableFrom(raw)) {
-                Type element = ((ParameterizedType) generic).getActualTypeArguments()[0];
-                if (element instanceof Class<?> c && isNested(c)) {
-                    walk(c, name + "[]", out);
-                } else {
-                    out.add(name + "[]");
-                }
-            } else {
-                out.add(name);
-            }
-        }
-    }
-
-    private static boolean isNested(Class<?> type) {
-        return type.getName().startsWith("io.ebpf4j.") && !type.isEnum();
     }
 
     /** Properties every metric kind has are documented once, as {@code metrics.<kind>[]...}. */
