@@ -115,5 +115,13 @@ int main(int argc, char **argv) {
         if (elem(BPF_MAP_LOOKUP_ELEM, pfd, &k, pv, 0)) { perror("percpu lookup"); return 1; }
     }
     printf("perCpuLookup %.1f\n", (now_ns() - t0) / ops);
+
+    // The floor of every operation above: one trivial system call, to tell the cost of calling into native code
+    // from the cost of the bpf(2) work.
+    t0 = now_ns();
+    for (long i = 0; i < ops; i++) {
+        if (syscall(__NR_getppid) < 0) { perror("getppid"); return 1; }
+    }
+    printf("getppidSyscall %.1f\n", (now_ns() - t0) / ops);
     return 0;
 }

@@ -6,6 +6,8 @@ import io.ebpf4j.MapIterator;
 import io.ebpf4j.MapSpec;
 import io.ebpf4j.MapType;
 import io.ebpf4j.UpdateFlags;
+import io.ebpf4j.internal.sys.Arch;
+import io.ebpf4j.internal.sys.LibC;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -39,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 public class MapBenchmark {
     static final int ENTRIES = 1_000_000;
     static final int PER_CPU_ENTRIES = 100_000;
+    static final long GETPPID = Arch.current() == Arch.AARCH64 ? 173 : 110;
 
     BpfMap hash;
     BpfMap perCpu;
@@ -119,5 +122,11 @@ public class MapBenchmark {
     public boolean perCpuLookup() {
         setKey(keyAt(i++, PER_CPU_ENTRIES));
         return perCpu.lookup(key, perCpuValue);
+    }
+
+    /** The floor of the operations above: one trivial system call through the same JNA entry point. */
+    @Benchmark
+    public long getppidSyscall() {
+        return LibC.syscall(GETPPID, 0, 0, 0, 0, 0);
     }
 }
