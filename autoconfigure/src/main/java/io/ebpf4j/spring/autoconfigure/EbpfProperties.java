@@ -752,34 +752,26 @@ public class EbpfProperties implements Validator {
         PER_CPU
     }
 
-    /** A metric read from a map: its keys become tags, its values meters. */
-    public abstract static class MapMetric {
+    /** What every metric has: a name, the map it reads, how keys (or records) become tags, series limits. */
+    public abstract static class Metric {
         /** Meter name, in dot notation (e.g. 'syscalls'); defaults to the map name. Prefixed with ebpf.metrics.prefix. */
         private String name;
 
         /** Meter description. */
         private String description;
 
-        /** Map to read. */
+        /**
+         * Map to read: a data map for counters, gauges and histograms; a ring buffer or perf event array for event
+         * counters.
+         */
         private String map;
 
-        /** Base unit of the values (e.g. 'bytes', 'seconds'). */
-        private String baseUnit;
-
         /**
-         * How the key is split into tags, in order. Either by 'size' (and 'padding') in bytes, as ebpf_exporter
-         * does, or by 'field' (a member of the map's BTF key type, whose offset and size are taken from BTF).
+         * How each key (or, for event counters, the start of each record) is split into tags, in order. Either by
+         * 'size' (and 'padding') in bytes, as ebpf_exporter does, or by 'field' (a member of the map's BTF key type,
+         * or of the event counter's record-type, whose offset and size are taken from BTF).
          */
         private List<Label> labels = new ArrayList<>();
-
-        /**
-         * For struct values: one meter per member, by BTF member name. When empty, the value itself (an integer of
-         * 1, 2, 4 or 8 bytes) is the number.
-         */
-        private List<Value> values = new ArrayList<>();
-
-        /** Aggregation of per-CPU maps: 'sum', 'max', or 'per-cpu' for one series per CPU (tag 'cpu'). */
-        private PerCpu perCpu = PerCpu.SUM;
 
         /** Series removal for this metric; defaults to ebpf.metrics.stale-after. */
         private Duration staleAfter;
@@ -811,36 +803,12 @@ public class EbpfProperties implements Validator {
             this.map = map;
         }
 
-        public String getBaseUnit() {
-            return baseUnit;
-        }
-
-        public void setBaseUnit(String baseUnit) {
-            this.baseUnit = baseUnit;
-        }
-
         public List<Label> getLabels() {
             return labels;
         }
 
         public void setLabels(List<Label> labels) {
             this.labels = labels;
-        }
-
-        public List<Value> getValues() {
-            return values;
-        }
-
-        public void setValues(List<Value> values) {
-            this.values = values;
-        }
-
-        public PerCpu getPerCpu() {
-            return perCpu;
-        }
-
-        public void setPerCpu(PerCpu perCpu) {
-            this.perCpu = perCpu;
         }
 
         public Duration getStaleAfter() {
@@ -857,6 +825,45 @@ public class EbpfProperties implements Validator {
 
         public void setMaxSeries(Integer maxSeries) {
             this.maxSeries = maxSeries;
+        }
+    }
+
+    /** A metric read from a map: its keys become tags, its values meters. */
+    public abstract static class MapMetric extends Metric {
+        /** Base unit of the values (e.g. 'bytes', 'seconds'). */
+        private String baseUnit;
+
+        /**
+         * For struct values: one meter per member, by BTF member name. When empty, the value itself (an integer of
+         * 1, 2, 4 or 8 bytes) is the number.
+         */
+        private List<Value> values = new ArrayList<>();
+
+        /** Aggregation of per-CPU maps: 'sum', 'max', or 'per-cpu' for one series per CPU (tag 'cpu'). */
+        private PerCpu perCpu = PerCpu.SUM;
+
+        public String getBaseUnit() {
+            return baseUnit;
+        }
+
+        public void setBaseUnit(String baseUnit) {
+            this.baseUnit = baseUnit;
+        }
+
+        public List<Value> getValues() {
+            return values;
+        }
+
+        public void setValues(List<Value> values) {
+            this.values = values;
+        }
+
+        public PerCpu getPerCpu() {
+            return perCpu;
+        }
+
+        public void setPerCpu(PerCpu perCpu) {
+            this.perCpu = perCpu;
         }
     }
 
@@ -966,73 +973,16 @@ public class EbpfProperties implements Validator {
         FIXED
     }
 
-    /** A counter fed by ring buffer or perf event array records. */
-    public static class EventCounter {
-        /** Meter name; defaults to the map name. */
-        private String name;
-
-        /** Meter description. */
-        private String description;
-
-        /** Ring buffer or perf event array map to consume. */
-        private String map;
-
-        /**
-         * How each record is split into tags, as map keys are: by 'size' and 'padding' from the record's start, or
-         * by 'field' of the record-type. Records may be longer than the labels; the rest is ignored.
-         */
-        private List<Label> labels = new ArrayList<>();
-
+    /** A counter fed by ring buffer or perf event array records; labels cut the start of each record. */
+    public static class EventCounter extends Metric {
         /**
          * BTF type of the records (the struct the program submits, e.g. 'event' for 'struct event'), for labels
-         * given by 'field'.
+         * given by 'field'. Records may be longer than the labels; the rest is ignored.
          */
         private String recordType;
 
         /** Whether records are also published as Spring application events (EbpfRecordEvent). */
         private boolean publishEvents;
-
-        /** Series removal for this counter; defaults to ebpf.metrics.stale-after. */
-        private Duration staleAfter;
-
-        /** Cardinality cap for this counter; defaults to ebpf.metrics.max-series. */
-        private Integer maxSeries;
-
-        public String getName() {
-            return name;
-        }
-
-        public void setName(String name) {
-            this.name = name;
-        }
-
-        public String getDescription() {
-            return description;
-        }
-
-        public void setDescription(String description) {
-            this.description = description;
-        }
-
-        public String getMap() {
-            return map;
-        }
-
-        public void setMap(String map) {
-            this.map = map;
-        }
-
-        public List<Label> getLabels() {
-            return labels;
-        }
-
-        public void setLabels(List<Label> labels) {
-            this.labels = labels;
-        }
-
-        public boolean isPublishEvents() {
-            return publishEvents;
-        }
 
         public String getRecordType() {
             return recordType;
@@ -1042,20 +992,8 @@ public class EbpfProperties implements Validator {
             this.recordType = recordType;
         }
 
-        public Duration getStaleAfter() {
-            return staleAfter;
-        }
-
-        public void setStaleAfter(Duration staleAfter) {
-            this.staleAfter = staleAfter;
-        }
-
-        public Integer getMaxSeries() {
-            return maxSeries;
-        }
-
-        public void setMaxSeries(Integer maxSeries) {
-            this.maxSeries = maxSeries;
+        public boolean isPublishEvents() {
+            return publishEvents;
         }
 
         public void setPublishEvents(boolean publishEvents) {

@@ -63,14 +63,8 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
                     bucketField, decoders);
             ValueLayout values = ValueLayout.compile(config, meterName, shared.getPrefix(), map,
                     histogram ? 1 : Integer.MAX_VALUE);
-            long staleAfter = (config.getStaleAfter() != null ? config.getStaleAfter() : shared.getStaleAfter())
-                    .toNanos();
-            int maxSeries = config.getMaxSeries() != null ? config.getMaxSeries() : shared.getMaxSeries();
-            if (maxSeries < 1) {
-                throw new IllegalArgumentException("max-series must be positive, not " + maxSeries);
-            }
-            return new Definition(collection, metric, meterName, keys, values, config.getPerCpu(), staleAfter,
-                    maxSeries, shared.getLabelCacheSize());
+            return new Definition(collection, metric, meterName, keys, values, config.getPerCpu(),
+                    staleAfterNanos(config, shared), maxSeries(config, shared), shared.getLabelCacheSize());
         }
 
         /**
@@ -97,15 +91,21 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
                 }
             }
             KeyLayout keys = KeyLayout.compile(config.getLabels(), recordSize, recordType, false, null, decoders);
-            long staleAfter = (config.getStaleAfter() != null ? config.getStaleAfter() : shared.getStaleAfter())
-                    .toNanos();
+            return new Definition(collection, metric, meterName, keys,
+                    ValueLayout.recordCount(meterName, config.getDescription()), EbpfProperties.PerCpu.SUM,
+                    staleAfterNanos(config, shared), maxSeries(config, shared), shared.getLabelCacheSize());
+        }
+
+        private static long staleAfterNanos(EbpfProperties.Metric config, EbpfProperties.Metrics shared) {
+            return (config.getStaleAfter() != null ? config.getStaleAfter() : shared.getStaleAfter()).toNanos();
+        }
+
+        private static int maxSeries(EbpfProperties.Metric config, EbpfProperties.Metrics shared) {
             int maxSeries = config.getMaxSeries() != null ? config.getMaxSeries() : shared.getMaxSeries();
             if (maxSeries < 1) {
                 throw new IllegalArgumentException("max-series must be positive, not " + maxSeries);
             }
-            return new Definition(collection, metric, meterName, keys,
-                    ValueLayout.recordCount(meterName, config.getDescription()), EbpfProperties.PerCpu.SUM, staleAfter,
-                    maxSeries, shared.getLabelCacheSize());
+            return maxSeries;
         }
     }
 
