@@ -10,6 +10,7 @@ import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.internal.sys.NativeBuffer;
 import io.ebpf4j.internal.sys.Scratch;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -608,7 +609,13 @@ public final class BpfMap implements KernelObject {
         checkBatch(keys, values, count);
         NativeBuffer k = new NativeBuffer(count * keySize).put(0, keys, 0, count * keySize);
         NativeBuffer v = new NativeBuffer(count * valueBufferSize).put(0, values, 0, count * valueBufferSize);
-        return batchUpdate(k.address(), v.address(), count, updateFlags);
+        try {
+            return batchUpdate(k.address(), v.address(), count, updateFlags);
+        } finally {
+            // Only addresses reach the kernel: without these the buffers could be freed (and reused) mid-call.
+            Reference.reachabilityFence(k);
+            Reference.reachabilityFence(v);
+        }
     }
 
     /** Batch update from caller-provided native memory. */
@@ -624,7 +631,11 @@ public final class BpfMap implements KernelObject {
     public int batchDelete(byte[] keys, int count) {
         checkBatch(keys, null, count);
         NativeBuffer k = new NativeBuffer(count * keySize).put(0, keys, 0, count * keySize);
-        return batchDelete(k.address(), count);
+        try {
+            return batchDelete(k.address(), count);
+        } finally {
+            Reference.reachabilityFence(k);
+        }
     }
 
     public int batchDelete(long keysAddress, int count) {

@@ -11,6 +11,7 @@ import io.ebpf4j.internal.sys.Fd;
 import io.ebpf4j.internal.sys.NativeBuffer;
 import io.ebpf4j.internal.sys.Scratch;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -347,6 +348,9 @@ public final class BpfProgram implements KernelObject {
             a.putInt(64, run.flags());
             a.putInt(68, run.cpu());
             long r = Bpf.call(Bpf.PROG_TEST_RUN, attr, 80);
+            // The kernel got addresses only: keep the input buffers alive until it has read them.
+            Reference.reachabilityFence(dataIn);
+            Reference.reachabilityFence(ctxIn);
             if (r < 0) {
                 int errno = (int) -r;
                 if (errno == Errno.ENOTSUPP || errno == Errno.EOPNOTSUPP) {

@@ -8,6 +8,7 @@ import io.ebpf4j.internal.sys.Fd;
 import io.ebpf4j.internal.sys.NativeBuffer;
 import io.ebpf4j.internal.sys.Scratch;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -116,7 +117,11 @@ public final class Handle implements AutoCloseable {
             a.putInt(Bpf.BTF_LOAD_LOG_SIZE, logSize);
             a.putInt(Bpf.BTF_LOAD_LOG_LEVEL, 1);
         }
-        return Bpf.call(Bpf.BTF_LOAD, attr, Bpf.BTF_LOAD_SIZE);
+        long result = Bpf.call(Bpf.BTF_LOAD, attr, Bpf.BTF_LOAD_SIZE);
+        // The kernel got addresses only: keep the buffers alive until it has read (and written) them.
+        Reference.reachabilityFence(blob);
+        Reference.reachabilityFence(log);
+        return result;
     }
 
     /** The descriptor, owned by this handle. */

@@ -15,6 +15,7 @@ import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.internal.sys.NativeBuffer;
 import io.ebpf4j.internal.sys.Scratch;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -246,7 +247,9 @@ public final class Features {
         NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.BTF_LOAD_SIZE);
         attr.buffer().putLong(Bpf.BTF_LOAD_BTF, data.address());
         attr.buffer().putInt(Bpf.BTF_LOAD_SIZE_FIELD, blob.capacity());
-        return (int) Bpf.call(Bpf.BTF_LOAD, attr, Bpf.BTF_LOAD_SIZE);
+        int result = (int) Bpf.call(Bpf.BTF_LOAD, attr, Bpf.BTF_LOAD_SIZE);
+        Reference.reachabilityFence(data); // the kernel got its address only
+        return result;
     }
 
     private static Answer probeObjectNames() {
@@ -270,6 +273,7 @@ public final class Features {
             Scratch scratch = Scratch.get();
             int r = Bpf.batch(scratch, Bpf.MAP_LOOKUP_BATCH, fd, 0, buffers.address(), buffers.address() + 16,
                     buffers.address() + 16 + key, 1, 0);
+            Reference.reachabilityFence(buffers); // the kernel got its address only
             if (r == 0 || r == -Errno.ENOENT) {
                 return Answer.YES;
             }
@@ -368,7 +372,11 @@ public final class Features {
         } else if (type == ProgramType.NETFILTER) {
             a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, io.ebpf4j.AttachType.NETFILTER.value());
         }
-        return Bpf.call(Bpf.PROG_LOAD, attr, Bpf.PROG_LOAD_SIZE);
+        long result = Bpf.call(Bpf.PROG_LOAD, attr, Bpf.PROG_LOAD_SIZE);
+        // The kernel got addresses only: keep the buffers alive until it has read them.
+        Reference.reachabilityFence(insns);
+        Reference.reachabilityFence(license);
+        return result;
     }
 
     // ---------------------------------------------------------------------------------------------------------

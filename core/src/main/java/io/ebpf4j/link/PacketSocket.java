@@ -7,6 +7,7 @@ import io.ebpf4j.internal.sys.Fd;
 import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.internal.sys.NativeBuffer;
 
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 
@@ -46,7 +47,9 @@ public final class PacketSocket implements AutoCloseable {
             a.putShort(0, (short) LibC.AF_PACKET);
             a.putShort(2, Short.reverseBytes((short) ETH_P_ALL)); // network byte order
             a.putInt(4, index);
-            if (LibC.bind(raw, address.address(), SOCKADDR_LL_SIZE) != 0) {
+            int bound = LibC.bind(raw, address.address(), SOCKADDR_LL_SIZE);
+            Reference.reachabilityFence(address); // the kernel got its address only
+            if (bound != 0) {
                 throw Errors.of("bind packet socket to " + interfaceName, LibC.errno(), "CAP_NET_RAW");
             }
             return new PacketSocket(fd, interfaceName, index);

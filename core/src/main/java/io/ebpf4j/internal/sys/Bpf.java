@@ -1,5 +1,7 @@
 package io.ebpf4j.internal.sys;
 
+import java.lang.ref.Reference;
+
 /**
  * The {@code bpf(2)} system call: command numbers, {@code bpf_attr} layouts (byte offsets into the union, checked
  * against the kernel UAPI header), and one method per command shape.
@@ -135,6 +137,7 @@ public final class Bpf {
     /** {@code bpf(cmd, attr, size)}: the result, or {@code -errno}. */
     public static long call(int cmd, NativeBuffer attr, int size) {
         long r = LibC.syscall(SYS_BPF, cmd, attr.address(), size, 0, 0);
+        Reference.reachabilityFence(attr); // not always the thread's scratch buffer: the kernel got its address only
         return r < 0 ? -LibC.errno() : r;
     }
 
