@@ -7,6 +7,7 @@ import io.ebpf4j.MapSpec;
 import io.ebpf4j.MapType;
 import io.ebpf4j.ProgramType;
 import io.ebpf4j.internal.Cpus;
+import io.ebpf4j.testing.BlockedReaders;
 import io.ebpf4j.testing.CpuAffinity;
 import io.ebpf4j.testing.FdCount;
 import io.ebpf4j.testing.ProcessMaps;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -271,31 +271,10 @@ class PerfReaderTest {
     private static void assertCloseWakesReader(boolean virtual) throws Exception {
         try (BpfMap events = PerfPrograms.events()) {
             PerfReader reader = PerfReader.open(events);
-            AtomicLong wokeAt = new AtomicLong();
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            CountDownLatch done = new CountDownLatch(1);
-            Runnable blocked = () -> {
-                try {
-                    reader.poll(view -> { }, Duration.ofSeconds(30));
-                } catch (Throwable t) {
-                    wokeAt.set(System.nanoTime());
-                    failure.set(t);
-                } finally {
-                    done.countDown();
-                }
-            };
-            Thread thread = virtual ? VirtualThreads.start(blocked) : new Thread(blocked);
-            if (!virtual) {
-                thread.start();
-            }
-            Thread.sleep(300);
-            assertThat(done.getCount()).as("reader still waiting").isEqualTo(1);
-            long closedAt = System.nanoTime();
-            reader.close();
-            assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
-            assertThat(TimeUnit.NANOSECONDS.toMillis(wokeAt.get() - closedAt)).as("ms from close() to wakeup")
-                    .isLessThan(100);
-            assertThat(failure.get()).isInstanceOf(BpfException.class)
+            BlockedReaders.Wakeup wakeup = BlockedReaders.closeWhileBlocked(reader,
+                    () -> reader.poll(view -> { }, Duration.ofSeconds(30)), virtual);
+            assertThat(wakeup.millisAfterClose()).as("ms from close() to wakeup").isLessThan(100);
+            assertThat(wakeup.failure()).isInstanceOf(BpfException.class)
                     .hasMessage("perf reader of map 'events' is closed");
         }
     }

@@ -6,6 +6,7 @@ import io.ebpf4j.BpfProgram;
 import io.ebpf4j.MapSpec;
 import io.ebpf4j.MapType;
 import io.ebpf4j.ProgramType;
+import io.ebpf4j.testing.BlockedReaders;
 import io.ebpf4j.testing.FdCount;
 import io.ebpf4j.testing.ProcessMaps;
 import io.ebpf4j.testing.RequiresKernel;
@@ -211,31 +212,9 @@ class RingBufferReaderTest {
     private static void assertCloseWakesReader(boolean virtual) throws Exception {
         try (BpfMap ring = RingPrograms.ring(1 << 16)) {
             RingBufferReader reader = RingBufferReader.open(ring);
-            AtomicLong wokeAt = new AtomicLong();
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            CountDownLatch done = new CountDownLatch(1);
-            Runnable blocked = () -> {
-                try {
-                    reader.read();
-                } catch (Throwable t) {
-                    wokeAt.set(System.nanoTime());
-                    failure.set(t);
-                } finally {
-                    done.countDown();
-                }
-            };
-            Thread thread = virtual ? VirtualThreads.start(blocked) : new Thread(blocked);
-            if (!virtual) {
-                thread.start();
-            }
-            Thread.sleep(300);
-            assertThat(done.getCount()).as("reader still waiting").isEqualTo(1);
-            long closedAt = System.nanoTime();
-            reader.close();
-            assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
-            long millis = TimeUnit.NANOSECONDS.toMillis(wokeAt.get() - closedAt);
-            assertThat(millis).as("ms from close() to the reader waking").isLessThan(100);
-            assertThat(failure.get()).isInstanceOf(BpfException.class).hasMessageContaining("closed");
+            BlockedReaders.Wakeup wakeup = BlockedReaders.closeWhileBlocked(reader, reader::read, virtual);
+            assertThat(wakeup.millisAfterClose()).as("ms from close() to the reader waking").isLessThan(100);
+            assertThat(wakeup.failure()).isInstanceOf(BpfException.class).hasMessageContaining("closed");
             assertThat(reader.isClosed()).isTrue();
         }
     }

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -31,17 +30,16 @@ final class PrometheusServer implements AutoCloseable {
     /** A scrape job: one Spring Boot application's /actuator/prometheus. */
     record Target(String job, int port) {}
 
+    private final ChildProcess child;
     private final Process process;
     private final Path directory;
     private final int port;
-    private final Thread shutdownHook;
 
-    private PrometheusServer(Process process, Path directory, int port) {
-        this.process = process;
+    private PrometheusServer(ChildProcess child, Path directory, int port) {
+        this.child = child;
+        this.process = child.process();
         this.directory = directory;
         this.port = port;
-        this.shutdownHook = new Thread(process::destroyForcibly, "stop prometheus");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** The prometheus binary: $PROMETHEUS_BINARY, else the first {@code prometheus} on PATH. */
@@ -74,14 +72,14 @@ final class PrometheusServer implements AutoCloseable {
             }
             Files.writeString(directory.resolve("prometheus.yml"), config);
             int port = Ports.free();
-            Process process = new ProcessBuilder(binary.toString(),
+            ProcessBuilder builder = new ProcessBuilder(binary.toString(),
                     "--config.file=" + directory.resolve("prometheus.yml"),
                     "--storage.tsdb.path=" + directory.resolve("data"),
                     "--web.listen-address=127.0.0.1:" + port,
                     "--web.console.templates=" + directory.resolve("consoles"),
-                    "--web.console.libraries=" + directory.resolve("console_libraries"))
-                    .redirectErrorStream(true).redirectOutput(directory.resolve("prometheus.log").toFile()).start();
-            PrometheusServer server = new PrometheusServer(process, directory, port);
+                    "--web.console.libraries=" + directory.resolve("console_libraries"));
+            PrometheusServer server = new PrometheusServer(
+                    ChildProcess.start("prometheus", builder, directory.resolve("prometheus.log")), directory, port);
             try {
                 server.awaitReady(Duration.ofSeconds(60));
             } catch (RuntimeException | Error e) {
@@ -193,29 +191,14 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     String log() {
-        try {
-            return Files.readString(directory.resolve("prometheus.log"));
-        } catch (IOException e) {
-            return "(log unreadable: " + e + ")";
-        }
+        return child.log();
     }
 
     @Override
     public void close() {
         try {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
+            child.close();
         } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs anyway
-            }
             deleteRecursively(directory);
         }
     }

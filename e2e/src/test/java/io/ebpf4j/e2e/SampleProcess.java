@@ -25,18 +25,17 @@ import static org.awaitility.Awaitility.await;
  */
 final class SampleProcess implements AutoCloseable {
     private final String name;
+    private final ChildProcess child;
     private final Process process;
     private final Path log;
     private final int port;
-    private final Thread shutdownHook;
 
-    private SampleProcess(String name, Process process, Path log, int port) {
+    private SampleProcess(String name, ChildProcess child, Path log, int port) {
         this.name = name;
-        this.process = process;
+        this.child = child;
+        this.process = child.process();
         this.log = log;
         this.port = port;
-        this.shutdownHook = new Thread(process::destroyForcibly, "stop " + name);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /**
@@ -54,10 +53,9 @@ final class SampleProcess implements AutoCloseable {
         command.addAll(List.of(args));
         try {
             Path log = Files.createTempFile("ebpf4j-e2e-" + name + "-", ".log");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+            ProcessBuilder builder = new ProcessBuilder(command);
             builder.environment().putAll(environment);
-            return new SampleProcess(name, builder.start(), log, port);
+            return new SampleProcess(name, ChildProcess.start(name, builder, log), log, port);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + command, e);
         }
@@ -120,11 +118,7 @@ final class SampleProcess implements AutoCloseable {
 
     /** Everything the process printed so far. */
     String log() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "(log unreadable: " + e + ")";
-        }
+        return child.log();
     }
 
     /** The process's capability sets, from /proc/PID/status. */
@@ -141,19 +135,8 @@ final class SampleProcess implements AutoCloseable {
     @Override
     public void close() {
         try {
-            process.destroy();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
+            child.close();
         } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs anyway
-            }
             try {
                 Files.deleteIfExists(log);
             } catch (IOException ignored) {

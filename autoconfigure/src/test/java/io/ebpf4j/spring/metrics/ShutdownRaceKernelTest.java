@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -26,6 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Metrics scrapes, endpoint reads and writes, and direct map writes, all running while the context shuts down, and
@@ -90,8 +92,9 @@ class ShutdownRaceKernelTest {
                                 () -> endpoint.update("sys", "packets", KEY, VALUE)),
                         worker("map write", stop, violations, operations, refusedAfterClose,
                                 () -> packets.update(HEX.parseHex(KEY), HEX.parseHex(VALUE), UpdateFlags.ANY)));
+                long operationsBefore = operations.get();
                 threads.forEach(Thread::start);
-                Thread.sleep(20);
+                awaitAbove(operations, operationsBefore + 200);
 
                 context.close();
                 List<BpfMap> successors = new ArrayList<>();
@@ -105,7 +108,9 @@ class ShutdownRaceKernelTest {
                             recycled.incrementAndGet();
                         }
                     }
-                    Thread.sleep(30); // the workers keep going against the closed objects
+                    // the workers keep going against the closed objects, now next to the new maps
+                    long refusedBefore = refusedAfterClose.get();
+                    awaitAbove(refusedAfterClose, refusedBefore + 200);
                     stop.set(true);
                     for (Thread thread : threads) {
                         thread.join();
@@ -127,6 +132,11 @@ class ShutdownRaceKernelTest {
                 + " endpoint write, map write), %d operations, %d refused as closed, %d new maps on recycled"
                 + " descriptor numbers, none touched%n", ROUNDS, operations.get(), refusedAfterClose.get(),
                 recycled.get());
+    }
+
+    private static void awaitAbove(AtomicLong counter, long value) {
+        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(10))
+                .until(() -> counter.get() > value);
     }
 
     /**
