@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Prints how many tests ran and were skipped (from the surefire/failsafe XML reports) and fails when a test
 that needs the kernel was skipped although the run is root: a green run that silently skipped the kernel is a
-failed run.
+failed run. The one accepted kernel skip is a probed missing feature ("kernel lacks <feature>: <probe's answer>"):
+those are listed per feature, with the tests they skipped.
 
   --require PREFIX   also fail when a skip reason starts with PREFIX, whoever runs (repeatable). .ci/run passes
                      "container:" because it sets up the container engine itself, so the container tests must run.
@@ -9,8 +10,10 @@ failed run.
 As root it also fails on a report with no test case at all: that is how surefire/failsafe report a class whose
 @BeforeAll was aborted by an assumption, a skip that names no reason."""
 import argparse
+import collections
 import glob
 import os
+import re
 import sys
 import xml.etree.ElementTree as ET
 
@@ -23,6 +26,7 @@ reports = glob.glob("**/target/surefire-reports/TEST-*.xml", recursive=True) + \
           glob.glob("**/target/failsafe-reports/TEST-*.xml", recursive=True)
 ran = skipped = failed = 0
 kernel_skips = []
+missing_features = collections.defaultdict(list)
 required_skips = []
 empty_reports = []
 for report in reports:
@@ -38,8 +42,12 @@ for report in reports:
             # Disabled tests carry the reason as an attribute, aborted ones (assumptions) in the text.
             message = skip.get("message") or (skip.text or "").split("\n")[0]
             message = message.split("Assumption failed: ")[-1].split("TestAbortedException: ")[-1]
-            line = f"{case.get('classname')}.{case.get('name')}: {message}"
-            if message.startswith("kernel:"):
+            test = f"{case.get('classname')}.{case.get('name')}"
+            line = f"{test}: {message}"
+            if message.startswith("kernel lacks "):
+                for feature in re.findall(r"(?:^|; )kernel lacks ([^:]+):", message):
+                    missing_features[feature].append(test)
+            elif message.startswith("kernel:"):
                 kernel_skips.append(line)
             if any(message.startswith(prefix) for prefix in args.require):
                 required_skips.append(line)
@@ -52,8 +60,13 @@ status = 0
 if ran == 0:
     print("[ci] FAIL: no test reports found")
     sys.exit(1)
+if missing_features:
+    print(f"[ci] this kernel ({os.uname().release}) lacks {len(missing_features)} feature(s) some tests need "
+          "(probed; those tests were skipped):")
+    for feature, tests in sorted(missing_features.items()):
+        print(f"[ci]   {feature}: {len(tests)} test(s): {', '.join(sorted(tests))}")
 if kernel_skips:
-    print(f"[ci] {len(kernel_skips)} kernel test(s) skipped:")
+    print(f"[ci] {len(kernel_skips)} kernel test(s) skipped for a reason other than a probed missing feature:")
     for line in kernel_skips:
         print(f"[ci]   {line}")
     if os.geteuid() == 0:

@@ -161,11 +161,15 @@ public final class BpfMap implements KernelObject {
 
     private static BpfException createError(MapSpec spec, int errno) {
         String operation = "create map '" + spec.name() + "' (" + spec.type() + ")";
-        if (errno == Errno.EINVAL || errno == Errno.E2BIG || errno == Errno.EOPNOTSUPP || errno == Errno.ENOTSUPP) {
-            if (!io.ebpf4j.features.Features.hasMapType(spec.type())) {
-                return new NotSupportedException("map type " + spec.type(),
-                        operation + ": this kernel does not support map type " + spec.type(), errno);
-            }
+        boolean invalid = errno == Errno.EINVAL || errno == Errno.E2BIG || errno == Errno.EOPNOTSUPP
+                || errno == Errno.ENOTSUPP;
+        // EPERM with CAP_BPF present: a kernel build that refuses the type outright (one 6.18 build does for ARENA).
+        boolean refused = errno == Errno.EPERM && io.ebpf4j.internal.Capabilities.missing("CAP_BPF").isEmpty();
+        if ((invalid || refused) && !io.ebpf4j.features.Features.hasMapType(spec.type())) {
+            return new NotSupportedException("map type " + spec.type(),
+                    operation + ": this kernel does not support map type " + spec.type(), errno);
+        }
+        if (invalid) {
             String hint = spec.type().requiresBtf()
                     ? " (this map type needs BTF key and value types)"
                     : " (check key size " + spec.keySize() + ", value size " + spec.valueSize() + ", max entries "

@@ -184,36 +184,43 @@ public final class BpfProgram implements KernelObject {
     private static BpfException loadError(ProgramSpec spec, int errno, String log, boolean truncated) {
         String what = "load program '" + spec.name() + "' (" + spec.type()
                 + (spec.sectionName().isEmpty() ? "" : ", section " + spec.sectionName()) + ")";
-        boolean hasLog = !log.isBlank();
         if (errno == Errno.EPERM || errno == Errno.EACCES) {
             List<String> missing = Capabilities.missing(spec.type().requiredCapabilities());
             if (!missing.isEmpty()) {
                 return Errors.of(what, errno, spec.type().requiredCapabilities());
             }
-            if (!hasLog && refusedHook(spec.type())) {
-                String hook = spec.hookName();
-                return new NotSupportedException(hook, what + ": this kernel does not support " + hook
-                        + " programs (" + Errno.name(errno) + " with every capability present and an empty verifier"
-                        + " log: " + refusalReason(spec.type()) + ")", errno);
-            }
         }
-        if ((errno == Errno.EINVAL || errno == Errno.E2BIG) && !hasLog
-                && !io.ebpf4j.features.Features.hasProgramType(spec.type())) {
-            return new NotSupportedException("program type " + spec.type(),
-                    what + ": this kernel does not support program type " + spec.type(), errno);
+        // A kernel that refuses a program type or attach type outright fails before the verifier looks at an
+        // instruction: the log is empty or holds only the closing statistics ("processed 0 insns ..."), no verdict.
+        boolean refusedBeforeVerification = errno == Errno.EPERM || errno == Errno.EACCES || errno == Errno.EINVAL
+                || errno == Errno.E2BIG || errno == Errno.EOPNOTSUPP || errno == Errno.ENOTSUPP;
+        if (refusedBeforeVerification && VerifierException.tail(log).isEmpty()) {
+            return refusal(spec, what, errno);
         }
-        if (hasLog) {
+        if (!log.isBlank()) {
             return new VerifierException(spec.name(), errno, log, truncated);
         }
         return Errors.of(what, errno, spec.type().requiredCapabilities());
     }
 
-    private static boolean refusedHook(ProgramType type) {
-        return type == ProgramType.TRACING || type == ProgramType.EXT || type == ProgramType.LSM;
-    }
-
-    private static String refusalReason(ProgramType type) {
-        return type == ProgramType.LSM ? "BPF LSM is not enabled" : "BPF trampolines are not available";
+    /** The kernel refused the kind of program before verifying it: a missing feature, named as users know it. */
+    private static NotSupportedException refusal(ProgramSpec spec, String what, int errno) {
+        String reason = " (" + Errno.name(errno) + " before verification, with no verifier verdict";
+        if (spec.attachType() == AttachType.TRACE_ITER) {
+            String target = spec.attachTo() != null ? spec.attachTo() : spec.sectionName().replaceFirst("^iter\\.?s?/", "");
+            return new NotSupportedException("iterator " + target, what + ": this kernel refuses iterator '"
+                    + target + "'" + reason + ")", errno);
+        }
+        String disabled = spec.type() == ProgramType.LSM ? "BPF LSM is not enabled"
+                : spec.type() == ProgramType.TRACING || spec.type() == ProgramType.EXT
+                        ? "BPF trampolines are not available" : null;
+        if (disabled != null && (errno == Errno.EPERM || errno == Errno.EACCES)) {
+            return new NotSupportedException(spec.hookName(), what + ": this kernel does not support "
+                    + spec.hookName() + " programs" + reason + ": " + disabled + ")", errno);
+        }
+        String feature = "program type " + spec.type()
+                + (spec.attachType() == AttachType.NONE ? "" : " with attach type " + spec.attachType());
+        return new NotSupportedException(feature, what + ": this kernel refuses " + feature + reason + ")", errno);
     }
 
     /** Opens a program pinned in bpffs. */

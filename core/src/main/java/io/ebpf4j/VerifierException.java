@@ -30,7 +30,7 @@ public class VerifierException extends BpfException {
         return program;
     }
 
-    /** The complete verifier log (may be empty when the kernel printed nothing, e.g. a bare EPERM). */
+    /** The complete verifier log. */
     public String log() {
         return log;
     }

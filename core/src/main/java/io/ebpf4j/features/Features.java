@@ -1,5 +1,6 @@
 package io.ebpf4j.features;
 
+import io.ebpf4j.AttachType;
 import io.ebpf4j.BpfException;
 import io.ebpf4j.MapType;
 import io.ebpf4j.NotSupportedException;
@@ -7,6 +8,9 @@ import io.ebpf4j.ProgramType;
 import io.ebpf4j.asm.Instruction;
 import io.ebpf4j.asm.Instructions;
 import io.ebpf4j.asm.Register;
+import io.ebpf4j.btf.Func;
+import io.ebpf4j.btf.Spec;
+import io.ebpf4j.internal.Capabilities;
 import io.ebpf4j.internal.Os;
 import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.internal.sys.Errno;
@@ -20,6 +24,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -61,6 +66,19 @@ public final class Features {
 
     public static void requireHelper(ProgramType type, int helperId) {
         raise(answer("helper " + helperId + " for " + type, () -> probeHelper(type, helperId)));
+    }
+
+    /**
+     * Whether BPF iterators over {@code target} (e.g. {@code task}, {@code bpf_map_elem}) can be loaded: the kernel
+     * must describe {@code bpf_iter_<target>} in its BTF and accept an iterator program for it. Kernel builds differ
+     * here: one accepts task iterators and refuses map-element iterators.
+     */
+    public static boolean hasIterator(String target) {
+        return answer("iterator " + target, () -> probeIterator(target)).failure == null;
+    }
+
+    public static void requireIterator(String target) {
+        raise(answer("iterator " + target, () -> probeIterator(target)));
     }
 
     /** Whether maps and programs can be given names (kernel 4.15+). */
@@ -111,6 +129,11 @@ public final class Features {
         return errno == Errno.EINVAL || errno == Errno.E2BIG || errno == Errno.EOPNOTSUPP || errno == Errno.ENOTSUPP;
     }
 
+    /** EPERM although the process has every capability the operation needs: the kernel does not allow it at all. */
+    private static boolean refusedWithCapabilities(int errno, String capabilities) {
+        return errno == Errno.EPERM && Capabilities.missing(capabilities).isEmpty();
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Maps
 
@@ -128,7 +151,8 @@ public final class Features {
             return Answer.YES;
         }
         int errno = -fd;
-        if (meansUnsupported(errno)) {
+        // EPERM with CAP_BPF present: the kernel refuses the type outright (one 6.18 build does so for ARENA).
+        if (meansUnsupported(errno) || refusedWithCapabilities(errno, "CAP_BPF")) {
             return new Answer(new NotSupportedException("map type " + type,
                     "this kernel does not support map type " + type + " (probe: " + Errno.name(errno) + ")", errno));
         }
@@ -307,8 +331,7 @@ public final class Features {
                 return Answer.YES;
             }
         }
-        if (meansUnsupported(errno) || errno == Errno.EPERM && io.ebpf4j.internal.Capabilities.missing(
-                type.requiredCapabilities()).isEmpty()) {
+        if (meansUnsupported(errno) || refusedWithCapabilities(errno, type.requiredCapabilities())) {
             return new Answer(new NotSupportedException("program type " + type,
                     "this kernel does not support program type " + type + " (probe: " + Errno.name(errno) + ")",
                     errno));
@@ -345,8 +368,43 @@ public final class Features {
         return Answer.YES;
     }
 
-    /** Loads {@code instructions} as a program of {@code type}: an fd or -errno. */
+    private static Answer probeIterator(String target) {
+        String function = "bpf_iter_" + target;
+        Spec kernel;
+        try {
+            kernel = Spec.kernel();
+        } catch (NotSupportedException e) {
+            return new Answer(new NotSupportedException("iterator " + target, "iterators need kernel BTF: "
+                    + e.getMessage(), e.errno()));
+        }
+        Optional<Func> func = kernel.typeByName(function, Func.class);
+        if (func.isEmpty()) {
+            return new Answer(new NotSupportedException("iterator " + target,
+                    "this kernel has no iterator '" + target + "' (its BTF has no " + function + ")"));
+        }
+        long r = loadProbe(ProgramType.TRACING, AttachType.TRACE_ITER, kernel.typeId(func.get()), RETURN_ZERO, null);
+        if (r >= 0) {
+            LibC.close((int) r);
+            return Answer.YES;
+        }
+        int errno = (int) -r;
+        if (meansUnsupported(errno) || refusedWithCapabilities(errno, ProgramType.TRACING.requiredCapabilities())) {
+            return new Answer(new NotSupportedException("iterator " + target,
+                    "this kernel refuses iterator '" + target + "' (probe: " + Errno.name(errno) + ")", errno));
+        }
+        return new Answer(Errors.of("probe iterator " + target, errno, ProgramType.TRACING.requiredCapabilities()));
+    }
+
     private static long loadProbe(ProgramType type, Instructions instructions, NativeBuffer log) {
+        AttachType expected = type == ProgramType.CGROUP_SOCK_ADDR ? AttachType.CGROUP_INET4_CONNECT
+                : type == ProgramType.SK_LOOKUP ? AttachType.SK_LOOKUP
+                : type == ProgramType.NETFILTER ? AttachType.NETFILTER : AttachType.NONE;
+        return loadProbe(type, expected, 0, instructions, log);
+    }
+
+    /** Loads {@code instructions} as a program of {@code type}: an fd or -errno. */
+    private static long loadProbe(ProgramType type, AttachType expectedAttachType, int attachBtfId,
+            Instructions instructions, NativeBuffer log) {
         byte[] code = instructions.marshal(ByteOrder.nativeOrder());
         NativeBuffer insns = new NativeBuffer(code.length).put(0, code, 0, code.length);
         NativeBuffer license = new NativeBuffer(8);
@@ -365,13 +423,8 @@ public final class Features {
         if (type == ProgramType.SYSCALL) {
             a.putInt(Bpf.PROG_LOAD_FLAGS, 1 << 4); // BPF_F_SLEEPABLE: syscall programs must be sleepable
         }
-        if (type == ProgramType.CGROUP_SOCK_ADDR) {
-            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, io.ebpf4j.AttachType.CGROUP_INET4_CONNECT.value());
-        } else if (type == ProgramType.SK_LOOKUP) {
-            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, io.ebpf4j.AttachType.SK_LOOKUP.value());
-        } else if (type == ProgramType.NETFILTER) {
-            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, io.ebpf4j.AttachType.NETFILTER.value());
-        }
+        a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, expectedAttachType.value());
+        a.putInt(Bpf.PROG_LOAD_ATTACH_BTF_ID, attachBtfId);
         long result = Bpf.call(Bpf.PROG_LOAD, attr, Bpf.PROG_LOAD_SIZE);
         // The kernel got addresses only: keep the buffers alive until it has read them.
         Reference.reachabilityFence(insns);

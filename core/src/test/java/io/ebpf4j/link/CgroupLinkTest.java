@@ -7,6 +7,7 @@ import io.ebpf4j.BpfProgram;
 import io.ebpf4j.NotSupportedException;
 import io.ebpf4j.ProgramType;
 import io.ebpf4j.testing.FdCount;
+import io.ebpf4j.testing.KernelFeature;
 import io.ebpf4j.testing.RequiresKernel;
 
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,8 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-@RequiresKernel(programTypes = {ProgramType.CGROUP_SKB, ProgramType.CGROUP_SOCK}, bpfLink = true)
+@RequiresKernel(programTypes = {ProgramType.CGROUP_SKB, ProgramType.CGROUP_SOCK},
+        features = KernelFeature.BPF_LINK)
 class CgroupLinkTest {
 
     /** Runs {@code probe_target command count} inside {@code cgroup}. */

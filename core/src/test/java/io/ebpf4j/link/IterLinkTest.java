@@ -7,6 +7,7 @@ import io.ebpf4j.BpfProgram;
 import io.ebpf4j.CollectionSpec;
 import io.ebpf4j.MapSpec;
 import io.ebpf4j.MapType;
+import io.ebpf4j.NotSupportedException;
 import io.ebpf4j.ProgramSpec;
 import io.ebpf4j.ProgramType;
 import io.ebpf4j.TestPrograms;
@@ -15,7 +16,9 @@ import io.ebpf4j.asm.Instructions;
 import io.ebpf4j.asm.JumpOp;
 import io.ebpf4j.asm.Register;
 import io.ebpf4j.asm.Size;
+import io.ebpf4j.features.Features;
 import io.ebpf4j.testing.Fixtures;
+import io.ebpf4j.testing.KernelFeature;
 import io.ebpf4j.testing.RequiresKernel;
 
 import org.junit.jupiter.api.Test;
@@ -30,7 +33,7 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@RequiresKernel(programTypes = ProgramType.TRACING, bpfLink = true)
+@RequiresKernel(programTypes = ProgramType.TRACING, features = KernelFeature.BPF_LINK)
 class IterLinkTest {
 
     /** iter/task: writes "t\n" for each task through bpf_seq_write and counts the tasks. */
@@ -58,6 +61,21 @@ class IterLinkTest {
         return b.label("out").mov64(Register.R0, 0).exit().build();
     }
 
+    @Test
+    void anIteratorTheKernelRefusesIsNotSupportedNotAVerifierRejection() {
+        // Whichever the kernel refuses, the refusal names the iterator and is no VerifierException.
+        for (String target : List.of("task", "bpf_map_elem")) {
+            try (BpfProgram program = iterator(target,
+                    Instructions.builder().mov64(Register.R0, 0).exit().build())) {
+                assertThat(Features.hasIterator(target)).as("probe agrees that %s loads", target).isTrue();
+            } catch (NotSupportedException e) {
+                assertThat(Features.hasIterator(target)).as("probe agrees that %s is refused", target).isFalse();
+                assertThat(e.feature()).isEqualTo("iterator " + target);
+                assertThat(e.getMessage()).contains("this kernel refuses iterator '" + target + "'");
+            }
+        }
+    }
+
     static BpfProgram iterator(String target, Instructions instructions) {
         return TestPrograms.loadWithAttachBtfId(new ProgramSpec("iter_" + target.replace("bpf_", ""),
                 ProgramType.TRACING, instructions).attachType(AttachType.TRACE_ITER).sectionName("iter/" + target),
@@ -71,6 +89,7 @@ class IterLinkTest {
     }
 
     @Test
+    @RequiresKernel(features = KernelFeature.TASK_ITERATOR)
     void taskIteratorStreamsOneLinePerTask() throws Exception {
         try (BpfMap counts = Programs.counters(1); BpfProgram program = iterator("task", taskLines(counts));
                 IterLink link = Links.iter(program)) {
@@ -85,6 +104,7 @@ class IterLinkTest {
     }
 
     @Test
+    @RequiresKernel(features = KernelFeature.TASK_ITERATOR)
     void taskIteratorFromAnObjectPrintsPidAndCommandOfEveryTask() throws Exception {
         try (BpfCollection coll = BpfCollection.load(CollectionSpec.load(Fixtures.bytes("task_iter.bpf.o")));
                 IterLink link = Links.iter(coll.program("dump_task"))) {
@@ -96,6 +116,7 @@ class IterLinkTest {
     }
 
     @Test
+    @RequiresKernel(features = KernelFeature.TASK_ITERATOR)
     void pinnedIteratorIsReopenedAsAnIterator() throws Exception {
         Path dir = Files.createDirectories(Path.of("/sys/fs/bpf", "ebpf4j-test-" + UUID.randomUUID()));
         String pin = dir.resolve("tasks").toString();
@@ -115,6 +136,7 @@ class IterLinkTest {
     }
 
     @Test
+    @RequiresKernel(features = KernelFeature.MAP_ELEMENT_ITERATOR)
     void mapElementIteratorVisitsEveryElement() throws Exception {
         try (BpfMap counts = Programs.counters(1);
                 BpfMap hash = BpfMap.create(new MapSpec("elements", MapType.HASH).keySize(4).valueSize(4)

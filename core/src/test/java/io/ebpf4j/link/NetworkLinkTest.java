@@ -6,6 +6,7 @@ import io.ebpf4j.BpfMap;
 import io.ebpf4j.BpfProgram;
 import io.ebpf4j.ProgramType;
 import io.ebpf4j.testing.FdCount;
+import io.ebpf4j.testing.KernelFeature;
 import io.ebpf4j.testing.RequiresKernel;
 
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** XDP, TCX, netfilter, sk_lookup and packet sockets, on a veth pair into a fresh network namespace. */
-@RequiresKernel(bpfLink = true)
+@RequiresKernel(features = KernelFeature.BPF_LINK)
 class NetworkLinkTest {
     private static final int TCX_PASS = 0;
     private static final int SK_PASS = 1;

@@ -16,6 +16,7 @@ import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.internal.sys.NativeBuffer;
 import io.ebpf4j.testing.FdCount;
 import io.ebpf4j.testing.Fixtures;
+import io.ebpf4j.testing.KernelFeature;
 import io.ebpf4j.testing.RequiresKernel;
 
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * ({@code SEC(".struct_ops")}) or through a bpf_link ({@code SEC(".struct_ops.link")}), used by a loopback
  * connection, and gone once unregistered.
  */
-@RequiresKernel(programTypes = ProgramType.STRUCT_OPS, bpfLink = true)
+@RequiresKernel(programTypes = ProgramType.STRUCT_OPS, features = KernelFeature.BPF_LINK)
 class StructOpsLinkTest {
     private static final Path AVAILABLE = Path.of("/proc/sys/net/ipv4/tcp_available_congestion_control");
     private static final int IPPROTO_TCP = 6;

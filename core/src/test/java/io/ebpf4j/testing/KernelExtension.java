@@ -4,22 +4,32 @@ import io.ebpf4j.MapType;
 import io.ebpf4j.NotSupportedException;
 import io.ebpf4j.ProgramType;
 import io.ebpf4j.features.Features;
+import io.ebpf4j.internal.KernelVersion;
 import io.ebpf4j.internal.Mounts;
 import io.ebpf4j.internal.Os;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** The condition behind {@link RequiresKernel}. */
 public final class KernelExtension implements ExecutionCondition {
-    /** Prefix of every skip reason given by this extension. */
+    /** Prefix of a skip reason that is not a probed missing feature (e.g. not root): CI fails a root run on it. */
     public static final String SKIP_PREFIX = "kernel:";
+
+    /**
+     * Prefix of a skip because a probe found the kernel lacks a feature: {@code kernel lacks <feature>: <probe's
+     * answer>}, repeated with {@code ; } for several. CI accepts these and lists them per feature.
+     */
+    public static final String MISSING_PREFIX = "kernel lacks ";
 
     private static volatile boolean mounted;
 
@@ -36,7 +46,7 @@ public final class KernelExtension implements ExecutionCondition {
                 .ifPresent(annotations::add);
         context.getTestClass().flatMap(c -> AnnotationSupport.findAnnotation(c, RequiresKernel.class))
                 .filter(a -> !annotations.contains(a)).ifPresent(annotations::add);
-        java.util.Set<String> missing = new java.util.LinkedHashSet<>();
+        Set<String> missing = new LinkedHashSet<>();
         for (RequiresKernel requirement : annotations) {
             for (MapType type : requirement.mapTypes()) {
                 probe(() -> Features.requireMapType(type)).ifPresent(missing::add);
@@ -44,22 +54,35 @@ public final class KernelExtension implements ExecutionCondition {
             for (ProgramType type : requirement.programTypes()) {
                 probe(() -> Features.requireProgramType(type)).ifPresent(missing::add);
             }
-            if (requirement.bpfLink()) {
-                probe(Features::requireBpfLink).ifPresent(missing::add);
+            for (KernelFeature feature : requirement.features()) {
+                probe(feature::require).ifPresent(missing::add);
             }
         }
         if (!missing.isEmpty()) {
-            return ConditionEvaluationResult.disabled(SKIP_PREFIX + " " + String.join("; ", missing));
+            return ConditionEvaluationResult.disabled(String.join("; ", missing));
         }
-        return ConditionEvaluationResult.enabled("running as root on " + io.ebpf4j.internal.KernelVersion.current());
+        return ConditionEvaluationResult.enabled("running as root on " + KernelVersion.current());
     }
 
+    /**
+     * Skips the running test unless the kernel has {@code features}: for tests that learn what they need only
+     * while running. Outside a test, throws the probe's {@link NotSupportedException}.
+     */
+    public static void assume(KernelFeature... features) {
+        List<String> missing = new ArrayList<>();
+        for (KernelFeature feature : features) {
+            probe(feature::require).ifPresent(missing::add);
+        }
+        Assumptions.assumeTrue(missing.isEmpty(), () -> String.join("; ", missing));
+    }
+
+    /** Empty when the requirement holds, otherwise the skip reason naming the missing feature. */
     private static Optional<String> probe(Runnable requirement) {
         try {
             requirement.run();
             return Optional.empty();
         } catch (NotSupportedException e) {
-            return Optional.of(e.getMessage());
+            return Optional.of(MISSING_PREFIX + e.feature() + ": " + e.getMessage());
         }
     }
 

@@ -15,8 +15,10 @@ import java.lang.annotation.Target;
 /**
  * Marks a test that talks to the real kernel. Without root it is skipped with a stated reason; as root the
  * extension mounts bpffs and tracefs when they are missing, then probes the features the test declares and skips
- * (with the probe's answer as reason) only if the kernel really lacks them. Every skip reason starts with
- * {@value KernelExtension#SKIP_PREFIX}, which {@code .ci/run} uses to fail a root run that skipped kernel tests.
+ * (with the probe's answer as reason) only if the kernel really lacks them. A skip for a probed missing feature starts
+ * with {@value KernelExtension#MISSING_PREFIX} followed by the feature; every other skip reason starts with
+ * {@value KernelExtension#SKIP_PREFIX}. {@code .ci/run} lists the former per feature and fails a root run that
+ * skipped a kernel test for any other reason.
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
@@ -30,6 +32,6 @@ public @interface RequiresKernel {
     /** Program types the test loads. */
     ProgramType[] programTypes() default {};
 
-    /** Whether the test needs BPF_LINK_CREATE. */
-    boolean bpfLink() default false;
+    /** Other features the test needs. */
+    KernelFeature[] features() default {};
 }
