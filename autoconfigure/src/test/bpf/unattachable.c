@@ -1,5 +1,5 @@
-// A kprobe: kernels without kprobe support (no kprobe PMU, no tracefs kprobe_events) load it but cannot attach it.
-// The health tests declare it required under failure-mode 'warn'.
+// A tracepoint program aimed at a tracepoint no kernel has: every kernel loads it and none can attach it, whatever
+// hooks its build offers. The health tests declare it required under failure-mode 'warn'.
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -10,7 +10,7 @@ struct {
 	__type(value, __u64);
 } hits SEC(".maps");
 
-SEC("kprobe/do_sys_openat2")
+SEC("tracepoint/ebpf4j_test/no_such_tracepoint")
 int probe_openat(void *ctx)
 {
 	__u32 zero = 0;

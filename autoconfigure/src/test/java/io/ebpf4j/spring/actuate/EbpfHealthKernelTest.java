@@ -19,8 +19,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code /actuator/health/ebpf} over collections loaded by the starter: a kprobe, which this kind of kernel loads
- * but cannot attach, declared required under failure-mode 'warn', takes its collection (and the application's
+ * {@code /actuator/health/ebpf} over collections loaded by the starter: a program aimed at a tracepoint no kernel
+ * has, which loads everywhere and attaches nowhere, declared required under failure-mode 'warn', takes its collection (and the application's
  * health) DOWN while a working collection stays UP.
  */
 @RequiresKernel
