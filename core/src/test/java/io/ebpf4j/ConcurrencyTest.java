@@ -36,11 +36,13 @@ class ConcurrencyTest {
                 .array();
     }
 
-    static void verify(long k, ByteBuffer value, int offset, List<String> corruptions) {
+    /** Records a value whose checksum does not match {@code k}, with the key it was sealed for and who read it. */
+    static void verify(String reader, long k, ByteBuffer value, int offset, List<String> corruptions) {
         long count = value.getLong(offset);
         long check = value.getLong(offset + 8);
         if (check != (k ^ count ^ SEAL)) {
-            corruptions.add("key " + k + ": count " + count + ", check " + Long.toHexString(check));
+            corruptions.add(reader + " of key " + k + ": count " + count + ", check " + Long.toHexString(check)
+                    + " (sealed for key " + (count ^ check ^ SEAL) + ")");
         }
     }
 
@@ -73,7 +75,8 @@ class ConcurrencyTest {
                     while (running.get()) {
                         long k = ThreadLocalRandom.current().nextLong(128);
                         if (map.lookup(key(k), value)) {
-                            verify(k, ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()), 0, corruptions);
+                            verify("lookup", k, ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()), 0,
+                                    corruptions);
                         }
                         operations.incrementAndGet();
                     }
@@ -93,7 +96,7 @@ class ConcurrencyTest {
                         MapIterator it = map.iterator();
                         try {
                             while (it.next(k, v)) {
-                                verify(ByteBuffer.wrap(k).order(ByteOrder.nativeOrder()).getLong(),
+                                verify("iterator", ByteBuffer.wrap(k).order(ByteOrder.nativeOrder()).getLong(),
                                         ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()), 0, corruptions);
                             }
                         } catch (IterationAbortedException documented) {
@@ -108,7 +111,7 @@ class ConcurrencyTest {
                         cursor.reset();
                         while (map.batchLookup(cursor)) {
                             for (int i = 0; i < cursor.count(); i++) {
-                                verify(cursor.keys().getLong(cursor.keyOffset(i)), cursor.values(),
+                                verify("batch lookup", cursor.keys().getLong(cursor.keyOffset(i)), cursor.values(),
                                         cursor.valueOffset(i), corruptions);
                             }
                         }
