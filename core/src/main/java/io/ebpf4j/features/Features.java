@@ -108,6 +108,18 @@ public final class Features {
         return answer("perf_event bpf_link", Features::probePerfLink).failure == null;
     }
 
+    /**
+     * Whether SCHED_CLS programs can be attached through TCX links (Linux 6.6); without them, TC programs are
+     * attached as cls_bpf filters of a clsact qdisc over netlink.
+     */
+    public static boolean hasTcx() {
+        return answer("TCX", Features::probeTcx).failure == null;
+    }
+
+    public static void requireTcx() {
+        raise(answer("TCX", Features::probeTcx));
+    }
+
     private static Answer answer(String feature, java.util.function.Supplier<Answer> probe) {
         Answer cached = CACHE.get(feature);
         if (cached != null) {
@@ -446,6 +458,29 @@ public final class Features {
         }
         return new Answer(new NotSupportedException("bpf_link",
                 "this kernel has no BPF_LINK_CREATE (probe: " + Errno.name((int) -r) + ")", (int) -r));
+    }
+
+    private static Answer probeTcx() {
+        long program = loadProbe(ProgramType.SCHED_CLS, RETURN_ZERO, null);
+        if (program < 0) {
+            return new Answer(Errors.of("probe TCX", (int) -program, ProgramType.SCHED_CLS.requiredCapabilities()));
+        }
+        long r;
+        try {
+            NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.LINK_CREATE_SIZE);
+            attr.buffer().putInt(Bpf.LINK_CREATE_PROG_FD, (int) program);
+            attr.buffer().putInt(Bpf.LINK_CREATE_TARGET_FD, 0); // no interface has index 0
+            attr.buffer().putInt(Bpf.LINK_CREATE_ATTACH_TYPE, AttachType.TCX_INGRESS.value());
+            r = Bpf.call(Bpf.LINK_CREATE, attr, Bpf.LINK_CREATE_SIZE);
+        } finally {
+            LibC.close((int) program);
+        }
+        // A kernel with TCX looks for interface 0 and fails with ENODEV; others do not know the attach type (EINVAL).
+        if (r == -Errno.ENODEV) {
+            return Answer.YES;
+        }
+        return new Answer(new NotSupportedException("TCX", "this kernel has no TCX links (Linux 6.6+; probe: "
+                + Errno.name((int) -r) + ")", (int) -r));
     }
 
     private static Answer probePerfLink() {

@@ -543,10 +543,14 @@ public final class Links {
 
     /**
      * Attaches an {@link ProgramType#XDP} program to network interface {@code interfaceName} (of the calling
-     * thread's network namespace).
+     * thread's network namespace): through an XDP bpf_link where the kernel has bpf_link, otherwise over netlink
+     * ({@link #xdpNetlink}).
      */
     public static BpfLink xdp(String interfaceName, BpfProgram program, XdpMode mode) {
         requireType(program, "XDP hook", ProgramType.XDP);
+        if (!Features.hasBpfLink()) {
+            return xdpNetlink(interfaceName, program, mode);
+        }
         int ifindex = Interfaces.index(interfaceName);
         String description = "XDP" + (mode == XdpMode.DEFAULT ? "" : " (" + mode + ")") + " on " + interfaceName
                 + " <- " + describe(program);
@@ -568,14 +572,57 @@ public final class Links {
     }
 
     /**
+     * Attaches an {@link ProgramType#XDP} program over netlink ({@code IFLA_XDP}), as {@code ip link set dev X xdp}
+     * does: the way for kernels without XDP links (before 5.9). The result cannot be pinned and has no link info;
+     * it detaches on close, and update swaps the program atomically. Fails if the interface has an XDP program.
+     */
+    public static BpfLink xdpNetlink(String interfaceName, BpfProgram program, XdpMode mode) {
+        requireType(program, "XDP hook", ProgramType.XDP);
+        return new NetlinkXdpLink(interfaceName, program, mode);
+    }
+
+    /**
+     * Attaches a {@link ProgramType#SCHED_CLS} program to the ingress or egress traffic of network interface
+     * {@code interfaceName} ({@code direction} {@link AttachType#TCX_INGRESS} or {@link AttachType#TCX_EGRESS}):
+     * through a TCX link where the kernel has TCX (Linux 6.6), otherwise as a cls_bpf filter of a clsact qdisc
+     * ({@link #clsact}, priority chosen by the kernel).
+     */
+    public static BpfLink tc(String interfaceName, AttachType direction, BpfProgram program) {
+        return Features.hasTcx() ? tcx(interfaceName, direction, program)
+                : clsact(interfaceName, direction, program, 0);
+    }
+
+    /**
+     * Attaches a {@link ProgramType#SCHED_CLS} program as a direct-action cls_bpf filter on the ingress or egress side
+     * ({@link AttachType#TCX_INGRESS}, {@link AttachType#TCX_EGRESS}) of {@code interfaceName}'s clsact qdisc,
+     * created if missing, over netlink: what {@code tc filter add dev X ingress bpf da} does, and the way for kernels
+     * without TCX. {@code priority} 1-65535 orders the filters (lower runs first); 0 lets the kernel choose. The
+     * result cannot be pinned and has no link info; it removes its filter on close, and update replaces it in
+     * place.
+     */
+    public static BpfLink clsact(String interfaceName, AttachType direction, BpfProgram program, int priority) {
+        requireDirection(direction);
+        if (priority < 0 || priority > 0xFFFF) {
+            throw new IllegalArgumentException("a clsact filter priority is 1-65535 (0: the kernel chooses), not "
+                    + priority);
+        }
+        requireType(program, "TC hook", ProgramType.SCHED_CLS);
+        return new ClsactLink(interfaceName, direction, program, priority);
+    }
+
+    private static void requireDirection(AttachType direction) {
+        if (direction != AttachType.TCX_INGRESS && direction != AttachType.TCX_EGRESS) {
+            throw new IllegalArgumentException("TC programs attach at TCX_INGRESS or TCX_EGRESS, not " + direction);
+        }
+    }
+
+    /**
      * Attaches a {@link ProgramType#SCHED_CLS} program to the TCX ingress or egress hook
      * ({@link AttachType#TCX_INGRESS}, {@link AttachType#TCX_EGRESS}) of network interface {@code interfaceName}
      * (Linux 6.6+). Programs run in attach order; each returns a {@code TC_ACT_*} verdict.
      */
     public static BpfLink tcx(String interfaceName, AttachType direction, BpfProgram program) {
-        if (direction != AttachType.TCX_INGRESS && direction != AttachType.TCX_EGRESS) {
-            throw new IllegalArgumentException("TCX attaches at TCX_INGRESS or TCX_EGRESS, not " + direction);
-        }
+        requireDirection(direction);
         requireType(program, "TCX hook", ProgramType.SCHED_CLS);
         int ifindex = Interfaces.index(interfaceName);
         String description = direction + " on " + interfaceName + " <- " + describe(program);

@@ -4,7 +4,9 @@ import io.ebpf4j.AttachType;
 import io.ebpf4j.BpfException;
 import io.ebpf4j.BpfMap;
 import io.ebpf4j.BpfProgram;
+import io.ebpf4j.NotSupportedException;
 import io.ebpf4j.ProgramType;
+import io.ebpf4j.features.Features;
 import io.ebpf4j.testing.FdCount;
 import io.ebpf4j.testing.KernelFeature;
 import io.ebpf4j.testing.RequiresKernel;
@@ -18,7 +20,10 @@ import static io.ebpf4j.link.TestNetwork.FRAME_LENGTH;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** XDP, TCX, netfilter, sk_lookup and packet sockets, on a veth pair into a fresh network namespace. */
+/**
+ * XDP (bpf_link and netlink), TC (TCX and clsact over netlink), netfilter, sk_lookup and packet sockets, on a veth
+ * pair into a fresh network namespace.
+ */
 @RequiresKernel(features = KernelFeature.BPF_LINK)
 class NetworkLinkTest {
     private static final int TCX_PASS = 0;
@@ -54,7 +59,7 @@ class NetworkLinkTest {
     }
 
     @Test
-    @RequiresKernel(programTypes = ProgramType.SCHED_CLS)
+    @RequiresKernel(programTypes = ProgramType.SCHED_CLS, features = KernelFeature.TCX)
     void tcxCountsIngressAndEgressFrames() throws Exception {
         try (TestNetwork net = TestNetwork.create(); BpfMap ingress = Programs.counters(1);
                 BpfMap egress = Programs.counters(1);
@@ -140,6 +145,134 @@ class NetworkLinkTest {
     }
 
     @Test
+    @RequiresKernel(programTypes = ProgramType.XDP)
+    void xdpOverNetlinkCountsUpdatesRefusesASecondProgramAndDetaches() throws Exception {
+        try (TestNetwork net = TestNetwork.create(); BpfMap counts = Programs.counters(1);
+                BpfMap others = Programs.counters(1);
+                BpfProgram program = Programs.load("xdp", ProgramType.XDP, AttachType.XDP,
+                        Programs.countingXdpFrames(counts, FRAME_LENGTH));
+                BpfProgram other = Programs.load("xdp2", ProgramType.XDP, AttachType.XDP,
+                        Programs.countingXdpFrames(others, FRAME_LENGTH))) {
+            BpfLink link = net.inside(() -> Links.xdpNetlink(net.innerInterface(), program, XdpMode.GENERIC));
+            try {
+                assertThat(link.description()).isEqualTo("XDP (GENERIC) on " + net.innerInterface()
+                        + " <- program 'xdp' (netlink)");
+                net.sendInward(3);
+                assertThat(Programs.await(counts, 0, 3)).isEqualTo(3);
+                assertThat(ipLink(net)).contains("xdpgeneric");
+                assertThatThrownBy(() -> net.inside(() -> Links.xdpNetlink(net.innerInterface(), other,
+                        XdpMode.GENERIC))).isInstanceOf(BpfException.class)
+                        .hasMessageContaining("already has an XDP program");
+                assertThatThrownBy(link::info).isInstanceOf(NotSupportedException.class)
+                        .hasMessageContaining("attached over netlink");
+
+                link.update(other); // from this thread, outside the namespace: the link keeps its own socket
+                assertThat(link.description()).endsWith("<- program 'xdp2' (netlink)");
+                net.sendInward(2);
+                assertThat(Programs.await(others, 0, 2)).isEqualTo(2);
+            } finally {
+                link.close();
+            }
+            assertThat(ipLink(net)).doesNotContain("xdp");
+            net.sendInward(2);
+            TestNetwork.settle();
+            assertThat(Programs.read(others, 0)).isEqualTo(2);
+            assertThat(Programs.read(counts, 0)).isEqualTo(3);
+        }
+    }
+
+    @Test
+    @RequiresKernel(programTypes = ProgramType.SCHED_CLS)
+    void clsactFiltersOverNetlinkCountIngressAndEgressAndAreRemovedOnClose() throws Exception {
+        try (TestNetwork net = TestNetwork.create(); BpfMap ingress = Programs.counters(1);
+                BpfMap egress = Programs.counters(1); BpfMap replaced = Programs.counters(1);
+                BpfProgram in = Programs.load("cls_in", ProgramType.SCHED_CLS,
+                        Programs.countingSkbLength(ingress, FRAME_LENGTH, TCX_PASS));
+                BpfProgram out = Programs.load("cls_out", ProgramType.SCHED_CLS,
+                        Programs.countingSkbLength(egress, FRAME_LENGTH, TCX_PASS));
+                BpfProgram replacement = Programs.load("cls_new", ProgramType.SCHED_CLS,
+                        Programs.countingSkbLength(replaced, FRAME_LENGTH, TCX_PASS))) {
+            BpfLink inLink = net.inside(() -> Links.clsact(net.innerInterface(), AttachType.TCX_INGRESS, in, 7));
+            BpfLink outLink = net.inside(() -> Links.clsact(net.innerInterface(), AttachType.TCX_EGRESS, out, 0));
+            try {
+                assertThat(tc(net, "ingress")).contains("pref 7 bpf").contains("cls_in").contains("direct-action");
+                assertThat(tc(net, "egress")).contains("cls_out").contains("direct-action");
+                net.sendInward(3);
+                net.sendOutward(2);
+                assertThat(Programs.await(ingress, 0, 3)).isEqualTo(3);
+                assertThat(Programs.await(egress, 0, 2)).isEqualTo(2);
+                assertThatThrownBy(() -> net.inside(() -> Links.clsact(net.innerInterface(), AttachType.TCX_INGRESS,
+                        replacement, 7))).isInstanceOf(BpfException.class)
+                        .hasMessageContaining("a filter with priority 7 is already attached there");
+
+                inLink.update(replacement);
+                assertThat(tc(net, "ingress")).contains("pref 7 bpf").contains("cls_new").doesNotContain("cls_in");
+                net.sendInward(2);
+                assertThat(Programs.await(replaced, 0, 2)).isEqualTo(2);
+            } finally {
+                inLink.close();
+                outLink.close();
+            }
+            assertThat(tc(net, "ingress")).doesNotContain("bpf");
+            assertThat(tc(net, "egress")).doesNotContain("bpf");
+            net.sendInward(2);
+            TestNetwork.settle();
+            assertThat(Programs.read(replaced, 0)).isEqualTo(2);
+            assertThat(Programs.read(ingress, 0)).isEqualTo(3);
+        }
+    }
+
+    @Test
+    @RequiresKernel(programTypes = ProgramType.SCHED_CLS)
+    void tcTakesTcxWhereTheKernelHasItAndClsactElsewhere() throws Exception {
+        try (TestNetwork net = TestNetwork.create(); BpfMap counts = Programs.counters(1);
+                BpfProgram program = Programs.load("tc", ProgramType.SCHED_CLS,
+                        Programs.countingSkbLength(counts, FRAME_LENGTH, TCX_PASS));
+                BpfLink link = net.inside(() -> Links.tc(net.innerInterface(), AttachType.TCX_INGRESS, program))) {
+            net.sendInward(3);
+            assertThat(Programs.await(counts, 0, 3)).isEqualTo(3);
+            if (Features.hasTcx()) {
+                assertThat(link.info().type()).isEqualTo(LinkType.TCX);
+            } else {
+                assertThat(link.description()).endsWith("(netlink)");
+                assertThat(tc(net, "ingress")).contains("direct-action");
+            }
+        }
+    }
+
+    private static String ipLink(TestNetwork net) {
+        return net.show("ip", "link", "show", net.innerInterface());
+    }
+
+    private static String tc(TestNetwork net, String side) {
+        return net.show("tc", "filter", "show", "dev", net.innerInterface(), side);
+    }
+
+    @Test
+    @RequiresKernel(programTypes = {ProgramType.XDP, ProgramType.SCHED_CLS})
+    void noDescriptorLeaksOverNetlinkAttachments() throws Exception {
+        try (TestNetwork net = TestNetwork.create(); BpfMap counts = Programs.counters(1);
+                BpfProgram xdp = Programs.load("xdp", ProgramType.XDP, Programs.counting(counts, 2));
+                BpfProgram cls = Programs.load("cls", ProgramType.SCHED_CLS, Programs.counting(counts, 0))) {
+            String host = net.hostInterface();
+            Links.xdpNetlink(host, xdp, XdpMode.GENERIC).close();
+            Links.clsact(host, AttachType.TCX_INGRESS, cls, 0).close();
+            int before = FdCount.now();
+            for (int i = 0; i < 200; i++) {
+                Links.xdpNetlink(host, xdp, XdpMode.GENERIC).close();
+                Links.clsact(host, AttachType.TCX_INGRESS, cls, 0).close();
+            }
+            for (int i = 0; i < 50; i++) { // failures close what they opened too
+                try (BpfLink held = Links.xdpNetlink(host, xdp, XdpMode.GENERIC)) {
+                    assertThatThrownBy(() -> Links.xdpNetlink(host, xdp, XdpMode.GENERIC))
+                            .isInstanceOf(BpfException.class);
+                }
+            }
+            assertThat(FdCount.now()).isEqualTo(before);
+        }
+    }
+
+    @Test
     @RequiresKernel(programTypes = {ProgramType.XDP, ProgramType.SCHED_CLS, ProgramType.SOCKET_FILTER})
     void noDescriptorLeaksOverManyAttachments() throws Exception {
         // On the veth end in this namespace: the cycles run on several threads, which stay here.
@@ -154,23 +287,23 @@ class NetworkLinkTest {
             }
             String host = net.hostInterface();
             Links.xdp(host, xdp, XdpMode.GENERIC).close();
-            Links.tcx(host, AttachType.TCX_INGRESS, tcx[0]).close();
+            Links.tc(host, AttachType.TCX_INGRESS, tcx[0]).close();
             Links.packetSocket(host).close();
             // Keep one program of each kind attached elsewhere, as a busy machine would: otherwise every cycle
             // flips a kernel static key (code patching, ~25 ms).
             BpfLink keepXdp = net.inside(() -> Links.xdp(net.innerInterface(), xdp, XdpMode.GENERIC));
-            BpfLink keepTcx = net.inside(() -> Links.tcx(net.innerInterface(), AttachType.TCX_INGRESS, tcx[0]));
+            BpfLink keepTc = net.inside(() -> Links.tc(net.innerInterface(), AttachType.TCX_INGRESS, tcx[0]));
             int before = FdCount.now();
             for (int i = 0; i < 1000; i++) {
                 Links.xdp(host, xdp, XdpMode.GENERIC).close(); // one XDP program per interface at a time
             }
-            // 200 TCX cycles, not 1,000: each change waits for an RCU grace period under the RTNL lock (~25 ms).
-            Cycles.run(200, thread -> Links.tcx(host, AttachType.TCX_INGRESS, tcx[thread]).close());
+            // 200 TC cycles, not 1,000: each change waits for an RCU grace period under the RTNL lock (~25 ms).
+            Cycles.run(200, thread -> Links.tc(host, AttachType.TCX_INGRESS, tcx[thread]).close());
             Cycles.run(1000, thread -> Links.packetSocket(host).close());
             Cycles.run(1000, thread -> Links.socketFilter(filter, socket).close());
             assertThat(FdCount.now()).isEqualTo(before);
             keepXdp.close();
-            keepTcx.close();
+            keepTc.close();
         } finally {
             for (BpfProgram program : tcx) {
                 if (program != null) {

@@ -5,6 +5,7 @@ import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.internal.sys.NativeBuffer;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -109,6 +110,25 @@ final class TestNetwork implements AutoCloseable {
                 throw (Error) e.getCause();
             }
             throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What {@code command} (e.g. {@code tc filter show ...}) prints when run inside the namespace. */
+    String show(String... command) {
+        List<String> full = new java.util.ArrayList<>(List.of("ip", "netns", "exec", name));
+        full.addAll(List.of(command));
+        try {
+            Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IllegalStateException(String.join(" ", full) + " failed: " + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

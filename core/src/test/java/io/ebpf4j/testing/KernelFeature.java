@@ -10,6 +10,8 @@ import io.ebpf4j.features.Features;
 public enum KernelFeature {
     /** {@code BPF_LINK_CREATE}. */
     BPF_LINK(Features::requireBpfLink),
+    /** TCX links for TC programs (Linux 6.6). */
+    TCX(Features::requireTcx),
     /** Iterators over tasks ({@code iter/task}). */
     TASK_ITERATOR(() -> Features.requireIterator("task")),
     /** Iterators over the elements of a map ({@code iter/bpf_map_elem}). */

@@ -88,9 +88,9 @@ public enum AttachKind {
     SOCKOPS("sockops", Family.CGROUP, AttachType.CGROUP_SOCK_OPS),
     /** XDP on network interface 'interface' ('xdp-mode' chooses native or generic). */
     XDP("xdp", Family.XDP, AttachType.XDP),
-    /** TCX ingress of network interface 'interface' (Linux 6.6+). */
+    /** Ingress of network interface 'interface': a TCX link (Linux 6.6+), else a clsact filter over netlink. */
     TCX_INGRESS("tcx/ingress", Family.TCX, AttachType.TCX_INGRESS),
-    /** TCX egress of network interface 'interface' (Linux 6.6+). */
+    /** Egress of network interface 'interface': a TCX link (Linux 6.6+), else a clsact filter over netlink. */
     TCX_EGRESS("tcx/egress", Family.TCX, AttachType.TCX_EGRESS),
     /** A socket filter on a packet socket bound to network interface 'interface'. */
     SOCKET_FILTER("socket-filter", Family.SOCKET_FILTER, null),

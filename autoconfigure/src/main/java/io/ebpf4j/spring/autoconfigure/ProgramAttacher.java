@@ -129,7 +129,7 @@ final class ProgramAttacher {
             case TCX: {
                 String name = required(context, kind, config.getInterface(), "interface");
                 AttachType direction = kind.attachType();
-                return new Plan(kind, name, program -> new Attachment(Links.tcx(name, direction, program), null));
+                return new Plan(kind, name, program -> new Attachment(Links.tc(name, direction, program), null));
             }
             case SOCKET_FILTER: {
                 String name = required(context, kind, config.getInterface(), "interface");
