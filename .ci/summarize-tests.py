@@ -55,6 +55,8 @@ for report in reports:
             failed += 1
 
 print(f"[ci] tests: {ran} ran, {skipped} skipped, {failed} failed ({len(reports)} report files)")
+missing = ", ".join(sorted(missing_features)) or "nothing"
+print(f"kernel {os.uname().release}: {ran} tests, {failed} failed, {skipped} skipped (missing: {missing})")
 print(f"tests: {ran - skipped - failed} passed, {failed} failed, {skipped} skipped")
 status = 0
 if ran == 0:
