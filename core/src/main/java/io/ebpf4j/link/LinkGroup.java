@@ -4,14 +4,13 @@ import io.ebpf4j.BpfProgram;
 import io.ebpf4j.NotSupportedException;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Several attachments that act as one: a perf event on every CPU, a USDT probe at each of its sites. Closing
  * closes every part, then runs {@code afterClose} (e.g. to free USDT spec slots).
  */
-final class LinkGroup implements BpfLink {
+final class LinkGroup extends Unpinnable {
     private final List<BpfLink> parts;
     private final String description;
     private final Runnable afterClose;
@@ -34,26 +33,7 @@ final class LinkGroup implements BpfLink {
     }
 
     @Override
-    public LinkInfo info() {
-        throw severalLinks("info");
-    }
-
-    @Override
-    public void pin(String path) {
-        throw severalLinks("pinning");
-    }
-
-    @Override
-    public void unpin() {
-        // never pinned
-    }
-
-    @Override
-    public Optional<String> pinnedPath() {
-        return Optional.empty();
-    }
-
-    private NotSupportedException severalLinks(String operation) {
+    NotSupportedException withoutLink(String operation) {
         return new NotSupportedException(operation + " of multi-part attachments", description + " consists of "
                 + parts.size() + " kernel attachments, so " + operation + " is not available for it as a whole");
     }

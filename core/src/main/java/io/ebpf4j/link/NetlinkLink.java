@@ -7,7 +7,6 @@ import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
 
-import java.util.Optional;
 
 /**
  * A program attached over rtnetlink instead of a bpf_link ({@link NetlinkXdpLink}, {@link ClsactLink}). The link
@@ -15,7 +14,7 @@ import java.util.Optional;
  * attached and never remove one that someone else put there since, and its own netlink socket, so that it detaches
  * in the network namespace it attached in. Nothing the kernel knows as a link exists: no info, no pinning.
  */
-abstract class NetlinkLink implements BpfLink {
+abstract class NetlinkLink extends Unpinnable {
     final Rtnetlink netlink;
     final String interfaceName;
     final int ifindex;
@@ -68,26 +67,7 @@ abstract class NetlinkLink implements BpfLink {
     }
 
     @Override
-    public LinkInfo info() {
-        throw withoutLink("info");
-    }
-
-    @Override
-    public void pin(String path) {
-        throw withoutLink("pinning");
-    }
-
-    @Override
-    public void unpin() {
-        // never pinned
-    }
-
-    @Override
-    public Optional<String> pinnedPath() {
-        return Optional.empty();
-    }
-
-    private NotSupportedException withoutLink(String operation) {
+    NotSupportedException withoutLink(String operation) {
         return new NotSupportedException(operation + " of netlink attachments", description() + ": attached over"
                 + " netlink, not with a bpf_link, so " + operation + " is not available");
     }

@@ -10,14 +10,13 @@ import io.ebpf4j.internal.sys.NativeBuffer;
 import io.ebpf4j.internal.sys.Scratch;
 
 import java.nio.ByteBuffer;
-import java.util.Optional;
 
 /**
  * A program attached with {@code BPF_PROG_ATTACH}, for kernels without bpf_link (before 5.7). Keeps the target (a
  * cgroup directory) and its own handle of the program open, because {@code BPF_PROG_DETACH} needs both. There is
  * no kernel link object: no pinning, no info; {@link #update} uses {@code BPF_F_REPLACE}.
  */
-final class ProgAttachLink implements BpfLink {
+final class ProgAttachLink extends Unpinnable {
     static final int F_ALLOW_MULTI = 1 << 1;
     static final int F_REPLACE = 1 << 2;
 
@@ -102,26 +101,7 @@ final class ProgAttachLink implements BpfLink {
     }
 
     @Override
-    public LinkInfo info() {
-        throw withoutLink("info");
-    }
-
-    @Override
-    public void pin(String path) {
-        throw withoutLink("pinning");
-    }
-
-    @Override
-    public void unpin() {
-        // never pinned
-    }
-
-    @Override
-    public Optional<String> pinnedPath() {
-        return Optional.empty();
-    }
-
-    private NotSupportedException withoutLink(String operation) {
+    NotSupportedException withoutLink(String operation) {
         return new NotSupportedException(operation + " of BPF_PROG_ATTACH attachments", description + ": "
                 + operation + " needs a bpf_link; this program was attached with BPF_PROG_ATTACH because the kernel"
                 + " has no bpf_link (Linux 5.7+)");

@@ -7,14 +7,13 @@ import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.internal.sys.NativeBuffer;
 import io.ebpf4j.internal.sys.Scratch;
 
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A socket filter attached with {@code SO_ATTACH_BPF}; closing it detaches with {@code SO_DETACH_BPF}. The socket
  * stays owned by the caller: the link does not keep it open, so a socket closed first takes its filter with it.
  */
-final class SocketFilterLink implements BpfLink {
+final class SocketFilterLink extends Unpinnable {
     private static final int SO_DETACH_BPF = LibC.SO_DETACH_FILTER;
 
     private final int socketFd;
@@ -48,26 +47,7 @@ final class SocketFilterLink implements BpfLink {
     }
 
     @Override
-    public LinkInfo info() {
-        throw withoutLink("info");
-    }
-
-    @Override
-    public void pin(String path) {
-        throw withoutLink("pinning");
-    }
-
-    @Override
-    public void unpin() {
-        // never pinned
-    }
-
-    @Override
-    public Optional<String> pinnedPath() {
-        return Optional.empty();
-    }
-
-    private NotSupportedException withoutLink(String operation) {
+    NotSupportedException withoutLink(String operation) {
         return new NotSupportedException(operation + " of socket filters", description + ": socket filters are"
                 + " attached with setsockopt, not with a bpf_link, so " + operation + " is not available");
     }
