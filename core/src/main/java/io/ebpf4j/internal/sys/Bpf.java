@@ -141,6 +141,13 @@ public final class Bpf {
         return r < 0 ? -LibC.errno() : r;
     }
 
+    /** {@link #call} for a command that returns at once (a map element operation): see {@link LibC#syscallQuick}. */
+    private static long callQuick(int cmd, NativeBuffer attr, int size) {
+        long r = LibC.syscallQuick(SYS_BPF, cmd, attr.address(), size, 0, 0);
+        Reference.reachabilityFence(attr);
+        return r < 0 ? -LibC.errno() : r;
+    }
+
     /** The thread's attribute buffer, zeroed for a command of {@code size} bytes. */
     public static NativeBuffer attr(Scratch scratch, int size) {
         return scratch.attr.clear(size);
@@ -154,7 +161,7 @@ public final class Bpf {
         b.putLong(8, key);
         b.putLong(16, value);
         b.putLong(24, flags);
-        return (int) call(cmd, attr, 32);
+        return (int) callQuick(cmd, attr, 32);
     }
 
     /** BPF_MAP_FREEZE. */

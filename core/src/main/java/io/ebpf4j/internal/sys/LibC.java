@@ -4,70 +4,365 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 
+import java.lang.invoke.MethodHandle;
+
 /**
- * JNA direct mapping of the libc entry points ebpf4j needs. Every argument is a primitive (pointers are
- * {@code long} addresses) so calls take JNA's fastest path and allocate nothing on the Java heap.
- * Failures return -1; the errno is read with {@link #errno()}.
+ * The libc entry points ebpf4j needs. Every argument is a primitive (pointers are {@code long} addresses), so calls
+ * allocate nothing on the Java heap. On Java 22+ they go through {@code java.lang.foreign} downcalls
+ * ({@link ForeignCalls}), elsewhere (or with {@code -Debpf4j.nativeAccess=jna}) through JNA's direct mapping; both
+ * behave the same. Failures return -1; the errno is read with {@link #errno()}.
  */
 public final class LibC {
-    static {
-        Native.register(LibC.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
-    }
+    /** Whether calls go through {@code java.lang.foreign} rather than JNA. */
+    public static final boolean FOREIGN = ForeignCalls.AVAILABLE;
+
+    private static final MethodHandle SYSCALL = foreign("syscall", 1,
+            long.class, long.class, long.class, long.class, long.class, long.class, long.class);
+    private static final MethodHandle CLOSE = foreign("close", -1, int.class, int.class);
+    private static final MethodHandle FCNTL = foreign("fcntl", 2, int.class, int.class, int.class, long.class);
+    private static final MethodHandle IOCTL = foreign("ioctl", 2, int.class, int.class, long.class, long.class);
+    private static final MethodHandle MMAP = foreign("mmap", -1,
+            long.class, long.class, long.class, int.class, int.class, int.class, long.class);
+    private static final MethodHandle MUNMAP = foreign("munmap", -1, int.class, long.class, long.class);
+    private static final MethodHandle READ = foreign("read", -1, long.class, int.class, long.class, long.class);
+    private static final MethodHandle WRITE = foreign("write", -1, long.class, int.class, long.class, long.class);
+    private static final MethodHandle RECV = foreign("recv", -1,
+            long.class, int.class, long.class, long.class, int.class);
+    private static final MethodHandle PREAD = foreign("pread", -1,
+            long.class, int.class, long.class, long.class, long.class);
+    private static final MethodHandle EPOLL_CREATE_1 = foreign("epoll_create1", -1, int.class, int.class);
+    private static final MethodHandle EPOLL_CTL = foreign("epoll_ctl", -1,
+            int.class, int.class, int.class, int.class, long.class);
+    private static final MethodHandle EPOLL_WAIT = foreign("epoll_wait", -1,
+            int.class, int.class, long.class, int.class, int.class);
+    private static final MethodHandle EVENTFD = foreign("eventfd", -1, int.class, int.class, int.class);
+    private static final MethodHandle SOCKET = foreign("socket", -1, int.class, int.class, int.class, int.class);
+    private static final MethodHandle SETSOCKOPT = foreign("setsockopt", -1,
+            int.class, int.class, int.class, int.class, long.class, int.class);
+    private static final MethodHandle GETSOCKOPT = foreign("getsockopt", -1,
+            int.class, int.class, int.class, int.class, long.class, long.class);
+    private static final MethodHandle BIND = foreign("bind", -1, int.class, int.class, long.class, int.class);
+    private static final MethodHandle OPEN = foreign("open", 2, int.class, long.class, int.class, int.class);
+    private static final MethodHandle MOUNT = foreign("mount", -1,
+            int.class, long.class, long.class, long.class, long.class, long.class);
+    private static final MethodHandle GETPID = foreign("getpid", -1, int.class);
+    private static final MethodHandle SETNS = foreign("setns", -1, int.class, int.class, int.class);
+    private static final MethodHandle IF_NAMETOINDEX = foreign("if_nametoindex", -1, int.class, long.class);
+    /** {@code syscall(2)} without the thread-state transition, for calls that return at once: map elements. */
+    private static final MethodHandle SYSCALL_QUICK = FOREIGN ? ForeignCalls.criticalOr(SYSCALL, "syscall", 1,
+            long.class, long.class, long.class, long.class, long.class, long.class, long.class) : null;
 
     private LibC() {}
 
+    /** A foreign handle (not critical) when calls go that way, else null; variadic from {@code firstVariadic}. */
+    private static MethodHandle foreign(String name, int firstVariadic, Class<?> result, Class<?>... parameters) {
+        return FOREIGN ? ForeignCalls.handle(name, false, firstVariadic, result, parameters) : null;
+    }
+
     /** Raw {@code syscall(2)}: the kernel ignores arguments a call does not use. */
-    public static native long syscall(long number, long a1, long a2, long a3, long a4, long a5);
+    public static long syscall(long number, long a1, long a2, long a3, long a4, long a5) {
+        if (FOREIGN) {
+            try {
+                return (long) SYSCALL.invokeExact(number, a1, a2, a3, a4, a5);
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.syscall(number, a1, a2, a3, a4, a5);
+    }
 
-    public static native int close(int fd);
+    public static int close(int fd) {
+        if (FOREIGN) {
+            try {
+                return (int) CLOSE.invokeExact(fd);
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.close(fd);
+    }
 
-    public static native int fcntl(int fd, int cmd, long arg);
+    public static int fcntl(int fd, int cmd, long arg) {
+        if (FOREIGN) {
+            try {
+                return (int) FCNTL.invokeExact(fd, cmd, arg);
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.fcntl(fd, cmd, arg);
+    }
 
-    public static native int ioctl(int fd, long request, long arg);
+    public static int ioctl(int fd, long request, long arg) {
+        if (FOREIGN) {
+            try {
+                return (int) IOCTL.invokeExact(fd, request, arg);
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.ioctl(fd, request, arg);
+    }
 
-    public static native long mmap(long address, long length, int prot, int flags, int fd, long offset);
+    public static long mmap(long address, long length, int prot, int flags, int fd, long offset) {
+        if (FOREIGN) {
+            try {
+                return (long) MMAP.invokeExact(address, length, prot, flags, fd, offset);
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.mmap(address, length, prot, flags, fd, offset);
+    }
 
-    public static native int munmap(long address, long length);
+    public static int munmap(long address, long length) {
+        if (FOREIGN) {
+            try {
+                return (int) MUNMAP.invokeExact(address, length);
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.munmap(address, length);
+    }
 
-    public static native long read(int fd, long buffer, long count);
+    public static long read(int fd, long buffer, long count) {
+        if (FOREIGN) {
+            try {
+                return (long) READ.invokeExact(fd, buffer, count);
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.read(fd, buffer, count);
+    }
 
-    public static native long write(int fd, long buffer, long count);
+    public static long write(int fd, long buffer, long count) {
+        if (FOREIGN) {
+            try {
+                return (long) WRITE.invokeExact(fd, buffer, count);
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.write(fd, buffer, count);
+    }
 
-    public static native long recv(int fd, long buffer, long length, int flags);
+    public static long recv(int fd, long buffer, long length, int flags) {
+        if (FOREIGN) {
+            try {
+                return (long) RECV.invokeExact(fd, buffer, length, flags);
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.recv(fd, buffer, length, flags);
+    }
 
-    public static native long pread(int fd, long buffer, long count, long offset);
+    public static long pread(int fd, long buffer, long count, long offset) {
+        if (FOREIGN) {
+            try {
+                return (long) PREAD.invokeExact(fd, buffer, count, offset);
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.pread(fd, buffer, count, offset);
+    }
 
-    public static native int epoll_create1(int flags);
+    public static int epoll_create1(int flags) {
+        if (FOREIGN) {
+            try {
+                return (int) EPOLL_CREATE_1.invokeExact(flags);
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.epoll_create1(flags);
+    }
 
-    public static native int epoll_ctl(int epfd, int op, int fd, long event);
+    public static int epoll_ctl(int epfd, int op, int fd, long event) {
+        if (FOREIGN) {
+            try {
+                return (int) EPOLL_CTL.invokeExact(epfd, op, fd, event);
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.epoll_ctl(epfd, op, fd, event);
+    }
 
-    public static native int epoll_wait(int epfd, long events, int maxEvents, int timeoutMillis);
+    public static int epoll_wait(int epfd, long events, int maxEvents, int timeoutMillis) {
+        if (FOREIGN) {
+            try {
+                return (int) EPOLL_WAIT.invokeExact(epfd, events, maxEvents, timeoutMillis);
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.epoll_wait(epfd, events, maxEvents, timeoutMillis);
+    }
 
-    public static native int eventfd(int initial, int flags);
+    public static int eventfd(int initial, int flags) {
+        if (FOREIGN) {
+            try {
+                return (int) EVENTFD.invokeExact(initial, flags);
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.eventfd(initial, flags);
+    }
 
-    public static native int socket(int domain, int type, int protocol);
+    public static int socket(int domain, int type, int protocol) {
+        if (FOREIGN) {
+            try {
+                return (int) SOCKET.invokeExact(domain, type, protocol);
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.socket(domain, type, protocol);
+    }
 
-    public static native int setsockopt(int fd, int level, int name, long value, int length);
+    public static int setsockopt(int fd, int level, int name, long value, int length) {
+        if (FOREIGN) {
+            try {
+                return (int) SETSOCKOPT.invokeExact(fd, level, name, value, length);
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.setsockopt(fd, level, name, value, length);
+    }
 
-    public static native int getsockopt(int fd, int level, int name, long value, long lengthAddress);
+    public static int getsockopt(int fd, int level, int name, long value, long lengthAddress) {
+        if (FOREIGN) {
+            try {
+                return (int) GETSOCKOPT.invokeExact(fd, level, name, value, lengthAddress);
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.getsockopt(fd, level, name, value, lengthAddress);
+    }
 
-    public static native int bind(int fd, long address, int length);
+    public static int bind(int fd, long address, int length) {
+        if (FOREIGN) {
+            try {
+                return (int) BIND.invokeExact(fd, address, length);
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.bind(fd, address, length);
+    }
 
-    public static native int open(long path, int flags, int mode);
+    public static int open(long path, int flags, int mode) {
+        if (FOREIGN) {
+            try {
+                return (int) OPEN.invokeExact(path, flags, mode);
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.open(path, flags, mode);
+    }
 
-    public static native int mount(long source, long target, long fsType, long flags, long data);
+    public static int mount(long source, long target, long fsType, long flags, long data) {
+        if (FOREIGN) {
+            try {
+                return (int) MOUNT.invokeExact(source, target, fsType, flags, data);
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.mount(source, target, fsType, flags, data);
+    }
 
-    public static native int getpid();
+    public static int getpid() {
+        if (FOREIGN) {
+            try {
+                return (int) GETPID.invokeExact();
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.getpid();
+    }
 
     /** Moves the calling thread into the namespace behind {@code fd} ({@code nstype} 0 accepts any kind). */
-    public static native int setns(int fd, int nstype);
+    public static int setns(int fd, int nstype) {
+        if (FOREIGN) {
+            try {
+                return (int) SETNS.invokeExact(fd, nstype);
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.setns(fd, nstype);
+    }
 
     /** The index of a network interface of the calling thread's network namespace, or 0 if there is none. */
-    public static native int if_nametoindex(long name);
+    public static int if_nametoindex(long name) {
+        if (FOREIGN) {
+            try {
+                return (int) IF_NAMETOINDEX.invokeExact(name);
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.if_nametoindex(name);
+    }
+    /**
+     * {@link #syscall} for a call that returns at once and never blocks (a map element operation): on Java 22+ a
+     * critical downcall, which skips the thread-state transition; the same as {@link #syscall} elsewhere.
+     */
+    public static long syscallQuick(long number, long a1, long a2, long a3, long a4, long a5) {
+        if (FOREIGN) {
+            try {
+                return (long) SYSCALL_QUICK.invokeExact(number, a1, a2, a3, a4, a5);
+            } catch (Throwable e) {
+                throw ForeignCalls.unexpected(e);
+            }
+        }
+        return Jna.syscall(number, a1, a2, a3, a4, a5);
+    }
 
-    /** The errno of the last failed call on this thread (JNA preserves it per thread). */
+    /** The errno of the last failed call on this thread. */
     public static int errno() {
-        return Native.getLastError();
+        return FOREIGN ? ForeignCalls.errno() : Native.getLastError();
+    }
+
+    /** JNA's direct mapping, registered only when it is the way in. */
+    private static final class Jna {
+        static {
+            Native.register(Jna.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+        }
+
+        static native long syscall(long number, long a1, long a2, long a3, long a4, long a5);
+        static native int close(int fd);
+        static native int fcntl(int fd, int cmd, long arg);
+        static native int ioctl(int fd, long request, long arg);
+        static native long mmap(long address, long length, int prot, int flags, int fd, long offset);
+        static native int munmap(long address, long length);
+        static native long read(int fd, long buffer, long count);
+        static native long write(int fd, long buffer, long count);
+        static native long recv(int fd, long buffer, long length, int flags);
+        static native long pread(int fd, long buffer, long count, long offset);
+        static native int epoll_create1(int flags);
+        static native int epoll_ctl(int epfd, int op, int fd, long event);
+        static native int epoll_wait(int epfd, long events, int maxEvents, int timeoutMillis);
+        static native int eventfd(int initial, int flags);
+        static native int socket(int domain, int type, int protocol);
+        static native int setsockopt(int fd, int level, int name, long value, int length);
+        static native int getsockopt(int fd, int level, int name, long value, long lengthAddress);
+        static native int bind(int fd, long address, int length);
+        static native int open(long path, int flags, int mode);
+        static native int mount(long source, long target, long fsType, long flags, long data);
+        static native int getpid();
+        static native int setns(int fd, int nstype);
+        static native int if_nametoindex(long name);
     }
 
     public static final int O_RDONLY = 0;

@@ -1,0 +1,209 @@
+package io.ebpf4j.internal.sys;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Array;
+import java.lang.reflect.Method;
+import java.util.Optional;
+
+/**
+ * Downcalls through {@code java.lang.foreign} (final in Java 22), the cheaper way into libc than JNA's. The library
+ * is compiled for Java 17, so the FFM API is reached by reflection, once, while building the handles: every
+ * parameter and result is a Java {@code long} or {@code int} (addresses are {@code long}, exactly the C ABI of a
+ * pointer on LP64), so the finished handles have primitive types that Java 17 code calls with
+ * {@code invokeExact}, and the JIT compiles such a call into a direct native call.
+ *
+ * <p>errno is captured by the downcall stub into a segment of the calling thread, bound into each handle, and read
+ * by {@link #errno()}. Handles made {@linkplain #handle critical} skip the thread-state transition: only for calls
+ * that return quickly and never block.
+ *
+ * <p>Used when the runtime has the API ({@link #AVAILABLE}) unless the system property
+ * {@value #PROPERTY}{@code =jna} asks for JNA.
+ */
+final class ForeignCalls {
+    /** {@code foreign} (the default on Java 22+) or {@code jna}. */
+    static final String PROPERTY = "ebpf4j.nativeAccess";
+
+    static final boolean AVAILABLE;
+    private static final Class<?> LINKER_CLASS;
+    private static final Class<?> LOOKUP_CLASS;
+    private static final Object LINKER;
+    private static final Object LOOKUP;
+    private static final Class<?> LAYOUT_CLASS;
+    private static final Class<?> OPTION_CLASS;
+    private static final Object LONG_LAYOUT;
+    private static final Object INT_LAYOUT;
+    private static final Object CAPTURE_ERRNO;
+    private static final MethodHandle CAPTURE_SEGMENT; // () -> MemorySegment of this thread
+    private static final MethodHandle ERRNO;           // () -> int
+
+    static {
+        boolean available = false;
+        Class<?> linkerType = null;
+        Class<?> lookupType = null;
+        Object linker = null;
+        Object lookup = null;
+        Class<?> layoutClass = null;
+        Class<?> optionClass = null;
+        Object longLayout = null;
+        Object intLayout = null;
+        Object captureErrno = null;
+        MethodHandle captureSegment = null;
+        MethodHandle errno = null;
+        if (Runtime.version().feature() >= 22 && !"jna".equals(System.getProperty(PROPERTY))) {
+            try {
+                Class<?> linkerClass = Class.forName("java.lang.foreign.Linker");
+                linkerType = linkerClass;
+                lookupType = Class.forName("java.lang.foreign.SymbolLookup");
+                optionClass = Class.forName("java.lang.foreign.Linker$Option");
+                layoutClass = Class.forName("java.lang.foreign.MemoryLayout");
+                Class<?> valueLayout = Class.forName("java.lang.foreign.ValueLayout");
+                Class<?> segmentClass = Class.forName("java.lang.foreign.MemorySegment");
+                Class<?> arenaClass = Class.forName("java.lang.foreign.Arena");
+                Class<?> pathElement = Class.forName("java.lang.foreign.MemoryLayout$PathElement");
+                linker = linkerClass.getMethod("nativeLinker").invoke(null);
+                lookup = linkerClass.getMethod("defaultLookup").invoke(linker);
+                longLayout = valueLayout.getField("JAVA_LONG").get(null);
+                intLayout = valueLayout.getField("JAVA_INT").get(null);
+                captureErrno = optionClass.getMethod("captureCallState", String[].class)
+                        .invoke(null, (Object) new String[] {"errno"});
+                Object stateLayout = optionClass.getMethod("captureStateLayout").invoke(null);
+                Object errnoPath = Array.newInstance(pathElement, 1);
+                Array.set(errnoPath, 0, pathElement.getMethod("groupElement", String.class).invoke(null, "errno"));
+                long errnoOffset = (long) layoutClass.getMethod("byteOffset", errnoPath.getClass())
+                        .invoke(stateLayout, errnoPath);
+                Object arena = arenaClass.getMethod("global").invoke(null);
+                Method allocate = arenaClass.getMethod("allocate", layoutClass);
+                final Object globalArena = arena;
+                final Object layout = stateLayout;
+                // One capture segment per thread, for the life of the process: 4 bytes per thread that calls in.
+                ThreadLocal<Object> segments = ThreadLocal.withInitial(() -> {
+                    try {
+                        return allocate.invoke(globalArena, layout);
+                    } catch (ReflectiveOperationException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                MethodHandles.Lookup publicLookup = MethodHandles.publicLookup();
+                captureSegment = publicLookup.findVirtual(ThreadLocal.class, "get", MethodType.methodType(Object.class))
+                        .bindTo(segments).asType(MethodType.methodType(segmentClass));
+                Class<?> ofInt = Class.forName("java.lang.foreign.ValueLayout$OfInt");
+                MethodHandle get = publicLookup.findVirtual(segmentClass, "get",
+                        MethodType.methodType(int.class, ofInt, long.class));
+                get = MethodHandles.insertArguments(get, 1, intLayout, errnoOffset);
+                errno = MethodHandles.filterReturnValue(captureSegment, get);
+                available = true;
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                available = false;
+            }
+        }
+        LINKER_CLASS = linkerType;
+        LOOKUP_CLASS = lookupType;
+        LINKER = linker;
+        LOOKUP = lookup;
+        LAYOUT_CLASS = layoutClass;
+        OPTION_CLASS = optionClass;
+        LONG_LAYOUT = longLayout;
+        INT_LAYOUT = intLayout;
+        CAPTURE_ERRNO = captureErrno;
+        CAPTURE_SEGMENT = captureSegment;
+        ERRNO = errno;
+        AVAILABLE = available && links();
+    }
+
+    /** Whether a call through a handle works here: the runtime may refuse native access, for one. */
+    private static boolean links() {
+        try {
+            return (int) handle("getpid", false, -1, int.class).invokeExact() > 0;
+        } catch (Throwable e) {
+            return false;
+        }
+    }
+
+    private ForeignCalls() {}
+
+    /**
+     * A handle for libc's {@code name} with the given primitive result and parameter types ({@code long.class} or
+     * {@code int.class}) that records errno for {@link #errno()}; {@code critical} for calls that cannot block;
+     * {@code firstVariadic} is the index of the first variadic parameter (as in {@code syscall(long, ...)}), or -1.
+     */
+    static MethodHandle handle(String name, boolean critical, int firstVariadic, Class<?> result,
+            Class<?>... parameters) {
+        try {
+            Object symbol = ((Optional<?>) LOOKUP_CLASS.getMethod("find", String.class).invoke(LOOKUP, name))
+                    .orElseThrow(() -> new IllegalStateException("libc has no " + name));
+            Object layouts = Array.newInstance(LAYOUT_CLASS, parameters.length);
+            for (int i = 0; i < parameters.length; i++) {
+                Array.set(layouts, i, layout(parameters[i]));
+            }
+            Class<?> descriptorClass = Class.forName("java.lang.foreign.FunctionDescriptor");
+            Object descriptor = descriptorClass.getMethod("of", LAYOUT_CLASS, layouts.getClass())
+                    .invoke(null, layout(result), layouts);
+            java.util.List<Object> chosen = new java.util.ArrayList<>();
+            chosen.add(CAPTURE_ERRNO);
+            if (critical) {
+                chosen.add(OPTION_CLASS.getMethod("critical", boolean.class).invoke(null, false));
+            }
+            if (firstVariadic >= 0) {
+                chosen.add(OPTION_CLASS.getMethod("firstVariadicArg", int.class).invoke(null, firstVariadic));
+            }
+            Object options = Array.newInstance(OPTION_CLASS, chosen.size());
+            for (int i = 0; i < chosen.size(); i++) {
+                Array.set(options, i, chosen.get(i));
+            }
+            Class<?> segmentClass = Class.forName("java.lang.foreign.MemorySegment");
+            MethodHandle downcall;
+            try {
+                downcall = (MethodHandle) LINKER_CLASS.getMethod("downcallHandle", segmentClass,
+                        descriptorClass, options.getClass()).invoke(LINKER, symbol, descriptor, options);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw new IllegalStateException("cannot link libc's " + name + ": " + e.getCause(), e.getCause());
+            }
+            // (MemorySegment capture, args...) -> result, with the capture segment taken from this thread.
+            return MethodHandles.foldArguments(downcall, CAPTURE_SEGMENT);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot link libc's " + name + " through java.lang.foreign", e);
+        }
+    }
+
+    /** A critical handle for {@code name}, or {@code fallback} where this runtime cannot make one. */
+    static MethodHandle criticalOr(MethodHandle fallback, String name, int firstVariadic, Class<?> result,
+            Class<?>... parameters) {
+        try {
+            return handle(name, true, firstVariadic, result, parameters);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            return fallback;
+        }
+    }
+
+    private static Object layout(Class<?> type) {
+        if (type == long.class) {
+            return LONG_LAYOUT;
+        }
+        if (type == int.class) {
+            return INT_LAYOUT;
+        }
+        throw new IllegalArgumentException("only long and int cross the boundary, not " + type);
+    }
+
+    /** A failure of a downcall that declares none: nothing but an error of the JVM itself can get here. */
+    static RuntimeException unexpected(Throwable e) {
+        if (e instanceof RuntimeException) {
+            return (RuntimeException) e;
+        }
+        if (e instanceof Error) {
+            throw (Error) e;
+        }
+        return new IllegalStateException(e);
+    }
+
+    /** The errno the last call through a handle of this class left on this thread. */
+    static int errno() {
+        try {
+            return (int) ERRNO.invokeExact();
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
