@@ -9,7 +9,8 @@
  * closed by their owner. Attaching them to hooks is {@link io.ebpf4j.link}'s.
  *
  * <p>Errors are unchecked {@link io.ebpf4j.BpfException}s: {@link io.ebpf4j.NotSupportedException} when the kernel
- * lacks a feature, {@link io.ebpf4j.VerifierException} with the verifier's log, {@link io.ebpf4j.BpfPermissionException}
- * naming the missing capability, and format exceptions for malformed objects.
+ * lacks a feature, {@link io.ebpf4j.VerifierException} with the verifier's log,
+ * {@link io.ebpf4j.BpfPermissionException} naming the missing capability, and format exceptions for malformed
+ * objects.
  */
 package io.ebpf4j;

@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code /actuator/health/ebpf} over collections loaded by the starter: a program aimed at a tracepoint no kernel
- * has, which loads everywhere and attaches nowhere, declared required under failure-mode 'warn', takes its collection (and the application's
- * health) DOWN while a working collection stays UP.
+ * has, which loads everywhere and attaches nowhere, declared required under failure-mode 'warn', takes its
+ * collection (and the application's health) DOWN while a working collection stays UP.
  */
 @RequiresKernel
 class EbpfHealthKernelTest {
