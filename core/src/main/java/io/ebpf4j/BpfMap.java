@@ -87,6 +87,8 @@ public final class BpfMap implements KernelObject {
         int maxEntries = spec.maxEntries();
         if (spec.type() == MapType.PERF_EVENT_ARRAY && maxEntries == 0) {
             maxEntries = Cpus.possible();
+        } else if (spec.type() == MapType.RINGBUF || spec.type() == MapType.USER_RINGBUF) {
+            maxEntries = MapSpec.ringBufferSize(maxEntries);
         }
         BpfMap inner = spec.innerMap() == null ? null : create(spec.innerMap());
         BpfMap map;

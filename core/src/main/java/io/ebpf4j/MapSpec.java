@@ -206,6 +206,24 @@ public final class MapSpec {
         return type.isPerCpu() ? align8(valueSize) * Cpus.possible() : valueSize;
     }
 
+    /**
+     * The size a ring buffer of {@code maxEntries} bytes is created with: the kernel wants a power-of-two multiple of
+     * the page size, so libbpf rounds other sizes up to the next one (its {@code adjust_ringbuf_sz}); sizes too close
+     * to the top of the range are left for the kernel to refuse.
+     */
+    static int ringBufferSize(int maxEntries) {
+        long page = Os.pageSize();
+        if (maxEntries <= 0 || (maxEntries % page == 0 && Long.bitCount(maxEntries / page) == 1)) {
+            return maxEntries;
+        }
+        for (long size = page; size <= 0xffff_ffffL; size <<= 1) {
+            if (size > maxEntries) {
+                return (int) size; // up to 2^31 still fits the kernel's u32 when read back unsigned
+            }
+        }
+        return maxEntries;
+    }
+
     static int align8(int size) {
         return (size + 7) & ~7;
     }
@@ -250,11 +268,7 @@ public final class MapSpec {
                 if (keySize != 0 || valueSize != 0) {
                     throw invalid("ring buffers have no keys or values (key size and value size must be 0)");
                 }
-                int page = Os.pageSize();
-                if (maxEntries < page || Integer.bitCount(maxEntries) != 1) {
-                    throw invalid("ring buffer size (max entries) must be a power of two and at least the page size ("
-                            + page + "), got " + maxEntries);
-                }
+                requirePositive("size (max entries)", maxEntries); // other sizes are rounded up on creation
                 break;
             case QUEUE:
             case STACK:

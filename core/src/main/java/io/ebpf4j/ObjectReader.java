@@ -350,6 +350,9 @@ final class ObjectReader {
         }
         spec.keySize(Math.max(keySize, 0)).valueSize(Math.max(valueSize, 0));
         spec.keyType(keyType).valueType(valueType);
+        if (spec.type() == MapType.RINGBUF || spec.type() == MapType.USER_RINGBUF) {
+            spec.maxEntries(MapSpec.ringBufferSize(spec.maxEntries())); // as libbpf does when it opens the object
+        }
         return spec;
     }
 

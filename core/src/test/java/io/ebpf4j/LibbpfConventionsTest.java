@@ -1,0 +1,55 @@
+package io.ebpf4j;
+
+import io.ebpf4j.internal.Os;
+import io.ebpf4j.link.UprobeOptions;
+import io.ebpf4j.link.UsdtOptions;
+import io.ebpf4j.perf.PerfReader;
+import io.ebpf4j.ringbuf.RingBufferReader;
+import io.ebpf4j.testing.Fixtures;
+import io.ebpf4j.testing.RequiresKernel;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Objects written for libbpf, compiled by clang from {@code src/test/bpf}, that ebpf4j must read and load the way
+ * libbpf does (issue 12): each test loads its object on the running kernel and watches the effect.
+ */
+@RequiresKernel(programTypes = {ProgramType.SYSCALL, ProgramType.XDP})
+class LibbpfConventionsTest {
+
+    /** Runs a {@code SEC("syscall")} program once, without context. */
+    private static int run(BpfProgram program) {
+        return program.testRun(new TestRun(new byte[0], 0, new byte[0], 0, 0, 0, 0)).returnValue();
+    }
+
+    private static long u64(byte[] bytes) {
+        return ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()).getLong();
+    }
+
+    @Test
+    void ringBufferSizesAreRoundedUpToAPowerOfTwoMultipleOfThePageSize() {
+        CollectionSpec spec = CollectionSpec.load(Fixtures.bytes("ringbuf_size.bpf.o"));
+        assertThat(spec.maps().get("events").maxEntries()).as("declared 1000, rounded on open like libbpf")
+                .isEqualTo(Os.pageSize());
+        spec.maps().get("events").maxEntries(Os.pageSize() + 1); // edited after opening: rounded on creation
+        try (BpfCollection coll = BpfCollection.load(spec);
+                RingBufferReader reader = RingBufferReader.open(coll.map("events"))) {
+            assertThat(coll.map("events").maxEntries()).isEqualTo(2 * Os.pageSize());
+            run(coll.program("send_event"));
+            reader.setDeadline(Instant.now().plusSeconds(5));
+            assertThat(reader.read()).hasValueSatisfying(r -> assertThat(u64(r.toByteArray())).isEqualTo(42));
+        }
+        try (BpfMap map = BpfMap.create(new MapSpec("rb", MapType.RINGBUF).maxEntries(1000))) {
+            assertThat(map.maxEntries()).isEqualTo(Os.pageSize());
+        }
+    }
+}
