@@ -217,9 +217,13 @@ final class CollectionLoader {
                     value = io.ebpf4j.features.Features.hasBpfLink() ? 1 : 0;
                     break;
                 default:
+                    if (name.startsWith("LINUX_") && extern.weak()) {
+                        continue; // libbpf: a __weak virtual extern it does not know is 0, like an unset CONFIG_*
+                    }
                     if (!name.startsWith("CONFIG_")) {
                         throw new BpfException("unknown kconfig extern '" + name + "': only CONFIG_* and "
-                                + "LINUX_KERNEL_VERSION, LINUX_HAS_SYSCALL_WRAPPER, LINUX_HAS_BPF_COOKIE exist");
+                                + "LINUX_KERNEL_VERSION, LINUX_HAS_SYSCALL_WRAPPER, LINUX_HAS_BPF_COOKIE exist (a "
+                                + "__weak LINUX_* extern this library does not know reads as 0)");
                     }
                     if (config == null) {
                         config = KernelConfig.current().orElse(null);

@@ -52,4 +52,14 @@ class LibbpfConventionsTest {
             assertThat(map.maxEntries()).isEqualTo(Os.pageSize());
         }
     }
+
+    @Test
+    void weakKconfigExternsTheKernelDoesNotKnowReadAsZero() {
+        try (BpfCollection coll = BpfCollection.load(CollectionSpec.load(Fixtures.bytes("weak_kconfig.bpf.o")))) {
+            run(coll.program("read_config"));
+            assertThat(coll.variable("unknown_virtual").getLong()).as("LINUX_UNKNOWN_VIRTUAL_EXTERN").isZero();
+            assertThat(coll.variable("unknown_option").getLong()).as("CONFIG_EBPF4J_NO_SUCH_OPTION").isZero();
+            assertThat(coll.variable("bpf_syscall").getLong()).as("CONFIG_BPF_SYSCALL").isEqualTo(1);
+        }
+    }
 }
