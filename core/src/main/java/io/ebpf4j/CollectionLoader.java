@@ -36,6 +36,8 @@ import java.util.Set;
 
 /** Loads a {@link CollectionSpec}: maps, then programs, then cross-references; closes everything on failure. */
 final class CollectionLoader {
+    /** Where maps pinned by name go when no pin path is given: libbpf's default. */
+    private static final String DEFAULT_PIN_PATH = "/sys/fs/bpf";
     private final CollectionSpec spec;
     private final CollectionOptions options;
     private final Map<String, BpfMap> maps = new LinkedHashMap<>();
@@ -349,11 +351,7 @@ final class CollectionLoader {
     }
 
     private BpfMap pinnedMap(MapSpec mapSpec) {
-        if (options.pinPath() == null) {
-            throw new BpfException("map '" + mapSpec.name() + "' is pinned by name (LIBBPF_PIN_BY_NAME) but no pin "
-                    + "path was given: set CollectionOptions.withPinPath(\"/sys/fs/bpf/<app>\")");
-        }
-        Path path = Path.of(options.pinPath(), mapSpec.name());
+        Path path = Path.of(options.pinPath() == null ? DEFAULT_PIN_PATH : options.pinPath(), mapSpec.name());
         if (Files.exists(path)) {
             BpfMap existing = BpfMap.loadPinned(path.toString());
             try {

@@ -62,4 +62,30 @@ class LibbpfConventionsTest {
             assertThat(coll.variable("bpf_syscall").getLong()).as("CONFIG_BPF_SYSCALL").isEqualTo(1);
         }
     }
+
+    @Test
+    void mapsPinnedByNameWithoutAPinPathArePinnedUnderSysFsBpf() throws IOException {
+        Path pin = Path.of("/sys/fs/bpf/ebpf4j_pin_default");
+        Files.deleteIfExists(pin);
+        try {
+            CollectionSpec spec = CollectionSpec.load(Fixtures.bytes("pin_default.bpf.o"));
+            try (BpfCollection coll = BpfCollection.load(spec)) {
+                run(coll.program("count"));
+                assertThat(pin).exists();
+            }
+            try (BpfCollection again = BpfCollection.load(spec)) {
+                run(again.program("count"));
+                assertThat(u64(again.map("ebpf4j_pin_default").lookup(new byte[4]).orElseThrow()))
+                        .as("the pinned map was reused").isEqualTo(2);
+            }
+        } finally {
+            Files.deleteIfExists(pin);
+        }
+    }
+
+    @Test
+    void pidMinusOneMeansEveryProcessAsInLibbpf() {
+        assertThat(UprobeOptions.defaults().withPid(-1).pid()).isZero();
+        assertThat(UsdtOptions.defaults().withPid(-1).pid()).isZero();
+    }
 }
