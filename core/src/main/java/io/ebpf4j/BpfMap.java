@@ -153,7 +153,7 @@ public final class BpfMap implements KernelObject {
                     && !io.ebpf4j.features.Features.hasObjectNames()) {
                 return createRaw(spec, maxEntries, inner, btf, false);
             }
-            throw createError(spec, errno);
+            throw createError(spec, errno, btf);
         } finally {
             if (innerFd >= 0) {
                 inner.fd.release();
@@ -161,15 +161,18 @@ public final class BpfMap implements KernelObject {
         }
     }
 
-    private static BpfException createError(MapSpec spec, int errno) {
+    private static BpfException createError(MapSpec spec, int errno, MapBtf btf) {
         String operation = "create map '" + spec.name() + "' (" + spec.type() + ")";
         if (errno == Errno.EINVAL || errno == Errno.E2BIG || errno == Errno.EOPNOTSUPP || errno == Errno.ENOTSUPP) {
             if (!io.ebpf4j.features.Features.hasMapType(spec.type())) {
                 return new NotSupportedException("map type " + spec.type(),
                         operation + ": this kernel does not support map type " + spec.type(), errno);
             }
+            boolean withBtfTypes = btf.keyTypeId() != 0 || btf.valueTypeId() != 0;
             String hint = spec.type().requiresBtf()
                     ? " (this map type needs BTF key and value types)"
+                    : withBtfTypes && errno == Errno.ENOTSUPP
+                    ? " (the kernel refuses BTF key/value types for " + spec.type() + " maps: create it without)"
                     : " (check key size " + spec.keySize() + ", value size " + spec.valueSize() + ", max entries "
                             + spec.maxEntries() + " and flags 0x" + Integer.toHexString(spec.flags())
                             + " against what this map type allows)";

@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -38,6 +39,13 @@ import java.util.Set;
 final class CollectionLoader {
     /** Where maps pinned by name go when no pin path is given: libbpf's default. */
     private static final String DEFAULT_PIN_PATH = "/sys/fs/bpf";
+    /**
+     * Map types whose creation refuses BTF key/value types (the kernel answers ENOTSUPP); libbpf creates them
+     * without BTF ids whatever the object declares.
+     */
+    private static final Set<MapType> REFUSE_BTF = EnumSet.of(MapType.PERF_EVENT_ARRAY, MapType.CGROUP_ARRAY,
+            MapType.STACK_TRACE, MapType.ARRAY_OF_MAPS, MapType.HASH_OF_MAPS, MapType.DEVMAP, MapType.DEVMAP_HASH,
+            MapType.CPUMAP, MapType.XSKMAP, MapType.SOCKMAP, MapType.SOCKHASH, MapType.QUEUE, MapType.STACK);
     private final CollectionSpec spec;
     private final CollectionOptions options;
     private final Map<String, BpfMap> maps = new LinkedHashMap<>();
@@ -309,18 +317,22 @@ final class CollectionLoader {
             return createStructOps(mapSpec, layout);
         }
         MapSpec plain = withoutReferences(mapSpec);
-        BpfMap.MapBtf btf = mapBtf(mapSpec);
+        BpfMap.MapBtf btf = REFUSE_BTF.contains(mapSpec.type()) ? BpfMap.MapBtf.NONE : mapBtf(mapSpec);
         if (btf == BpfMap.MapBtf.NONE || mapSpec.type().requiresBtf()) {
             return BpfMap.create(plain, btf);
         }
         try {
             return BpfMap.create(plain, btf);
+        } catch (NotSupportedException | BpfPermissionException e) {
+            throw e; // without BTF it would fail the same way
         } catch (BpfException e) {
-            if (e.errno() != Errno.EINVAL) {
-                throw e;
+            // Like libbpf: whatever the kernel disliked (often the BTF types, e.g. of a prog array), retry without.
+            try {
+                return BpfMap.create(plain, BpfMap.MapBtf.NONE);
+            } catch (BpfException again) {
+                again.addSuppressed(e);
+                throw again;
             }
-            // Some map types reject BTF for their values (e.g. prog arrays); libbpf retries without it too.
-            return BpfMap.create(plain, BpfMap.MapBtf.NONE);
         }
     }
 

@@ -88,4 +88,25 @@ class LibbpfConventionsTest {
         assertThat(UprobeOptions.defaults().withPid(-1).pid()).isZero();
         assertThat(UsdtOptions.defaults().withPid(-1).pid()).isZero();
     }
+
+    @Test
+    void mapTypesThatRefuseBtfAreCreatedWithoutIt() {
+        CollectionSpec spec = CollectionSpec.load(Fixtures.bytes("btf_refusing_maps.bpf.o"));
+        assertThat(spec.maps().get("perf_buf_map").keyType()).as("the object declares BTF types").isNotNull();
+        try (BpfCollection coll = BpfCollection.load(spec);
+                PerfReader reader = PerfReader.open(coll.map("perf_buf_map"))) {
+            assertThat(coll.map("stacks").type()).isEqualTo(MapType.STACK_TRACE);
+            assertThat(coll.map("sock_map").type()).isEqualTo(MapType.SOCKMAP);
+            assertThat(coll.map("sock_hash").type()).isEqualTo(MapType.SOCKHASH);
+            assertThat(coll.map("cgroups").type()).isEqualTo(MapType.CGROUP_ARRAY);
+
+            assertThat(coll.program("send_length").testRun(TestRun.of(new byte[64])).returnValue())
+                    .isEqualTo(2); // XDP_PASS
+            reader.setDeadline(Instant.now().plusSeconds(5));
+            assertThat(reader.read()).hasValueSatisfying(r -> assertThat(u64(r.toByteArray())).isEqualTo(64));
+            byte[] queued = new byte[8];
+            assertThat(coll.map("queue").pop(queued)).isTrue();
+            assertThat(u64(queued)).isEqualTo(64);
+        }
+    }
 }
