@@ -790,6 +790,12 @@ final class ObjectReader {
                     : insns.size();
             List<Instruction> body = new ArrayList<>(insns.subList(from, to));
             body.set(0, body.get(0).withSymbol(symbol.name()));
+            if (btf != null && !symbol.isLocal() && (symbol.isHidden() || symbol.visibility() == Symbol.STV_INTERNAL)) {
+                // libbpf marks hidden global functions (usdt.bpf.h's bpf_usdt_arg, say) static in BTF, so that the
+                // verifier checks them together with their caller instead of alone, with arguments it cannot trust.
+                btf.typeByName(symbol.name(), io.ebpf4j.btf.Func.class)
+                        .ifPresent(func -> func.setLinkage(io.ebpf4j.btf.Linkage.STATIC));
+            }
             boolean isProgram = programSection && symbol.isGlobal();
             functions.add(new Function(symbol.name(), section, symbol.value(), isProgram, Instructions.of(body)));
         }

@@ -1,5 +1,7 @@
 package io.ebpf4j;
 
+import io.ebpf4j.btf.Func;
+import io.ebpf4j.btf.Linkage;
 import io.ebpf4j.internal.Os;
 import io.ebpf4j.link.UprobeOptions;
 import io.ebpf4j.link.UsdtOptions;
@@ -107,6 +109,19 @@ class LibbpfConventionsTest {
             byte[] queued = new byte[8];
             assertThat(coll.map("queue").pop(queued)).isTrue();
             assertThat(u64(queued)).isEqualTo(64);
+        }
+    }
+
+    @Test
+    void hiddenGlobalFunctionsAreVerifiedWithTheirCaller() {
+        CollectionSpec spec = CollectionSpec.load(Fixtures.bytes("hidden_func.bpf.o"));
+        for (String name : new String[] {"set_zero", "add_one"}) {
+            assertThat(spec.btf().orElseThrow().typeByName(name, Func.class).orElseThrow().linkage())
+                    .as("BTF linkage of %s, as libbpf marks hidden functions", name).isEqualTo(Linkage.STATIC);
+        }
+        try (BpfCollection coll = BpfCollection.load(spec)) {
+            run(coll.program("call_hidden"));
+            assertThat(coll.variable("result").getLong()).isEqualTo(1);
         }
     }
 }
