@@ -77,7 +77,7 @@ public final class BpfProgram implements KernelObject {
             throw new IllegalArgumentException("program '" + spec.name() + "' has no instructions");
         }
         if (spec.type() == ProgramType.UNSPEC) {
-            throw new IllegalArgumentException("program '" + spec.name() + "' has no program type");
+            throw unspecifiedType(spec);
         }
         requireResolved(spec);
         byte[] code = instructions.marshal(ByteOrder.nativeOrder());
@@ -153,6 +153,16 @@ public final class BpfProgram implements KernelObject {
             String text = log == null ? "" : log.getCString(0, log.capacity());
             throw loadError(spec, errno, text, truncated);
         }
+    }
+
+    /** What to do about a program whose section name said nothing libbpf's table (or a resolver) knows. */
+    static BpfException unspecifiedType(ProgramSpec spec) {
+        String section = spec.sectionName().isEmpty() ? "" : " (section " + spec.sectionName() + ")";
+        return new BpfException("program '" + spec.name() + "'" + section + " has no program type"
+                + (section.isEmpty() ? "" : ": libbpf's section names do not include it")
+                + "; set it before loading, e.g. spec.programs().get(\"" + spec.name()
+                + "\").type(ProgramType.XDP) (with attachType/attachTo if its hook needs them), read the object with"
+                + " CollectionSpec.load(bytes, SectionResolver) to teach the section name, or turn its autoload off");
     }
 
     private static NativeBuffer copy(byte[] data) {

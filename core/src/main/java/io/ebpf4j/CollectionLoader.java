@@ -133,6 +133,11 @@ final class CollectionLoader {
         }
         List<Prepared> prepared = new ArrayList<>();
         for (ProgramSpec program : spec.programs().values()) {
+            if (program.autoload() && program.type() == ProgramType.UNSPEC) {
+                throw BpfProgram.unspecifiedType(program); // before anything is created
+            }
+        }
+        for (ProgramSpec program : spec.programs().values()) {
             if (!program.autoload()) {
                 continue;
             }

@@ -15,7 +15,6 @@ import io.ebpf4j.btf.Types;
 import io.ebpf4j.btf.Var;
 import io.ebpf4j.btf.VarSecinfo;
 import io.ebpf4j.elf.ElfFile;
-import io.ebpf4j.elf.ProgramSection;
 import io.ebpf4j.elf.Relocation;
 import io.ebpf4j.elf.Section;
 import io.ebpf4j.elf.SectionDefinitions;
@@ -34,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -54,6 +54,7 @@ final class ObjectReader {
     private static final int LEGACY_MAP_DEF_SIZE = 20;
 
     private final ElfFile elf;
+    private final SectionResolver resolver;
     private final ByteOrder order;
     private final Spec btf;
     private final io.ebpf4j.btf.ExtInfo ext;
@@ -72,8 +73,9 @@ final class ObjectReader {
     /** A kconfig or ksym extern: where the loader writes its value. */
     record ExternVariable(String name, String section, int offset, int size, Type type, boolean weak) {}
 
-    private ObjectReader(ElfFile elf) {
+    private ObjectReader(ElfFile elf, SectionResolver resolver) {
         this.elf = elf;
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.order = elf.byteOrder();
         Optional<Section> btfSection = elf.section(".BTF");
         this.btf = btfSection.map(s -> Spec.parse(bytes(s))).orElse(null);
@@ -125,7 +127,7 @@ final class ObjectReader {
         });
     }
 
-    static CollectionSpec read(byte[] data) {
+    static CollectionSpec read(byte[] data, SectionResolver resolver) {
         ElfFile elf = ElfFile.parse(data);
         if (elf.machine() != ElfFile.EM_BPF) {
             throw new ElfFormatException("not a BPF object: ELF machine is " + elf.machine() + ", BPF is "
@@ -135,7 +137,7 @@ final class ObjectReader {
             throw new ElfFormatException("not a relocatable BPF object: ELF type is " + elf.type()
                     + " (expected ET_REL, as clang -c produces)", 16);
         }
-        return new ObjectReader(elf).read();
+        return new ObjectReader(elf, resolver).read();
     }
 
     private CollectionSpec read() {
@@ -687,14 +689,7 @@ final class ObjectReader {
             if (!section.isExecutable() || section.size() == 0) {
                 continue;
             }
-            Optional<ProgramSection> kind = section.name().equals(TEXT) ? Optional.empty()
-                    : SectionDefinitions.classify(section.name());
-            if (!section.name().equals(TEXT) && kind.isEmpty()) {
-                throw new ElfFormatException("unknown program section '" + section.name()
-                        + "': not in libbpf's section-name table (e.g. tracepoint/<group>/<name>, kprobe/<fn>, xdp)",
-                        section.offset());
-            }
-            for (Function f : readFunctions(section, kind.isPresent())) {
+            for (Function f : readFunctions(section, !section.name().equals(TEXT))) {
                 if (functions.putIfAbsent(f.name(), f) != null) {
                     throw new ElfFormatException("two functions are named '" + f.name() + "'", section.offset());
                 }
@@ -705,17 +700,19 @@ final class ObjectReader {
             if (!f.isProgram()) {
                 continue;
             }
-            ProgramSection kind = SectionDefinitions.classify(f.section().name()).orElseThrow();
-            ProgramSpec spec = new ProgramSpec(f.name(), kind.programType(), link(f, functions))
+            String section = f.section().name();
+            boolean autoload = !section.startsWith("?");
+            ProgramSpec spec = new ProgramSpec(f.name(), ProgramType.UNSPEC, link(f, functions))
                     // Like libbpf, without the '?' that only switches autoload off
-                    .sectionName(f.section().name().startsWith("?") ? f.section().name().substring(1)
-                            : f.section().name())
-                    .attachType(kind.attachType())
-                    .attachTo(kind.attachTarget())
-                    .flags(kind.programFlags())
-                    .autoload(kind.autoload())
+                    .sectionName(autoload ? section : section.substring(1))
+                    .autoload(autoload)
                     .license(license)
                     .kernelVersion(version);
+            if (!resolver.resolve(spec.sectionName(), spec)) {
+                // A section libbpf does not know leaves the program unspecified, for the application to set.
+                SectionDefinitions.classify(section).ifPresent(kind -> spec.type(kind.programType())
+                        .attachType(kind.attachType()).attachTo(kind.attachTarget()).flags(kind.programFlags()));
+            }
             programs.put(f.name(), spec);
         }
         return programs;

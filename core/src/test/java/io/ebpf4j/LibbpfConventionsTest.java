@@ -7,6 +7,7 @@ import io.ebpf4j.link.UprobeOptions;
 import io.ebpf4j.link.UsdtOptions;
 import io.ebpf4j.perf.PerfReader;
 import io.ebpf4j.ringbuf.RingBufferReader;
+import io.ebpf4j.testing.FdCount;
 import io.ebpf4j.testing.Fixtures;
 import io.ebpf4j.testing.RequiresKernel;
 
@@ -20,6 +21,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Objects written for libbpf, compiled by clang from {@code src/test/bpf}, that ebpf4j must read and load the way
@@ -123,5 +126,56 @@ class LibbpfConventionsTest {
             run(coll.program("call_hidden"));
             assertThat(coll.variable("result").getLong()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void programsInUnknownSectionsAreReadUnspecifiedAndLoadOnceTyped() {
+        CollectionSpec spec = CollectionSpec.load(Fixtures.bytes("unknown_sections.bpf.o"));
+        assertThat(spec.programs().values()).extracting(ProgramSpec::sectionName, ProgramSpec::type).containsExactly(
+                tuple("xdp/lo", ProgramType.UNSPEC), tuple("perf_event/type=0,config=3,frequency=1", ProgramType.UNSPEC),
+                tuple("sk_skb1", ProgramType.UNSPEC));
+        int before = FdCount.now();
+        assertThatThrownBy(() -> BpfCollection.load(spec)).isInstanceOf(BpfException.class)
+                .hasMessageContaining("program 'xdp_on_lo' (section xdp/lo) has no program type")
+                .hasMessageContaining(".type(ProgramType.XDP)").hasMessageContaining("SectionResolver");
+        assertThat(FdCount.now()).as("nothing was created").isEqualTo(before);
+
+        spec.programs().get("xdp_on_lo").type(ProgramType.XDP).attachType(AttachType.XDP);
+        spec.programs().get("sample").type(ProgramType.PERF_EVENT);
+        spec.programs().get("skb_verdict").type(ProgramType.SK_SKB);
+        try (BpfCollection coll = BpfCollection.load(spec)) {
+            assertThat(coll.program("xdp_on_lo").testRun(TestRun.of(new byte[64])).returnValue()).isEqualTo(2);
+            assertThat(coll.programs()).containsOnlyKeys("xdp_on_lo", "sample", "skb_verdict");
+        }
+    }
+
+    @Test
+    void aSectionResolverTeachesNewSectionNamesAndIsAskedFirst() {
+        SectionResolver resolver = (section, program) -> {
+            if (section.startsWith("xdp/")) { // an interface name, as an application might write it
+                program.type(ProgramType.XDP).attachType(AttachType.XDP).attachTo(section.substring(4));
+                return true;
+            }
+            if (section.startsWith("perf_event/")) {
+                program.type(ProgramType.PERF_EVENT).attachTo(section.substring(11));
+                return true;
+            }
+            return false;
+        };
+        CollectionSpec spec = CollectionSpec.load(Fixtures.bytes("unknown_sections.bpf.o"), resolver);
+        assertThat(spec.programs().get("xdp_on_lo").attachTo()).isEqualTo("lo");
+        assertThat(spec.programs().get("sample").type()).isEqualTo(ProgramType.PERF_EVENT);
+        assertThat(spec.programs().get("skb_verdict").type()).as("left to libbpf's table").isEqualTo(ProgramType.UNSPEC);
+        spec.programs().get("skb_verdict").autoload(false);
+        try (BpfCollection coll = BpfCollection.load(spec)) {
+            assertThat(coll.program("xdp_on_lo").testRun(TestRun.of(new byte[64])).returnValue()).isEqualTo(2);
+        }
+
+        CollectionSpec overridden = CollectionSpec.load(Fixtures.bytes("sections.bpf.o"), (section, program) -> {
+            program.type(ProgramType.SOCKET_FILTER);
+            return section.equals("xdp");
+        });
+        assertThat(overridden.programs().values()).filteredOn(p -> p.sectionName().equals("xdp"))
+                .extracting(ProgramSpec::type).containsOnly(ProgramType.SOCKET_FILTER);
     }
 }
