@@ -3,6 +3,7 @@ package io.ebpf4j;
 import io.ebpf4j.asm.Instruction;
 import io.ebpf4j.asm.Instructions;
 import io.ebpf4j.asm.Register;
+import io.ebpf4j.btf.BtfLoadException;
 import io.ebpf4j.btf.Builder;
 import io.ebpf4j.btf.CoreResolver;
 import io.ebpf4j.btf.ExtInfo;
@@ -37,6 +38,7 @@ import java.util.Set;
 
 /** Loads a {@link CollectionSpec}: maps, then programs, then cross-references; closes everything on failure. */
 final class CollectionLoader {
+    private static final System.Logger LOG = System.getLogger("io.ebpf4j");
     /** Where maps pinned by name go when no pin path is given: libbpf's default. */
     private static final String DEFAULT_PIN_PATH = "/sys/fs/bpf";
     /**
@@ -183,7 +185,41 @@ final class CollectionLoader {
         } catch (NotSupportedException e) {
             // Kernels without BTF still load BTF-less maps and programs; maps that need BTF fail on their own.
             btfBuilder = null;
+        } catch (BtfLoadException e) {
+            // libbpf: the object's BTF is optional unless something needs it; warn and go on without.
+            String needs = needsObjectBtf();
+            if (needs != null) {
+                throw new BpfException("the kernel rejected the object's BTF, which " + needs + " needs: "
+                        + e.getMessage(), e.errno(), e);
+            }
+            LOG.log(System.Logger.Level.WARNING, "The kernel rejected the object's BTF; loading without it, as "
+                    + "libbpf does (verifier logs will show no source lines): " + e.getMessage());
+            btfBuilder = null;
         }
+    }
+
+    /**
+     * What of this load cannot do without the object's BTF in the kernel, or null: maps whose type needs BTF
+     * (struct_ops, as libbpf checks, and local storage) and programs that take a function's address (a callback,
+     * for which the verifier wants func_info).
+     */
+    private String needsObjectBtf() {
+        for (MapSpec map : spec.maps().values()) {
+            if (map.type().requiresBtf() && !options.mapReplacements().containsKey(map.name())) {
+                return "map '" + map.name() + "' (" + map.type() + ")";
+            }
+        }
+        for (ProgramSpec program : spec.programs().values()) {
+            if (program.autoload()) {
+                for (Instruction insn : program.instructions()) {
+                    if (insn.isFunctionReference()) {
+                        return "program '" + program.name() + "' (it passes callback '" + insn.reference()
+                                + "', for which the verifier wants BTF func_info)";
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     private Spec kernelBtf() {

@@ -178,4 +178,22 @@ class LibbpfConventionsTest {
         assertThat(overridden.programs().values()).filteredOn(p -> p.sectionName().equals("xdp"))
                 .extracting(ProgramSpec::type).containsOnly(ProgramType.SOCKET_FILTER);
     }
+
+    @Test
+    void anObjectWhoseBtfTheKernelRejectsLoadsWithoutItUnlessAProgramNeedsIt() {
+        CollectionSpec spec = CollectionSpec.load(Fixtures.bytes("btf_rejected.bpf.o"));
+        try (BpfCollection coll = BpfCollection.load(spec)) {
+            run(coll.program("count"));
+            run(coll.program("count"));
+            assertThat(coll.variable("hits").getLong()).isEqualTo(2);
+        }
+
+        spec.programs().get("with_callback").autoload(true);
+        int before = FdCount.now();
+        assertThatThrownBy(() -> BpfCollection.load(spec)).isInstanceOf(BpfException.class)
+                .hasMessageContaining("the kernel rejected the object's BTF, which program 'with_callback' (it passes"
+                        + " callback 'add_one'")
+                .hasMessageContaining("Invalid name");
+        assertThat(FdCount.now()).isEqualTo(before);
+    }
 }
