@@ -66,6 +66,8 @@ final class ObjectReader {
     private final Map<String, MapSpec> maps = new LinkedHashMap<>();
     private final Map<String, VariableSpec> variables = new LinkedHashMap<>();
     private final Map<String, ExternVariable> externs = new LinkedHashMap<>();
+    /** Function names by symbol index, where they differ from the symbol's: see {@link #nameFunctions()}. */
+    private final Map<Integer, String> renamedFunctions = new HashMap<>();
 
     /** Where in a program section a function starts, and its instructions with references resolved to names. */
     private record Function(String name, Section section, long offset, boolean isProgram, Instructions code) {}
@@ -93,18 +95,54 @@ final class ObjectReader {
         if (btf != null) {
             fixupDatasecs();
         }
+        nameFunctions();
+    }
+
+    /**
+     * Static functions of a statically linked object ({@code bpftool gen object}) may share a name, one per input
+     * object. libbpf tells functions apart by section and offset; this reader refers to them by name, so the second
+     * and later static functions of a name are called {@code name#2}, {@code name#3}, ... Global functions are unique
+     * (the linker resolved them) and keep their names, as do programs.
+     */
+    private void nameFunctions() {
+        Set<String> taken = new java.util.HashSet<>();
+        List<Symbol> statics = new ArrayList<>();
+        for (Symbol symbol : elf.symbols()) {
+            if (symbol.isFunction() && symbol.isDefinedInSection()) {
+                if (symbol.isLocal()) {
+                    statics.add(symbol);
+                } else {
+                    taken.add(symbol.name());
+                }
+            }
+        }
+        for (Symbol symbol : statics) {
+            String name = symbol.name();
+            for (int n = 2; !taken.add(name); n++) {
+                name = symbol.name() + "#" + n;
+            }
+            if (!name.equals(symbol.name())) {
+                renamedFunctions.put(symbol.index(), name);
+            }
+        }
+    }
+
+    private String functionName(Symbol function) {
+        return renamedFunctions.getOrDefault(function.index(), function.name());
     }
 
     /**
      * clang leaves the sizes of DATASECs and the offsets of their variables at 0; the ELF section and symbol tables
-     * have the real values (libbpf fills them in the same way before loading BTF).
+     * have the real values (libbpf fills them in the same way before loading BTF). The static linker fills them in
+     * itself, and there names need not be unique (two inputs' static variables): like libbpf, a DATASEC that has a
+     * size is left as it is.
      */
     private void fixupDatasecs() {
         btf.typeIds().filter(id -> btf.kindOf(id) == io.ebpf4j.btf.Kind.DATASEC).forEach(id -> {
             Datasec datasec = (Datasec) btf.typeById(id);
             Optional<Section> section = elf.section(datasec.name());
-            if (section.isEmpty()) {
-                return; // .kconfig and .ksyms: laid out by readExterns
+            if (section.isEmpty() || datasec.size() != 0) {
+                return; // .kconfig and .ksyms: laid out by readExterns; linked objects: laid out by the linker
             }
             if (section.get().size() > Integer.MAX_VALUE) {
                 throw new ElfFormatException("section " + datasec.name() + " is too large", section.get().offset());
@@ -750,7 +788,7 @@ final class ObjectReader {
                     throw new ElfFormatException("function '" + symbol.name() + "' starts at offset "
                             + symbol.value() + ", not at an instruction of " + section.name(), section.offset());
                 }
-                String other = functionStarts.put(symbol.value() / 8, symbol.name());
+                String other = functionStarts.put(symbol.value() / 8, functionName(symbol));
                 if (other != null) {
                     throw new ElfFormatException("functions '" + other + "' and '" + symbol.name()
                             + "' start at the same offset " + symbol.value() + " of " + section.name(),
@@ -785,8 +823,14 @@ final class ObjectReader {
             int from = indexBySlot.get(symbol.value() / 8);
             int to = f + 1 < functionSymbols.size() ? indexBySlot.get(functionSymbols.get(f + 1).value() / 8)
                     : insns.size();
+            // Like libbpf, a function is as long as its symbol says: the static linker leaves the code of the weak
+            // functions it dropped (a second copy of usdt.bpf.h's helpers, say) behind the function before them.
+            Integer end = indexBySlot.get((symbol.value() + symbol.size()) / 8);
+            if (symbol.size() > 0 && symbol.size() % 8 == 0 && end != null && end < to) {
+                to = end;
+            }
             List<Instruction> body = new ArrayList<>(insns.subList(from, to));
-            body.set(0, body.get(0).withSymbol(symbol.name()));
+            body.set(0, body.get(0).withSymbol(functionName(symbol)));
             if (btf != null && !symbol.isLocal() && (symbol.isHidden() || symbol.visibility() == Symbol.STV_INTERNAL)) {
                 // libbpf marks hidden global functions (usdt.bpf.h's bpf_usdt_arg, say) static in BTF, so that the
                 // verifier checks them together with their caller instead of alone, with arguments it cannot trust.
@@ -794,7 +838,8 @@ final class ObjectReader {
                         .ifPresent(func -> func.setLinkage(io.ebpf4j.btf.Linkage.STATIC));
             }
             boolean isProgram = programSection && symbol.isGlobal();
-            functions.add(new Function(symbol.name(), section, symbol.value(), isProgram, Instructions.of(body)));
+            functions.add(new Function(functionName(symbol), section, symbol.value(), isProgram,
+                    Instructions.of(body)));
         }
         return functions;
     }
@@ -898,7 +943,7 @@ final class ObjectReader {
     private String functionAt(Section section, long slot, String where) {
         for (Symbol s : symbolsBySection.getOrDefault(section.index(), List.of())) {
             if (s.isFunction() && s.value() == slot * 8) {
-                return s.name();
+                return functionName(s);
             }
         }
         throw new ElfFormatException("reference at " + where + " targets offset " + slot * 8 + " of "

@@ -93,7 +93,7 @@ class CollectionSpecTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.ebpf4j.testing.Fixtures#objects")
+    @MethodSource("io.ebpf4j.testing.Fixtures#twins")
     void bigEndianTwinGivesTheSameSpec(String name) {
         // clang's big-endian backend emits different code for CO-RE bitfield reads and for usdt.bpf.h's argument
         // decoding (its .text is 96 bytes longer); compare the rest.

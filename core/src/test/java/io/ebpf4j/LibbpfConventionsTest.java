@@ -196,4 +196,20 @@ class LibbpfConventionsTest {
                 .hasMessageContaining("Invalid name");
         assertThat(FdCount.now()).isEqualTo(before);
     }
+
+    @Test
+    void staticallyLinkedObjectsKeepTheStaticFunctionsAndVariablesOfEachInput() {
+        CollectionSpec spec = CollectionSpec.load(Fixtures.bytes("linked.bpf.o"));
+        assertThat(spec.programs()).containsOnlyKeys("run_a", "run_b", "tick_a", "tick_b");
+        try (BpfCollection coll = BpfCollection.load(spec)) {
+            for (int i = 0; i < 2; i++) {
+                run(coll.program("run_a"));
+                run(coll.program("run_b"));
+            }
+            assertThat(coll.variable("result_a").getLong()).as("a.c's runs and subprog: 0+1, then 1+10+1")
+                    .isEqualTo(12);
+            assertThat(coll.variable("result_b").getLong()).as("b.c's runs and subprog: 0+100, then 100+1000+100")
+                    .isEqualTo(1200);
+        }
+    }
 }

@@ -141,6 +141,25 @@ class UsdtLinkTest {
 
     @Test
     @RequiresKernel(programTypes = ProgramType.KPROBE)
+    void staticallyLinkedUsdtProgramsReadTheirArguments() {
+        // linked.bpf.o is linked by bpftool from two objects that both include usdt.bpf.h: the linker keeps one
+        // copy of its helpers and leaves the other's code behind without symbols.
+        Executable binary = Executable.of(NativeBinaries.probeTarget());
+        int n = 5;
+        try (BpfCollection coll = BpfCollection.load(CollectionSpec.load(Fixtures.bytes("linked.bpf.o")));
+                TargetProcess target = TargetProcess.start("usdt", n);
+                BpfLink a = Links.usdt(binary, "ebpf4j", "tick", coll.program("tick_a"), UsdtOptions.defaults()
+                        .withPid(target.pid()));
+                BpfLink b = Links.usdt(binary, "ebpf4j", "tick", coll.program("tick_b"), UsdtOptions.defaults()
+                        .withPid(target.pid()))) {
+            long sum = target.go();
+            assertThat(coll.variable("value_sum_a").getLong()).isEqualTo(sum);
+            assertThat(coll.variable("value_sum_b").getLong()).isEqualTo(sum);
+        }
+    }
+
+    @Test
+    @RequiresKernel(programTypes = ProgramType.KPROBE)
     void semaphoreIsRaisedWhileAttached() {
         Executable binary = Executable.of(NativeBinaries.probeTarget());
         assertThat(TargetProcess.run("guarded", 5)).isZero(); // nothing attached: the probe site is skipped
