@@ -57,8 +57,8 @@ final class CollectionLoader {
     private final Map<String, StructOpsLayout> structOps = new LinkedHashMap<>();
     /** The kernel struct member each struct_ops program implements, by program name. */
     private final Map<String, StructOpsMember> structOpsMembers = new HashMap<>();
-    /** {@code .struct_ops} maps registered by writing their value; the kernel keeps them until they are deleted. */
-    private final List<BpfMap> registeredStructOps = new ArrayList<>();
+    /** The kernel values of the {@code .struct_ops} maps, written (registering them) when they are attached. */
+    private final Map<String, BpfCollection.StructOpsValue> structOpsValues = new LinkedHashMap<>();
     private Builder btfBuilder;
     private Handle btfHandle;
     private Spec kernelBtf;
@@ -86,7 +86,7 @@ final class CollectionLoader {
             loadPrograms(prepared);
             writeReferencingContents();
             writeStructOps();
-            return new BpfCollection(maps, programs, borrowed, registeredStructOps, spec.variables(), spec.maps());
+            return new BpfCollection(maps, programs, borrowed, structOpsValues, spec.variables(), spec.maps());
         } catch (RuntimeException | Error e) {
             closeAll(e);
             throw e;
@@ -101,15 +101,8 @@ final class CollectionLoader {
         return order == ByteOrder.LITTLE_ENDIAN ? "little-endian" : "big-endian";
     }
 
-    /** Undoes a failed load; what fails while undoing is added to {@code cause}. */
+    /** Undoes a failed load. Nothing is registered yet: struct_ops maps register when they are attached. */
     private void closeAll(Throwable cause) {
-        for (BpfMap map : registeredStructOps) {
-            try {
-                BpfCollection.unregisterStructOps(map);
-            } catch (BpfException e) {
-                cause.addSuppressed(e);
-            }
-        }
         programs.values().forEach(BpfProgram::close);
         maps.forEach((name, map) -> {
             if (!borrowed.contains(name)) {
@@ -140,7 +133,7 @@ final class CollectionLoader {
             }
         }
         for (ProgramSpec program : spec.programs().values()) {
-            if (!program.autoload()) {
+            if (!program.autoload() || onlyUncreatedMapsCall(program)) {
                 continue;
             }
             Instructions code = CoreRelocator.apply(program, program.instructions(), this::coreResolver);
@@ -333,6 +326,9 @@ final class CollectionLoader {
 
     private void createMaps() {
         for (MapSpec mapSpec : spec.maps().values()) {
+            if (!mapSpec.autocreate()) {
+                continue;
+            }
             String name = mapSpec.name();
             BpfMap replacement = options.mapReplacements().get(name);
             if (replacement != null) {
@@ -474,8 +470,11 @@ final class CollectionLoader {
             if (ref != null && insn.isLoadFromMap()) {
                 BpfMap map = maps.get(ref);
                 if (map == null) {
-                    throw new BpfException("program '" + program.name() + "' uses map '" + ref
-                            + "', which the collection does not define; maps: " + maps.keySet());
+                    MapSpec declared = spec.maps().get(ref);
+                    throw new BpfException("program '" + program.name() + "' uses map '" + ref + "', "
+                            + (declared != null && !declared.autocreate()
+                                    ? "whose autocreate is off: turn the program's autoload off, or create the map"
+                                    : "which the collection does not define; maps: " + maps.keySet()));
                 }
                 long fd = map.fd().number();
                 insn = insn.withConstant(insn.src().number() == Instruction.PSEUDO_MAP_VALUE
@@ -566,12 +565,33 @@ final class CollectionLoader {
     private record StructOpsMember(int structTypeId, int index, String name) {}
 
     /**
+     * Whether {@code program} is a struct_ops program that only maps left uncreated call: like libbpf (1.4+), it is
+     * then not loaded, so that leaving out an ops struct leaves out its programs.
+     */
+    private boolean onlyUncreatedMapsCall(ProgramSpec program) {
+        if (program.type() != ProgramType.STRUCT_OPS) {
+            return false;
+        }
+        boolean calledByUncreated = false;
+        for (MapSpec map : spec.maps().values()) {
+            if (map.structOpsPrograms().containsValue(program.name())) {
+                if (map.autocreate()) {
+                    return false;
+                }
+                calledByUncreated = true;
+            }
+        }
+        return calledByUncreated;
+    }
+
+    /**
      * Matches every struct_ops map with the kernel's struct and finds the member each struct_ops program
      * implements, before anything is created, so that an object the kernel cannot take fails without side effects.
      */
     private void resolveStructOps() {
         for (MapSpec mapSpec : spec.maps().values()) {
-            if (mapSpec.type() != MapType.STRUCT_OPS || options.mapReplacements().containsKey(mapSpec.name())) {
+            if (mapSpec.type() != MapType.STRUCT_OPS || !mapSpec.autocreate()
+                    || options.mapReplacements().containsKey(mapSpec.name())) {
                 continue;
             }
             StructOpsLayout layout = StructOpsLayout.of(mapSpec, kernelBtf());
@@ -595,7 +615,7 @@ final class CollectionLoader {
         }
         for (ProgramSpec program : spec.programs().values()) {
             if (program.type() == ProgramType.STRUCT_OPS && program.autoload()
-                    && !structOpsMembers.containsKey(program.name())) {
+                    && !structOpsMembers.containsKey(program.name()) && !onlyUncreatedMapsCall(program)) {
                 throw new BpfException("struct_ops program '" + program.name() + "' (section "
                         + program.sectionName() + ") is not called by any struct_ops map of the collection: "
                         + "set it in a SEC(\".struct_ops\") variable, or turn its autoload off");
@@ -604,26 +624,23 @@ final class CollectionLoader {
     }
 
     /**
-     * Writes each struct_ops map's value in the kernel's layout. For a {@code .struct_ops} map this registers the
-     * ops (e.g. makes a TCP congestion control available); a {@code .struct_ops.link} map only stores it until
-     * {@code Links.structOps} registers it.
+     * Lays out each struct_ops map's value as the kernel's struct, with the programs' descriptors. A
+     * {@code .struct_ops.link} map stores it now (that registers nothing, and lets {@code Links.structOps} link the
+     * map); a {@code .struct_ops} map would register by storing it, so it is kept for
+     * {@link BpfCollection#attachStructOps}, like libbpf's {@code bpf_map__attach_struct_ops}.
      */
     private void writeStructOps() {
         structOps.forEach((name, layout) -> {
             BpfMap map = maps.get(name);
-            boolean registers = (map.flags() & Bpf.F_LINK) == 0;
-            try {
-                map.put(new byte[4], layout.kernelValue(programs));
-            } catch (BpfException e) {
-                String hint = e.errno() == Errno.EEXIST
-                        ? ": one with the same name is already registered"
-                        : e.errno() == Errno.EINVAL
-                                ? ": the kernel refused the value (a member it requires may be missing)" : "";
-                throw new BpfException((registers ? "register" : "store the value of") + " struct_ops map '" + name
-                        + "' (struct " + layout.structName() + ")" + hint + ": " + e.getMessage(), e.errno(), e);
+            byte[] value = layout.kernelValue(programs);
+            if ((map.flags() & Bpf.F_LINK) == 0) {
+                structOpsValues.put(name, new BpfCollection.StructOpsValue(layout.structName(), value));
+                return;
             }
-            if (registers) {
-                registeredStructOps.add(map);
+            try {
+                map.put(new byte[4], value);
+            } catch (BpfException e) {
+                throw BpfCollection.structOpsError("store the value of", name, layout.structName(), e);
             }
         });
     }
@@ -633,8 +650,11 @@ final class CollectionLoader {
 
     private void writeReferencingContents() {
         for (MapSpec mapSpec : spec.maps().values()) {
-            boolean wroteAny = false;
             BpfMap map = maps.get(mapSpec.name());
+            if (map == null) {
+                continue; // left uncreated (autocreate off)
+            }
+            boolean wroteAny = false;
             for (MapSpec.Entry entry : mapSpec.contents()) {
                 if (!(entry.value() instanceof String)) {
                     continue;

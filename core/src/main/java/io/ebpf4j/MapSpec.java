@@ -37,6 +37,7 @@ public final class MapSpec {
     private int numaNode = -1;
     private long mapExtra;
     private boolean freeze;
+    private boolean autocreate = true;
     private List<Entry> contents = new ArrayList<>();
     private io.ebpf4j.btf.Type keyType;
     private io.ebpf4j.btf.Type valueType;
@@ -152,6 +153,20 @@ public final class MapSpec {
     }
 
     /**
+     * Whether loading a collection creates this map (libbpf's {@code bpf_map__set_autocreate}). A map left out is
+     * absent from the collection; programs that use it must not be loaded, except struct_ops programs that only it
+     * calls, which are then left out too.
+     */
+    public boolean autocreate() {
+        return autocreate;
+    }
+
+    public MapSpec autocreate(boolean autocreate) {
+        this.autocreate = autocreate;
+        return this;
+    }
+
+    /**
      * Entries written right after creation. Keys and values are {@code byte[]} of the map's sizes, or {@link Number}s
      * for u32 keys; for program arrays and map-in-maps a value may also name a program or map of the same
      * collection, or be a {@link BpfProgram} / {@link BpfMap}. A STRUCT_OPS map has one entry, key 0, whose value
@@ -240,6 +255,7 @@ public final class MapSpec {
         copy.numaNode = numaNode;
         copy.mapExtra = mapExtra;
         copy.freeze = freeze;
+        copy.autocreate = autocreate;
         copy.contents = new ArrayList<>();
         for (Entry e : contents) {
             copy.contents.add(e.value() instanceof byte[] ? new Entry(e.key(), ((byte[]) e.value()).clone()) : e);
