@@ -110,6 +110,39 @@ public final class BpfCollection implements AutoCloseable {
     }
 
     /**
+     * Attaches what libbpf's skeleton {@code attach()} attaches: every program whose section name says where (see
+     * {@link BpfProgram#attach()}; the others are left for the application, as libbpf leaves them), then every
+     * struct_ops map ({@link #attachStructOps}). If one fails, those attached so far are detached again.
+     *
+     * @return the links, in program then map order; closing them detaches
+     */
+    public List<BpfLink> attach() {
+        List<BpfLink> links = new ArrayList<>();
+        try {
+            for (BpfProgram program : programs.values()) {
+                if (AutoAttach.attachable(program.sectionName()).isPresent()) {
+                    links.add(program.attach());
+                }
+            }
+            for (Map.Entry<String, BpfMap> map : maps.entrySet()) {
+                if (map.getValue().type() == MapType.STRUCT_OPS && !borrowedMaps.contains(map.getKey())) {
+                    links.add(attachStructOps(map.getKey()));
+                }
+            }
+            return links;
+        } catch (RuntimeException e) {
+            for (BpfLink link : links) {
+                try {
+                    link.close();
+                } catch (RuntimeException again) {
+                    e.addSuppressed(again);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Registers struct_ops map {@code name} with the kernel (libbpf's {@code bpf_map__attach_struct_ops}): a
      * {@code SEC(".struct_ops")} map by writing its value, undone when the returned handle is closed; a
      * {@code SEC(".struct_ops.link")} map through a bpf_link ({@link Links#structOps}), which can also be updated to
