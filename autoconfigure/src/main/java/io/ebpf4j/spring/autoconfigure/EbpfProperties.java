@@ -243,6 +243,12 @@ public class EbpfProperties implements Validator {
          */
         private Boolean required;
 
+        /**
+         * Program type for a program whose section name libbpf does not know (e.g. 'xdp' for SEC("xdp/lo")), which
+         * is otherwise not loadable; the section's type by default.
+         */
+        private io.ebpf4j.ProgramType type;
+
         /** Tracepoint as 'group/name' for tracepoints, the name alone for raw tracepoints. */
         private String tracepoint;
 
@@ -307,6 +313,14 @@ public class EbpfProperties implements Validator {
 
         public void setRequired(Boolean required) {
             this.required = required;
+        }
+
+        public io.ebpf4j.ProgramType getType() {
+            return type;
+        }
+
+        public void setType(io.ebpf4j.ProgramType type) {
+            this.type = type;
         }
 
         public String getTracepoint() {

@@ -1,6 +1,8 @@
 package io.ebpf4j.spring.autoconfigure;
 
 import io.ebpf4j.ProgramType;
+import io.ebpf4j.TestRun;
+import io.ebpf4j.spring.EbpfConfigurationException;
 import io.ebpf4j.spring.EbpfCollections;
 import io.ebpf4j.spring.ManagedCollection;
 import io.ebpf4j.testing.NativeBinaries;
@@ -17,13 +19,13 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/**
- * The starter's usdt attach with a clang-built program that reads its arguments with libbpf's bpf_usdt_arg()
- * (core's usdt_args.bpf.o), on the probe of core's probe_target test program.
- */
-@RequiresKernel(programTypes = ProgramType.KPROBE)
-class UsdtKernelTests {
+/** Objects written for libbpf (core's clang-built fixtures) loaded and attached by the starter. */
+@RequiresKernel(programTypes = {ProgramType.KPROBE, ProgramType.XDP})
+class LibbpfObjectsKernelTests {
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(EbpfAutoConfiguration.class));
 
+    /** The usdt attach, with a program that reads its arguments with libbpf's bpf_usdt_arg() (usdt.bpf.h). */
     @Test
     void aUsdtProgramUsingBpfUsdtArgIsAttachedFromConfigurationAndReadsItsArguments() throws Exception {
         Path binary = NativeBinaries.probeTarget();
@@ -32,9 +34,7 @@ class UsdtKernelTests {
         try (BufferedReader out = new BufferedReader(new InputStreamReader(target.getInputStream(),
                 StandardCharsets.UTF_8)); OutputStream in = target.getOutputStream()) {
             assertThat(out.readLine()).isEqualTo("ready");
-            new ApplicationContextRunner()
-                    .withConfiguration(AutoConfigurations.of(EbpfAutoConfiguration.class))
-                    .withPropertyValues("ebpf.collections.usdt.object=classpath:bpf/usdt_args.bpf.o",
+            runner.withPropertyValues("ebpf.collections.usdt.object=classpath:bpf/usdt_args.bpf.o",
                             "ebpf.collections.usdt.programs.tick.binary=" + binary,
                             "ebpf.collections.usdt.programs.tick.usdt=ebpf4j:tick",
                             "ebpf.collections.usdt.programs.tick.pid=" + target.pid(),
@@ -56,5 +56,28 @@ class UsdtKernelTests {
             target.destroy();
             target.waitFor();
         }
+    }
+
+    @Test
+    void programsInSectionsLibbpfDoesNotKnowNeedTheirTypeFromConfiguration() {
+        runner.withPropertyValues("ebpf.collections.custom.object=classpath:bpf/unknown_sections.bpf.o",
+                "ebpf.collections.custom.programs.sample.enabled=false",
+                "ebpf.collections.custom.programs.skb_verdict.enabled=false").run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause().isInstanceOf(EbpfConfigurationException.class)
+                            .hasMessageContaining("program 'xdp_on_lo'")
+                            .hasMessageContaining("section xdp/lo, whose name libbpf does not know");
+                });
+        runner.withPropertyValues("ebpf.collections.custom.object=classpath:bpf/unknown_sections.bpf.o",
+                "ebpf.collections.custom.programs.xdp_on_lo.type=xdp",
+                "ebpf.collections.custom.programs.sample.type=perf-event",
+                "ebpf.collections.custom.programs.sample.attach=none",
+                "ebpf.collections.custom.programs.skb_verdict.enabled=false").run(context -> {
+                    ManagedCollection custom = context.getBean(EbpfCollections.class).get("custom").orElseThrow();
+                    assertThat(custom.collection().program("xdp_on_lo").type()).isEqualTo(ProgramType.XDP);
+                    assertThat(custom.collection().program("sample").type()).isEqualTo(ProgramType.PERF_EVENT);
+                    assertThat(custom.collection().program("xdp_on_lo").testRun(TestRun.of(new byte[64]))
+                            .returnValue()).isEqualTo(2); // XDP_PASS
+                });
     }
 }
