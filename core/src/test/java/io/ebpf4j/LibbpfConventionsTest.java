@@ -59,6 +59,20 @@ class LibbpfConventionsTest {
     }
 
     @Test
+    void aMapLeftUncreatedIsAbsentAndProgramsUsingItAreRefusedBeforeAnythingIsCreated() {
+        CollectionSpec spec = CollectionSpec.load(Fixtures.bytes("ringbuf_size.bpf.o"));
+        spec.maps().get("events").autocreate(false);
+        int before = FdCount.now();
+        assertThatThrownBy(() -> BpfCollection.load(spec)).isInstanceOf(BpfException.class)
+                .hasMessageContaining("program 'send_event' uses map 'events', whose autocreate is off");
+        assertThat(FdCount.now()).isEqualTo(before);
+        spec.programs().get("send_event").autoload(false);
+        try (BpfCollection coll = BpfCollection.load(spec)) {
+            assertThat(coll.maps()).isEmpty();
+        }
+    }
+
+    @Test
     void weakKconfigExternsTheKernelDoesNotKnowReadAsZero() {
         try (BpfCollection coll = BpfCollection.load(CollectionSpec.load(Fixtures.bytes("weak_kconfig.bpf.o")))) {
             run(coll.program("read_config"));

@@ -1,11 +1,13 @@
 package io.ebpf4j.link;
 
 import io.ebpf4j.BpfCollection;
+import io.ebpf4j.BpfException;
 import io.ebpf4j.CollectionSpec;
 import io.ebpf4j.NotSupportedException;
 import io.ebpf4j.ProgramType;
 import io.ebpf4j.elf.ProgramSection;
 import io.ebpf4j.elf.SectionDefinitions;
+import io.ebpf4j.testing.FdCount;
 import io.ebpf4j.testing.Fixtures;
 import io.ebpf4j.testing.RequiresKernel;
 
@@ -48,6 +50,20 @@ class AutoAttachTest {
                 assertThatThrownBy(() -> coll.program("no_function").attach())
                         .isInstanceOf(NotSupportedException.class);
             }
+        }
+    }
+
+    @Test
+    @RequiresKernel(programTypes = {ProgramType.TRACEPOINT, ProgramType.RAW_TRACEPOINT, ProgramType.XDP,
+            ProgramType.KPROBE})
+    void aFailingAttachDetachesWhatWasAttachedBefore() {
+        CollectionSpec spec = CollectionSpec.load(Fixtures.bytes("auto_attach.bpf.o"));
+        spec.programs().get("on_sys_enter").sectionName("raw_tp/ebpf4j_no_such_tracepoint");
+        try (BpfCollection coll = BpfCollection.load(spec)) {
+            int before = FdCount.now();
+            assertThatThrownBy(coll::attach).isInstanceOf(BpfException.class)
+                    .hasMessageContaining("ebpf4j_no_such_tracepoint");
+            assertThat(FdCount.now()).as("the tracepoint link attached first was closed").isEqualTo(before);
         }
     }
 
