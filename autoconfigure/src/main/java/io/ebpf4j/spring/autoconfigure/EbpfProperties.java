@@ -212,7 +212,7 @@ public class EbpfProperties implements Validator {
 
     /** A change to a map's definition before it is created. */
     public static class MapOverride {
-        /** Maximum number of entries (for ring buffers: the size in bytes, a power of two). */
+        /** Maximum number of entries (for ring buffers: the size in bytes, rounded up to a power-of-two number of pages). */
         private Integer maxEntries;
 
         public Integer getMaxEntries() {
