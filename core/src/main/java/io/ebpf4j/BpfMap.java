@@ -65,7 +65,7 @@ public final class BpfMap implements KernelObject {
      * small BTF object first.
      */
     public static BpfMap create(MapSpec spec) {
-        if (spec.keyType() == null && spec.valueType() == null) {
+        if ((spec.keyType() == null && spec.valueType() == null) || spec.type().refusesBtf()) {
             return create(spec, MapBtf.NONE);
         }
         io.ebpf4j.btf.Builder btf = new io.ebpf4j.btf.Builder();

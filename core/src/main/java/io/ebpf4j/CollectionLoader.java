@@ -28,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -41,13 +40,6 @@ final class CollectionLoader {
     private static final System.Logger LOG = System.getLogger("io.ebpf4j");
     /** Where maps pinned by name go when no pin path is given: libbpf's default. */
     private static final String DEFAULT_PIN_PATH = "/sys/fs/bpf";
-    /**
-     * Map types whose creation refuses BTF key/value types (the kernel answers ENOTSUPP); libbpf creates them
-     * without BTF ids whatever the object declares.
-     */
-    private static final Set<MapType> REFUSE_BTF = EnumSet.of(MapType.PERF_EVENT_ARRAY, MapType.CGROUP_ARRAY,
-            MapType.STACK_TRACE, MapType.ARRAY_OF_MAPS, MapType.HASH_OF_MAPS, MapType.DEVMAP, MapType.DEVMAP_HASH,
-            MapType.CPUMAP, MapType.XSKMAP, MapType.SOCKMAP, MapType.SOCKHASH, MapType.QUEUE, MapType.STACK);
     private final CollectionSpec spec;
     private final CollectionOptions options;
     private final Map<String, BpfMap> maps = new LinkedHashMap<>();
@@ -354,7 +346,7 @@ final class CollectionLoader {
             return createStructOps(mapSpec, layout);
         }
         MapSpec plain = withoutReferences(mapSpec);
-        BpfMap.MapBtf btf = REFUSE_BTF.contains(mapSpec.type()) ? BpfMap.MapBtf.NONE : mapBtf(mapSpec);
+        BpfMap.MapBtf btf = mapSpec.type().refusesBtf() ? BpfMap.MapBtf.NONE : mapBtf(mapSpec);
         if (btf == BpfMap.MapBtf.NONE || mapSpec.type().requiresBtf()) {
             return BpfMap.create(plain, btf);
         }

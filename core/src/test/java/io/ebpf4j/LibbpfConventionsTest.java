@@ -127,6 +127,11 @@ class LibbpfConventionsTest {
             assertThat(coll.map("queue").pop(queued)).isTrue();
             assertThat(u64(queued)).isEqualTo(64);
         }
+        for (String name : new String[] {"perf_buf_map", "stacks", "sock_map", "cgroups"}) {
+            try (BpfMap alone = BpfMap.create(spec.maps().get(name))) { // outside a collection too
+                assertThat(alone.type()).isEqualTo(spec.maps().get(name).type());
+            }
+        }
     }
 
     @Test
