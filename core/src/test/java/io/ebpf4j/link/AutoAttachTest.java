@@ -35,12 +35,14 @@ class AutoAttachTest {
             try (BpfCollection coll = BpfCollection.load(spec)) {
                 List<BpfLink> links = coll.attach();
                 try {
-                    assertThat(links).extracting(BpfLink::description).hasSize(2)
+                    assertThat(links).extracting(BpfLink::description).hasSize(3)
                             .anySatisfy(d -> assertThat(d).startsWith("tracepoint syscalls/sys_enter_getpid"))
-                            .anySatisfy(d -> assertThat(d).startsWith("raw tracepoint sys_enter"));
+                            .anySatisfy(d -> assertThat(d).startsWith("raw tracepoint sys_enter"))
+                            .anySatisfy(d -> assertThat(d).startsWith("uprobe ").contains("libc.so.6:getpid"));
                     target.go();
                     assertThat(coll.variable("getpid_calls").getLong()).isEqualTo(n);
                     assertThat(coll.variable("raw_syscalls").getLong()).isGreaterThanOrEqualTo(n);
+                    assertThat(coll.variable("libc_getpid_calls").getLong()).isEqualTo(n);
                 } finally {
                     links.forEach(BpfLink::close);
                 }
