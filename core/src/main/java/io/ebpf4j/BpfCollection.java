@@ -1,33 +1,43 @@
 package io.ebpf4j;
 
+import io.ebpf4j.internal.sys.Bpf;
+import io.ebpf4j.internal.sys.Errno;
+import io.ebpf4j.link.BpfLink;
+import io.ebpf4j.link.Links;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The maps and programs of a {@link CollectionSpec}, loaded into the kernel. {@link #close()} unregisters the
- * struct_ops maps that loading registered ({@code SEC(".struct_ops")}), then closes the programs, then the maps (maps
+ * struct_ops maps still attached through {@link #attachStructOps}, then closes the programs, then the maps (maps
  * passed in as replacements belong to the caller and stay open).
  */
 public final class BpfCollection implements AutoCloseable {
     private final Map<String, BpfMap> maps;
     private final Map<String, BpfProgram> programs;
     private final Set<String> borrowedMaps;
-    private final List<BpfMap> registeredStructOps;
+    /** The kernel values of the {@code SEC(".struct_ops")} maps, which register them when written. */
+    private final Map<String, StructOpsValue> structOpsValues;
+    /** Registrations made by {@link #attachStructOps} and not yet undone, by map name. */
+    private final Map<String, StructOpsRegistration> registrations = new ConcurrentHashMap<>();
     private final Map<String, VariableSpec> variables;
     private final Map<String, MapSpec> mapSpecs;
 
     BpfCollection(Map<String, BpfMap> maps, Map<String, BpfProgram> programs, Set<String> borrowedMaps,
-            List<BpfMap> registeredStructOps, Map<String, VariableSpec> variables, Map<String, MapSpec> mapSpecs) {
+            Map<String, StructOpsValue> structOpsValues, Map<String, VariableSpec> variables,
+            Map<String, MapSpec> mapSpecs) {
         this.variables = Map.copyOf(variables);
         this.mapSpecs = Map.copyOf(mapSpecs);
         this.maps = Collections.unmodifiableMap(new LinkedHashMap<>(maps));
         this.programs = Collections.unmodifiableMap(new LinkedHashMap<>(programs));
         this.borrowedMaps = Set.copyOf(borrowedMaps);
-        this.registeredStructOps = List.copyOf(registeredStructOps);
+        this.structOpsValues = Map.copyOf(structOpsValues);
     }
 
     /** Loads with default options. */
@@ -36,11 +46,11 @@ public final class BpfCollection implements AutoCloseable {
     }
 
     /**
-     * Creates the maps (reusing compatible pinned ones), loads the programs with every reference resolved, then
-     * writes the initial contents that refer to programs or maps (program arrays, maps of maps) and the values of
-     * struct_ops maps: a {@code SEC(".struct_ops")} map is registered with the kernel right away, a
-     * {@code SEC(".struct_ops.link")} map when {@code Links.structOps(map)} links it. If any step fails, everything
-     * created or registered so far is undone before the exception propagates.
+     * Creates the maps (reusing compatible pinned ones; maps whose {@link MapSpec#autocreate()} is off are left out),
+     * loads the programs with every reference resolved, then writes the initial contents that refer to programs or
+     * maps (program arrays, maps of maps). Nothing is registered with the kernel: struct_ops maps register when
+     * attached ({@link #attachStructOps}), as with libbpf. If any step fails, everything created so far is closed
+     * before the exception propagates.
      */
     public static BpfCollection load(CollectionSpec spec, CollectionOptions options) {
         return new CollectionLoader(spec, options).load();
@@ -100,18 +110,98 @@ public final class BpfCollection implements AutoCloseable {
     }
 
     /**
-     * Unregisters the struct_ops maps that loading registered, then closes programs, then maps, in reverse order of
+     * Attaches what libbpf's skeleton {@code attach()} attaches: every program whose section name says where (see
+     * {@link BpfProgram#attach()}; the others are left for the application, as libbpf leaves them), then every
+     * struct_ops map ({@link #attachStructOps}). If one fails, those attached so far are detached again.
+     *
+     * @return the links, in program then map order; closing them detaches
+     */
+    public List<BpfLink> attach() {
+        List<BpfLink> links = new ArrayList<>();
+        try {
+            for (BpfProgram program : programs.values()) {
+                if (AutoAttach.attachable(program.sectionName()).isPresent()) {
+                    links.add(program.attach());
+                }
+            }
+            for (Map.Entry<String, BpfMap> map : maps.entrySet()) {
+                if (map.getValue().type() == MapType.STRUCT_OPS && !borrowedMaps.contains(map.getKey())) {
+                    links.add(attachStructOps(map.getKey()));
+                }
+            }
+            return links;
+        } catch (RuntimeException e) {
+            for (BpfLink link : links) {
+                try {
+                    link.close();
+                } catch (RuntimeException again) {
+                    e.addSuppressed(again);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Registers struct_ops map {@code name} with the kernel (libbpf's {@code bpf_map__attach_struct_ops}): a
+     * {@code SEC(".struct_ops")} map by writing its value, undone when the returned handle is closed; a
+     * {@code SEC(".struct_ops.link")} map through a bpf_link ({@link Links#structOps}), which can also be updated to
+     * another map of the same struct.
+     *
+     * @throws IllegalArgumentException if the collection has no struct_ops map of that name
+     * @throws BpfException if the kernel refuses the ops (a name already registered, a required member missing)
+     */
+    public BpfLink attachStructOps(String name) {
+        BpfMap map = map(name);
+        if (map.type() != MapType.STRUCT_OPS) {
+            throw new IllegalArgumentException("map '" + name + "' is a " + map.type() + " map, not a struct_ops map");
+        }
+        if ((map.flags() & Bpf.F_LINK) != 0) {
+            return Links.structOps(map);
+        }
+        StructOpsValue value = structOpsValues.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("struct_ops map '" + name + "' was not loaded by this collection");
+        }
+        StructOpsRegistration registration = new StructOpsRegistration(map, registrations);
+        if (registrations.putIfAbsent(name, registration) != null) {
+            throw new IllegalStateException("struct_ops map '" + name + "' is attached already");
+        }
+        try {
+            map.put(new byte[4], value.value());
+        } catch (BpfException e) {
+            registrations.remove(name);
+            throw structOpsError("register", name, value.structName(), e);
+        }
+        return registration;
+    }
+
+    /** The value of a struct_ops map, laid out as the kernel's struct, and that struct's name. */
+    record StructOpsValue(String structName, byte[] value) {}
+
+    /** Why the kernel refused a struct_ops map's value, with what the usual errnos mean. */
+    static BpfException structOpsError(String operation, String map, String struct, BpfException e) {
+        String hint = e.errno() == Errno.EEXIST
+                ? ": one with the same name is already registered"
+                : e.errno() == Errno.EINVAL
+                        ? ": the kernel refused the value (a member it requires may be missing)"
+                        : e.errno() == Errno.EBUSY
+                                ? ": the kernel registers a struct_ops map once, not again after unregistering it"
+                                        + " (load the collection again)" : "";
+        return new BpfException(operation + " struct_ops map '" + map + "' (struct " + struct + ")" + hint + ": "
+                + e.getMessage(), e.errno(), e);
+    }
+
+    /**
+     * Unregisters the struct_ops maps still attached, then closes programs, then maps, in reverse order of
      * creation. Everything is closed even if unregistering fails; the failure is thrown afterwards.
      */
     @Override
     public void close() {
         BpfException unregisterFailure = null;
-        for (BpfMap map : registeredStructOps) {
-            if (map.isClosed()) {
-                continue; // closed before: the collection was closed already
-            }
+        for (StructOpsRegistration registration : List.copyOf(registrations.values())) {
             try {
-                unregisterStructOps(map);
+                registration.close();
             } catch (BpfException e) {
                 if (unregisterFailure == null) {
                     unregisterFailure = e;
@@ -135,14 +225,6 @@ public final class BpfCollection implements AutoCloseable {
         if (unregisterFailure != null) {
             throw unregisterFailure;
         }
-    }
-
-    /**
-     * Unregisters a struct_ops map that its update registered: the kernel holds such a map, and keeps the ops
-     * registered, until its element is deleted, even after every descriptor is closed.
-     */
-    static void unregisterStructOps(BpfMap map) {
-        map.delete(new byte[4]);
     }
 
     @Override

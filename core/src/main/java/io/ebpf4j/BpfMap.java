@@ -65,7 +65,7 @@ public final class BpfMap implements KernelObject {
      * small BTF object first.
      */
     public static BpfMap create(MapSpec spec) {
-        if (spec.keyType() == null && spec.valueType() == null) {
+        if ((spec.keyType() == null && spec.valueType() == null) || spec.type().refusesBtf()) {
             return create(spec, MapBtf.NONE);
         }
         io.ebpf4j.btf.Builder btf = new io.ebpf4j.btf.Builder();
@@ -87,6 +87,8 @@ public final class BpfMap implements KernelObject {
         int maxEntries = spec.maxEntries();
         if (spec.type() == MapType.PERF_EVENT_ARRAY && maxEntries == 0) {
             maxEntries = Cpus.possible();
+        } else if (spec.type() == MapType.RINGBUF || spec.type() == MapType.USER_RINGBUF) {
+            maxEntries = MapSpec.ringBufferSize(maxEntries);
         }
         BpfMap inner = spec.innerMap() == null ? null : create(spec.innerMap());
         BpfMap map;
@@ -151,7 +153,7 @@ public final class BpfMap implements KernelObject {
                     && !io.ebpf4j.features.Features.hasObjectNames()) {
                 return createRaw(spec, maxEntries, inner, btf, false);
             }
-            throw createError(spec, errno);
+            throw createError(spec, errno, btf);
         } finally {
             if (innerFd >= 0) {
                 inner.fd.release();
@@ -159,7 +161,7 @@ public final class BpfMap implements KernelObject {
         }
     }
 
-    private static BpfException createError(MapSpec spec, int errno) {
+    private static BpfException createError(MapSpec spec, int errno, MapBtf btf) {
         String operation = "create map '" + spec.name() + "' (" + spec.type() + ")";
         boolean invalid = errno == Errno.EINVAL || errno == Errno.E2BIG || errno == Errno.EOPNOTSUPP
                 || errno == Errno.ENOTSUPP;
@@ -170,8 +172,11 @@ public final class BpfMap implements KernelObject {
                     operation + ": this kernel does not support map type " + spec.type(), errno);
         }
         if (invalid) {
+            boolean withBtfTypes = btf.keyTypeId() != 0 || btf.valueTypeId() != 0;
             String hint = spec.type().requiresBtf()
                     ? " (this map type needs BTF key and value types)"
+                    : withBtfTypes && errno == Errno.ENOTSUPP
+                    ? " (the kernel refuses BTF key/value types for " + spec.type() + " maps: create it without)"
                     : " (check key size " + spec.keySize() + ", value size " + spec.valueSize() + ", max entries "
                             + spec.maxEntries() + " and flags 0x" + Integer.toHexString(spec.flags())
                             + " against what this map type allows)";

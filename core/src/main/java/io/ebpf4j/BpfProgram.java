@@ -32,13 +32,15 @@ public final class BpfProgram implements KernelObject {
     private final String name;
     private final ProgramType type;
     private final AttachType attachType;
+    private final String sectionName;
     private volatile String pinnedPath;
 
-    private BpfProgram(Fd fd, String name, ProgramType type, AttachType attachType) {
+    private BpfProgram(Fd fd, String name, ProgramType type, AttachType attachType, String sectionName) {
         this.fd = fd;
         this.name = name;
         this.type = type;
         this.attachType = attachType;
+        this.sectionName = sectionName;
     }
 
     /** Loads a program with default options. */
@@ -77,7 +79,7 @@ public final class BpfProgram implements KernelObject {
             throw new IllegalArgumentException("program '" + spec.name() + "' has no instructions");
         }
         if (spec.type() == ProgramType.UNSPEC) {
-            throw new IllegalArgumentException("program '" + spec.name() + "' has no program type");
+            throw unspecifiedType(spec);
         }
         requireResolved(spec);
         byte[] code = instructions.marshal(ByteOrder.nativeOrder());
@@ -135,7 +137,7 @@ public final class BpfProgram implements KernelObject {
             long r = Bpf.call(Bpf.PROG_LOAD, attr, Bpf.PROG_LOAD_SIZE);
             if (r >= 0) {
                 return new BpfProgram(Fd.own((int) r, "program '" + spec.name() + "'"), spec.name(), spec.type(),
-                        spec.attachType());
+                        spec.attachType(), spec.sectionName());
             }
             int errno = (int) -r;
             int trueSize = a.getInt(Bpf.PROG_LOAD_LOG_TRUE_SIZE);
@@ -153,6 +155,16 @@ public final class BpfProgram implements KernelObject {
             String text = log == null ? "" : log.getCString(0, log.capacity());
             throw loadError(spec, errno, text, truncated);
         }
+    }
+
+    /** What to do about a program whose section name said nothing libbpf's table (or a resolver) knows. */
+    static BpfException unspecifiedType(ProgramSpec spec) {
+        String section = spec.sectionName().isEmpty() ? "" : " (section " + spec.sectionName() + ")";
+        return new BpfException("program '" + spec.name() + "'" + section + " has no program type"
+                + (section.isEmpty() ? "" : ": libbpf's section names do not include it")
+                + "; set it before loading, e.g. spec.programs().get(\"" + spec.name()
+                + "\").type(ProgramType.XDP) (with attachType/attachTo if its hook needs them), read the object with"
+                + " CollectionSpec.load(bytes, SectionResolver) to teach the section name, or turn its autoload off");
     }
 
     private static NativeBuffer copy(byte[] data) {
@@ -243,7 +255,7 @@ public final class BpfProgram implements KernelObject {
         try {
             ProgramInfo info = info(fd, false);
             // The kernel does not report the expected attach type: a program opened by pin or id has none known.
-            return new BpfProgram(fd, info.name(), info.type(), AttachType.NONE);
+            return new BpfProgram(fd, info.name(), info.type(), AttachType.NONE, "");
         } catch (RuntimeException e) {
             fd.close();
             throw e;
@@ -390,10 +402,28 @@ public final class BpfProgram implements KernelObject {
         }
     }
 
+    /** The ELF section the program was loaded from, or empty (hand-made and pinned programs). */
+    public String sectionName() {
+        return sectionName;
+    }
+
+    /**
+     * Attaches the program where its section name says, as libbpf's {@code bpf_program__attach} does:
+     * {@code tracepoint/<group>/<name>}, {@code raw_tp/<name>}, {@code fentry/<function>} and other BTF tracing and
+     * LSM sections, {@code iter/<target>}, {@code kprobe/<function>[+<offset>]}, {@code ksyscall/<name>},
+     * {@code uprobe/<binary>:<symbol>[+<offset>]} and {@code usdt/<binary>:<provider>:<name>} (in every process).
+     *
+     * @throws NotSupportedException if the section names no target libbpf attaches to by itself (XDP, cgroup and
+     *     other hooks whose target only the application knows; a bare {@code SEC("kprobe")})
+     */
+    public io.ebpf4j.link.BpfLink attach() {
+        return AutoAttach.attach(this);
+    }
+
     /** A second handle (own descriptor) for the same program. */
     @Override
     public BpfProgram clone() {
-        return new BpfProgram(fd.dup(), name, type, attachType);
+        return new BpfProgram(fd.dup(), name, type, attachType, sectionName);
     }
 
     @Override

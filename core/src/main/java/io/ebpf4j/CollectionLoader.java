@@ -3,6 +3,7 @@ package io.ebpf4j;
 import io.ebpf4j.asm.Instruction;
 import io.ebpf4j.asm.Instructions;
 import io.ebpf4j.asm.Register;
+import io.ebpf4j.btf.BtfLoadException;
 import io.ebpf4j.btf.Builder;
 import io.ebpf4j.btf.CoreResolver;
 import io.ebpf4j.btf.ExtInfo;
@@ -36,6 +37,9 @@ import java.util.Set;
 
 /** Loads a {@link CollectionSpec}: maps, then programs, then cross-references; closes everything on failure. */
 final class CollectionLoader {
+    private static final System.Logger LOG = System.getLogger("io.ebpf4j");
+    /** Where maps pinned by name go when no pin path is given: libbpf's default. */
+    private static final String DEFAULT_PIN_PATH = "/sys/fs/bpf";
     private final CollectionSpec spec;
     private final CollectionOptions options;
     private final Map<String, BpfMap> maps = new LinkedHashMap<>();
@@ -45,8 +49,8 @@ final class CollectionLoader {
     private final Map<String, StructOpsLayout> structOps = new LinkedHashMap<>();
     /** The kernel struct member each struct_ops program implements, by program name. */
     private final Map<String, StructOpsMember> structOpsMembers = new HashMap<>();
-    /** {@code .struct_ops} maps registered by writing their value; the kernel keeps them until they are deleted. */
-    private final List<BpfMap> registeredStructOps = new ArrayList<>();
+    /** The kernel values of the {@code .struct_ops} maps, written (registering them) when they are attached. */
+    private final Map<String, BpfCollection.StructOpsValue> structOpsValues = new LinkedHashMap<>();
     private Builder btfBuilder;
     private Handle btfHandle;
     private Spec kernelBtf;
@@ -74,7 +78,7 @@ final class CollectionLoader {
             loadPrograms(prepared);
             writeReferencingContents();
             writeStructOps();
-            return new BpfCollection(maps, programs, borrowed, registeredStructOps, spec.variables(), spec.maps());
+            return new BpfCollection(maps, programs, borrowed, structOpsValues, spec.variables(), spec.maps());
         } catch (RuntimeException | Error e) {
             closeAll(e);
             throw e;
@@ -89,15 +93,8 @@ final class CollectionLoader {
         return order == ByteOrder.LITTLE_ENDIAN ? "little-endian" : "big-endian";
     }
 
-    /** Undoes a failed load; what fails while undoing is added to {@code cause}. */
+    /** Undoes a failed load. Nothing is registered yet: struct_ops maps register when they are attached. */
     private void closeAll(Throwable cause) {
-        for (BpfMap map : registeredStructOps) {
-            try {
-                BpfCollection.unregisterStructOps(map);
-            } catch (BpfException e) {
-                cause.addSuppressed(e);
-            }
-        }
         programs.values().forEach(BpfProgram::close);
         maps.forEach((name, map) -> {
             if (!borrowed.contains(name)) {
@@ -123,7 +120,12 @@ final class CollectionLoader {
         }
         List<Prepared> prepared = new ArrayList<>();
         for (ProgramSpec program : spec.programs().values()) {
-            if (!program.autoload()) {
+            if (program.autoload() && program.type() == ProgramType.UNSPEC) {
+                throw BpfProgram.unspecifiedType(program); // before anything is created
+            }
+        }
+        for (ProgramSpec program : spec.programs().values()) {
+            if (!program.autoload() || onlyUncreatedMapsCall(program)) {
                 continue;
             }
             Instructions code = CoreRelocator.apply(program, program.instructions(), this::coreResolver);
@@ -168,7 +170,41 @@ final class CollectionLoader {
         } catch (NotSupportedException e) {
             // Kernels without BTF still load BTF-less maps and programs; maps that need BTF fail on their own.
             btfBuilder = null;
+        } catch (BtfLoadException e) {
+            // libbpf: the object's BTF is optional unless something needs it; warn and go on without.
+            String needs = needsObjectBtf();
+            if (needs != null) {
+                throw new BpfException("the kernel rejected the object's BTF, which " + needs + " needs: "
+                        + e.getMessage(), e.errno(), e);
+            }
+            LOG.log(System.Logger.Level.WARNING, "The kernel rejected the object's BTF; loading without it, as "
+                    + "libbpf does (verifier logs will show no source lines): " + e.getMessage());
+            btfBuilder = null;
         }
+    }
+
+    /**
+     * What of this load cannot do without the object's BTF in the kernel, or null: maps whose type needs BTF
+     * (struct_ops, as libbpf checks, and local storage) and programs that take a function's address (a callback,
+     * for which the verifier wants func_info).
+     */
+    private String needsObjectBtf() {
+        for (MapSpec map : spec.maps().values()) {
+            if (map.type().requiresBtf() && !options.mapReplacements().containsKey(map.name())) {
+                return "map '" + map.name() + "' (" + map.type() + ")";
+            }
+        }
+        for (ProgramSpec program : spec.programs().values()) {
+            if (program.autoload()) {
+                for (Instruction insn : program.instructions()) {
+                    if (insn.isFunctionReference()) {
+                        return "program '" + program.name() + "' (it passes callback '" + insn.reference()
+                                + "', for which the verifier wants BTF func_info)";
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     private Spec kernelBtf() {
@@ -217,9 +253,13 @@ final class CollectionLoader {
                     value = io.ebpf4j.features.Features.hasBpfLink() ? 1 : 0;
                     break;
                 default:
+                    if (name.startsWith("LINUX_") && extern.weak()) {
+                        continue; // libbpf: a __weak virtual extern it does not know is 0, like an unset CONFIG_*
+                    }
                     if (!name.startsWith("CONFIG_")) {
                         throw new BpfException("unknown kconfig extern '" + name + "': only CONFIG_* and "
-                                + "LINUX_KERNEL_VERSION, LINUX_HAS_SYSCALL_WRAPPER, LINUX_HAS_BPF_COOKIE exist");
+                                + "LINUX_KERNEL_VERSION, LINUX_HAS_SYSCALL_WRAPPER, LINUX_HAS_BPF_COOKIE exist (a "
+                                + "__weak LINUX_* extern this library does not know reads as 0)");
                     }
                     if (config == null) {
                         config = KernelConfig.current().orElse(null);
@@ -278,6 +318,9 @@ final class CollectionLoader {
 
     private void createMaps() {
         for (MapSpec mapSpec : spec.maps().values()) {
+            if (!mapSpec.autocreate()) {
+                continue;
+            }
             String name = mapSpec.name();
             BpfMap replacement = options.mapReplacements().get(name);
             if (replacement != null) {
@@ -303,18 +346,22 @@ final class CollectionLoader {
             return createStructOps(mapSpec, layout);
         }
         MapSpec plain = withoutReferences(mapSpec);
-        BpfMap.MapBtf btf = mapBtf(mapSpec);
+        BpfMap.MapBtf btf = mapSpec.type().refusesBtf() ? BpfMap.MapBtf.NONE : mapBtf(mapSpec);
         if (btf == BpfMap.MapBtf.NONE || mapSpec.type().requiresBtf()) {
             return BpfMap.create(plain, btf);
         }
         try {
             return BpfMap.create(plain, btf);
+        } catch (NotSupportedException | BpfPermissionException e) {
+            throw e; // without BTF it would fail the same way
         } catch (BpfException e) {
-            if (e.errno() != Errno.EINVAL) {
-                throw e;
+            // Like libbpf: whatever the kernel disliked (often the BTF types, e.g. of a prog array), retry without.
+            try {
+                return BpfMap.create(plain, BpfMap.MapBtf.NONE);
+            } catch (BpfException again) {
+                again.addSuppressed(e);
+                throw again;
             }
-            // Some map types reject BTF for their values (e.g. prog arrays); libbpf retries without it too.
-            return BpfMap.create(plain, BpfMap.MapBtf.NONE);
         }
     }
 
@@ -345,11 +392,7 @@ final class CollectionLoader {
     }
 
     private BpfMap pinnedMap(MapSpec mapSpec) {
-        if (options.pinPath() == null) {
-            throw new BpfException("map '" + mapSpec.name() + "' is pinned by name (LIBBPF_PIN_BY_NAME) but no pin "
-                    + "path was given: set CollectionOptions.withPinPath(\"/sys/fs/bpf/<app>\")");
-        }
-        Path path = Path.of(options.pinPath(), mapSpec.name());
+        Path path = Path.of(options.pinPath() == null ? DEFAULT_PIN_PATH : options.pinPath(), mapSpec.name());
         if (Files.exists(path)) {
             BpfMap existing = BpfMap.loadPinned(path.toString());
             try {
@@ -419,8 +462,11 @@ final class CollectionLoader {
             if (ref != null && insn.isLoadFromMap()) {
                 BpfMap map = maps.get(ref);
                 if (map == null) {
-                    throw new BpfException("program '" + program.name() + "' uses map '" + ref
-                            + "', which the collection does not define; maps: " + maps.keySet());
+                    MapSpec declared = spec.maps().get(ref);
+                    throw new BpfException("program '" + program.name() + "' uses map '" + ref + "', "
+                            + (declared != null && !declared.autocreate()
+                                    ? "whose autocreate is off: turn the program's autoload off, or create the map"
+                                    : "which the collection does not define; maps: " + maps.keySet()));
                 }
                 long fd = map.fd().number();
                 insn = insn.withConstant(insn.src().number() == Instruction.PSEUDO_MAP_VALUE
@@ -511,12 +557,33 @@ final class CollectionLoader {
     private record StructOpsMember(int structTypeId, int index, String name) {}
 
     /**
+     * Whether {@code program} is a struct_ops program that only maps left uncreated call: like libbpf (1.4+), it is
+     * then not loaded, so that leaving out an ops struct leaves out its programs.
+     */
+    private boolean onlyUncreatedMapsCall(ProgramSpec program) {
+        if (program.type() != ProgramType.STRUCT_OPS) {
+            return false;
+        }
+        boolean calledByUncreated = false;
+        for (MapSpec map : spec.maps().values()) {
+            if (map.structOpsPrograms().containsValue(program.name())) {
+                if (map.autocreate()) {
+                    return false;
+                }
+                calledByUncreated = true;
+            }
+        }
+        return calledByUncreated;
+    }
+
+    /**
      * Matches every struct_ops map with the kernel's struct and finds the member each struct_ops program
      * implements, before anything is created, so that an object the kernel cannot take fails without side effects.
      */
     private void resolveStructOps() {
         for (MapSpec mapSpec : spec.maps().values()) {
-            if (mapSpec.type() != MapType.STRUCT_OPS || options.mapReplacements().containsKey(mapSpec.name())) {
+            if (mapSpec.type() != MapType.STRUCT_OPS || !mapSpec.autocreate()
+                    || options.mapReplacements().containsKey(mapSpec.name())) {
                 continue;
             }
             StructOpsLayout layout = StructOpsLayout.of(mapSpec, kernelBtf());
@@ -540,7 +607,7 @@ final class CollectionLoader {
         }
         for (ProgramSpec program : spec.programs().values()) {
             if (program.type() == ProgramType.STRUCT_OPS && program.autoload()
-                    && !structOpsMembers.containsKey(program.name())) {
+                    && !structOpsMembers.containsKey(program.name()) && !onlyUncreatedMapsCall(program)) {
                 throw new BpfException("struct_ops program '" + program.name() + "' (section "
                         + program.sectionName() + ") is not called by any struct_ops map of the collection: "
                         + "set it in a SEC(\".struct_ops\") variable, or turn its autoload off");
@@ -549,26 +616,23 @@ final class CollectionLoader {
     }
 
     /**
-     * Writes each struct_ops map's value in the kernel's layout. For a {@code .struct_ops} map this registers the
-     * ops (e.g. makes a TCP congestion control available); a {@code .struct_ops.link} map only stores it until
-     * {@code Links.structOps} registers it.
+     * Lays out each struct_ops map's value as the kernel's struct, with the programs' descriptors. A
+     * {@code .struct_ops.link} map stores it now (that registers nothing, and lets {@code Links.structOps} link the
+     * map); a {@code .struct_ops} map would register by storing it, so it is kept for
+     * {@link BpfCollection#attachStructOps}, like libbpf's {@code bpf_map__attach_struct_ops}.
      */
     private void writeStructOps() {
         structOps.forEach((name, layout) -> {
             BpfMap map = maps.get(name);
-            boolean registers = (map.flags() & Bpf.F_LINK) == 0;
-            try {
-                map.put(new byte[4], layout.kernelValue(programs));
-            } catch (BpfException e) {
-                String hint = e.errno() == Errno.EEXIST
-                        ? ": one with the same name is already registered"
-                        : e.errno() == Errno.EINVAL
-                                ? ": the kernel refused the value (a member it requires may be missing)" : "";
-                throw new BpfException((registers ? "register" : "store the value of") + " struct_ops map '" + name
-                        + "' (struct " + layout.structName() + ")" + hint + ": " + e.getMessage(), e.errno(), e);
+            byte[] value = layout.kernelValue(programs);
+            if ((map.flags() & Bpf.F_LINK) == 0) {
+                structOpsValues.put(name, new BpfCollection.StructOpsValue(layout.structName(), value));
+                return;
             }
-            if (registers) {
-                registeredStructOps.add(map);
+            try {
+                map.put(new byte[4], value);
+            } catch (BpfException e) {
+                throw BpfCollection.structOpsError("store the value of", name, layout.structName(), e);
             }
         });
     }
@@ -578,8 +642,11 @@ final class CollectionLoader {
 
     private void writeReferencingContents() {
         for (MapSpec mapSpec : spec.maps().values()) {
-            boolean wroteAny = false;
             BpfMap map = maps.get(mapSpec.name());
+            if (map == null) {
+                continue; // left uncreated (autocreate off)
+            }
+            boolean wroteAny = false;
             for (MapSpec.Entry entry : mapSpec.contents()) {
                 if (!(entry.value() instanceof String)) {
                     continue;

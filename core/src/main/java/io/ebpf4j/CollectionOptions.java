@@ -9,7 +9,7 @@ import java.util.Objects;
  * How a collection is loaded.
  *
  * @param pinPath directory in bpffs where maps marked {@link Pinning#BY_NAME} are pinned and found again, or
- *     {@code null} to pin nothing (loading then fails for maps that ask to be pinned)
+ *     {@code null} for libbpf's default, {@code /sys/fs/bpf}
  * @param programs how each program is loaded (verifier log level and size)
  * @param mapReplacements existing maps to use instead of creating the map of the same name (checked for
  *     compatibility); the collection does not close them

@@ -72,7 +72,19 @@ public final class CollectionSpec {
      * @throws BtfFormatException if its BTF is malformed
      */
     public static CollectionSpec load(byte[] elf) {
-        return ObjectReader.read(elf);
+        return load(elf, SectionResolver.NONE);
+    }
+
+    /**
+     * Reads an ELF object from memory, asking {@code resolver} first what each program section means (see
+     * {@link SectionResolver}). Programs in sections neither knows are read with type {@link ProgramType#UNSPEC}:
+     * set their type before loading them.
+     *
+     * @throws ElfFormatException if the bytes are not a well-formed BPF object
+     * @throws BtfFormatException if its BTF is malformed
+     */
+    public static CollectionSpec load(byte[] elf, SectionResolver resolver) {
+        return ObjectReader.read(elf, resolver);
     }
 
     /** Maps by name, in definition order; editable (e.g. {@code maps().get("events").maxEntries(1 << 20)}). */

@@ -37,6 +37,7 @@ public final class MapSpec {
     private int numaNode = -1;
     private long mapExtra;
     private boolean freeze;
+    private boolean autocreate = true;
     private List<Entry> contents = new ArrayList<>();
     private io.ebpf4j.btf.Type keyType;
     private io.ebpf4j.btf.Type valueType;
@@ -152,6 +153,20 @@ public final class MapSpec {
     }
 
     /**
+     * Whether loading a collection creates this map (libbpf's {@code bpf_map__set_autocreate}). A map left out is
+     * absent from the collection; programs that use it must not be loaded, except struct_ops programs that only it
+     * calls, which are then left out too.
+     */
+    public boolean autocreate() {
+        return autocreate;
+    }
+
+    public MapSpec autocreate(boolean autocreate) {
+        this.autocreate = autocreate;
+        return this;
+    }
+
+    /**
      * Entries written right after creation. Keys and values are {@code byte[]} of the map's sizes, or {@link Number}s
      * for u32 keys; for program arrays and map-in-maps a value may also name a program or map of the same
      * collection, or be a {@link BpfProgram} / {@link BpfMap}. A STRUCT_OPS map has one entry, key 0, whose value
@@ -206,6 +221,24 @@ public final class MapSpec {
         return type.isPerCpu() ? align8(valueSize) * Cpus.possible() : valueSize;
     }
 
+    /**
+     * The size a ring buffer of {@code maxEntries} bytes is created with: the kernel wants a power-of-two multiple of
+     * the page size, so libbpf rounds other sizes up to the next one (its {@code adjust_ringbuf_sz}); sizes too close
+     * to the top of the range are left for the kernel to refuse.
+     */
+    static int ringBufferSize(int maxEntries) {
+        long page = Os.pageSize();
+        if (maxEntries <= 0 || (maxEntries % page == 0 && Long.bitCount(maxEntries / page) == 1)) {
+            return maxEntries;
+        }
+        for (long size = page; size <= 0xffff_ffffL; size <<= 1) {
+            if (size > maxEntries) {
+                return (int) size; // up to 2^31 still fits the kernel's u32 when read back unsigned
+            }
+        }
+        return maxEntries;
+    }
+
     static int align8(int size) {
         return (size + 7) & ~7;
     }
@@ -222,6 +255,7 @@ public final class MapSpec {
         copy.numaNode = numaNode;
         copy.mapExtra = mapExtra;
         copy.freeze = freeze;
+        copy.autocreate = autocreate;
         copy.contents = new ArrayList<>();
         for (Entry e : contents) {
             copy.contents.add(e.value() instanceof byte[] ? new Entry(e.key(), ((byte[]) e.value()).clone()) : e);
@@ -250,11 +284,7 @@ public final class MapSpec {
                 if (keySize != 0 || valueSize != 0) {
                     throw invalid("ring buffers have no keys or values (key size and value size must be 0)");
                 }
-                int page = Os.pageSize();
-                if (maxEntries < page || Integer.bitCount(maxEntries) != 1) {
-                    throw invalid("ring buffer size (max entries) must be a power of two and at least the page size ("
-                            + page + "), got " + maxEntries);
-                }
+                requirePositive("size (max entries)", maxEntries); // other sizes are rounded up on creation
                 break;
             case QUEUE:
             case STACK:

@@ -88,6 +88,21 @@ public enum MapType {
         return (traits & Traits.NEEDS_BTF) != 0;
     }
 
+    /**
+     * Whether creation refuses BTF key/value types (the kernel answers ENOTSUPP): libbpf creates such maps without
+     * BTF ids whatever the object declares, and so does ebpf4j.
+     */
+    boolean refusesBtf() {
+        switch (this) {
+            case PERF_EVENT_ARRAY: case CGROUP_ARRAY: case STACK_TRACE: case ARRAY_OF_MAPS: case HASH_OF_MAPS:
+            case DEVMAP: case DEVMAP_HASH: case CPUMAP: case XSKMAP: case SOCKMAP: case SOCKHASH: case QUEUE:
+            case STACK:
+                return true;
+            default:
+                return false;
+        }
+    }
+
     /** Whether keys are u32 indexes that always exist (lookups never miss for in-range keys). */
     public boolean isArrayLike() {
         return (traits & Traits.ARRAY_LIKE) != 0;

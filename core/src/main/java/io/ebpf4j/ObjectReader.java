@@ -15,7 +15,6 @@ import io.ebpf4j.btf.Types;
 import io.ebpf4j.btf.Var;
 import io.ebpf4j.btf.VarSecinfo;
 import io.ebpf4j.elf.ElfFile;
-import io.ebpf4j.elf.ProgramSection;
 import io.ebpf4j.elf.Relocation;
 import io.ebpf4j.elf.Section;
 import io.ebpf4j.elf.SectionDefinitions;
@@ -34,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -54,6 +54,7 @@ final class ObjectReader {
     private static final int LEGACY_MAP_DEF_SIZE = 20;
 
     private final ElfFile elf;
+    private final SectionResolver resolver;
     private final ByteOrder order;
     private final Spec btf;
     private final io.ebpf4j.btf.ExtInfo ext;
@@ -65,6 +66,8 @@ final class ObjectReader {
     private final Map<String, MapSpec> maps = new LinkedHashMap<>();
     private final Map<String, VariableSpec> variables = new LinkedHashMap<>();
     private final Map<String, ExternVariable> externs = new LinkedHashMap<>();
+    /** Function names by symbol index, where they differ from the symbol's: see {@link #nameFunctions()}. */
+    private final Map<Integer, String> renamedFunctions = new HashMap<>();
 
     /** Where in a program section a function starts, and its instructions with references resolved to names. */
     private record Function(String name, Section section, long offset, boolean isProgram, Instructions code) {}
@@ -72,8 +75,9 @@ final class ObjectReader {
     /** A kconfig or ksym extern: where the loader writes its value. */
     record ExternVariable(String name, String section, int offset, int size, Type type, boolean weak) {}
 
-    private ObjectReader(ElfFile elf) {
+    private ObjectReader(ElfFile elf, SectionResolver resolver) {
         this.elf = elf;
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.order = elf.byteOrder();
         Optional<Section> btfSection = elf.section(".BTF");
         this.btf = btfSection.map(s -> Spec.parse(bytes(s))).orElse(null);
@@ -91,18 +95,54 @@ final class ObjectReader {
         if (btf != null) {
             fixupDatasecs();
         }
+        nameFunctions();
+    }
+
+    /**
+     * Static functions of a statically linked object ({@code bpftool gen object}) may share a name, one per input
+     * object. libbpf tells functions apart by section and offset; this reader refers to them by name, so the second
+     * and later static functions of a name are called {@code name#2}, {@code name#3}, ... Global functions are unique
+     * (the linker resolved them) and keep their names, as do programs.
+     */
+    private void nameFunctions() {
+        Set<String> taken = new java.util.HashSet<>();
+        List<Symbol> statics = new ArrayList<>();
+        for (Symbol symbol : elf.symbols()) {
+            if (symbol.isFunction() && symbol.isDefinedInSection()) {
+                if (symbol.isLocal()) {
+                    statics.add(symbol);
+                } else {
+                    taken.add(symbol.name());
+                }
+            }
+        }
+        for (Symbol symbol : statics) {
+            String name = symbol.name();
+            for (int n = 2; !taken.add(name); n++) {
+                name = symbol.name() + "#" + n;
+            }
+            if (!name.equals(symbol.name())) {
+                renamedFunctions.put(symbol.index(), name);
+            }
+        }
+    }
+
+    private String functionName(Symbol function) {
+        return renamedFunctions.getOrDefault(function.index(), function.name());
     }
 
     /**
      * clang leaves the sizes of DATASECs and the offsets of their variables at 0; the ELF section and symbol tables
-     * have the real values (libbpf fills them in the same way before loading BTF).
+     * have the real values (libbpf fills them in the same way before loading BTF). The static linker fills them in
+     * itself, and there names need not be unique (two inputs' static variables): like libbpf, a DATASEC that has a
+     * size is left as it is.
      */
     private void fixupDatasecs() {
         btf.typeIds().filter(id -> btf.kindOf(id) == io.ebpf4j.btf.Kind.DATASEC).forEach(id -> {
             Datasec datasec = (Datasec) btf.typeById(id);
             Optional<Section> section = elf.section(datasec.name());
-            if (section.isEmpty()) {
-                return; // .kconfig and .ksyms: laid out by readExterns
+            if (section.isEmpty() || datasec.size() != 0) {
+                return; // .kconfig and .ksyms: laid out by readExterns; linked objects: laid out by the linker
             }
             if (section.get().size() > Integer.MAX_VALUE) {
                 throw new ElfFormatException("section " + datasec.name() + " is too large", section.get().offset());
@@ -125,7 +165,7 @@ final class ObjectReader {
         });
     }
 
-    static CollectionSpec read(byte[] data) {
+    static CollectionSpec read(byte[] data, SectionResolver resolver) {
         ElfFile elf = ElfFile.parse(data);
         if (elf.machine() != ElfFile.EM_BPF) {
             throw new ElfFormatException("not a BPF object: ELF machine is " + elf.machine() + ", BPF is "
@@ -135,7 +175,7 @@ final class ObjectReader {
             throw new ElfFormatException("not a relocatable BPF object: ELF type is " + elf.type()
                     + " (expected ET_REL, as clang -c produces)", 16);
         }
-        return new ObjectReader(elf).read();
+        return new ObjectReader(elf, resolver).read();
     }
 
     private CollectionSpec read() {
@@ -350,6 +390,9 @@ final class ObjectReader {
         }
         spec.keySize(Math.max(keySize, 0)).valueSize(Math.max(valueSize, 0));
         spec.keyType(keyType).valueType(valueType);
+        if (spec.type() == MapType.RINGBUF || spec.type() == MapType.USER_RINGBUF) {
+            spec.maxEntries(MapSpec.ringBufferSize(spec.maxEntries())); // as libbpf does when it opens the object
+        }
         return spec;
     }
 
@@ -684,14 +727,7 @@ final class ObjectReader {
             if (!section.isExecutable() || section.size() == 0) {
                 continue;
             }
-            Optional<ProgramSection> kind = section.name().equals(TEXT) ? Optional.empty()
-                    : SectionDefinitions.classify(section.name());
-            if (!section.name().equals(TEXT) && kind.isEmpty()) {
-                throw new ElfFormatException("unknown program section '" + section.name()
-                        + "': not in libbpf's section-name table (e.g. tracepoint/<group>/<name>, kprobe/<fn>, xdp)",
-                        section.offset());
-            }
-            for (Function f : readFunctions(section, kind.isPresent())) {
+            for (Function f : readFunctions(section, !section.name().equals(TEXT))) {
                 if (functions.putIfAbsent(f.name(), f) != null) {
                     throw new ElfFormatException("two functions are named '" + f.name() + "'", section.offset());
                 }
@@ -702,17 +738,19 @@ final class ObjectReader {
             if (!f.isProgram()) {
                 continue;
             }
-            ProgramSection kind = SectionDefinitions.classify(f.section().name()).orElseThrow();
-            ProgramSpec spec = new ProgramSpec(f.name(), kind.programType(), link(f, functions))
+            String section = f.section().name();
+            boolean autoload = !section.startsWith("?");
+            ProgramSpec spec = new ProgramSpec(f.name(), ProgramType.UNSPEC, link(f, functions))
                     // Like libbpf, without the '?' that only switches autoload off
-                    .sectionName(f.section().name().startsWith("?") ? f.section().name().substring(1)
-                            : f.section().name())
-                    .attachType(kind.attachType())
-                    .attachTo(kind.attachTarget())
-                    .flags(kind.programFlags())
-                    .autoload(kind.autoload())
+                    .sectionName(autoload ? section : section.substring(1))
+                    .autoload(autoload)
                     .license(license)
                     .kernelVersion(version);
+            if (!resolver.resolve(spec.sectionName(), spec)) {
+                // A section libbpf does not know leaves the program unspecified, for the application to set.
+                SectionDefinitions.classify(section).ifPresent(kind -> spec.type(kind.programType())
+                        .attachType(kind.attachType()).attachTo(kind.attachTarget()).flags(kind.programFlags()));
+            }
             programs.put(f.name(), spec);
         }
         return programs;
@@ -750,7 +788,7 @@ final class ObjectReader {
                     throw new ElfFormatException("function '" + symbol.name() + "' starts at offset "
                             + symbol.value() + ", not at an instruction of " + section.name(), section.offset());
                 }
-                String other = functionStarts.put(symbol.value() / 8, symbol.name());
+                String other = functionStarts.put(symbol.value() / 8, functionName(symbol));
                 if (other != null) {
                     throw new ElfFormatException("functions '" + other + "' and '" + symbol.name()
                             + "' start at the same offset " + symbol.value() + " of " + section.name(),
@@ -785,10 +823,23 @@ final class ObjectReader {
             int from = indexBySlot.get(symbol.value() / 8);
             int to = f + 1 < functionSymbols.size() ? indexBySlot.get(functionSymbols.get(f + 1).value() / 8)
                     : insns.size();
+            // Like libbpf, a function is as long as its symbol says: the static linker leaves the code of the weak
+            // functions it dropped (a second copy of usdt.bpf.h's helpers, say) behind the function before them.
+            Integer end = indexBySlot.get((symbol.value() + symbol.size()) / 8);
+            if (symbol.size() > 0 && symbol.size() % 8 == 0 && end != null && end < to) {
+                to = end;
+            }
             List<Instruction> body = new ArrayList<>(insns.subList(from, to));
-            body.set(0, body.get(0).withSymbol(symbol.name()));
+            body.set(0, body.get(0).withSymbol(functionName(symbol)));
+            if (btf != null && !symbol.isLocal() && (symbol.isHidden() || symbol.visibility() == Symbol.STV_INTERNAL)) {
+                // libbpf marks hidden global functions (usdt.bpf.h's bpf_usdt_arg, say) static in BTF, so that the
+                // verifier checks them together with their caller instead of alone, with arguments it cannot trust.
+                btf.typeByName(symbol.name(), io.ebpf4j.btf.Func.class)
+                        .ifPresent(func -> func.setLinkage(io.ebpf4j.btf.Linkage.STATIC));
+            }
             boolean isProgram = programSection && symbol.isGlobal();
-            functions.add(new Function(symbol.name(), section, symbol.value(), isProgram, Instructions.of(body)));
+            functions.add(new Function(functionName(symbol), section, symbol.value(), isProgram,
+                    Instructions.of(body)));
         }
         return functions;
     }
@@ -892,7 +943,7 @@ final class ObjectReader {
     private String functionAt(Section section, long slot, String where) {
         for (Symbol s : symbolsBySection.getOrDefault(section.index(), List.of())) {
             if (s.isFunction() && s.value() == slot * 8) {
-                return s.name();
+                return functionName(s);
             }
         }
         throw new ElfFormatException("reference at " + where + " targets offset " + slot * 8 + " of "

@@ -124,13 +124,6 @@ class BpfCollectionTest {
     }
 
     @Test
-    void pinnedMapsNeedAPinPath() {
-        CollectionSpec spec = CollectionSpec.load(Fixtures.bytes("collection.bpf.o"));
-        assertThatThrownBy(() -> BpfCollection.load(spec)).isInstanceOf(BpfException.class)
-                .hasMessageContaining("no pin path");
-    }
-
-    @Test
     void mapReplacementsAreUsedAndLeftOpen() {
         CollectionSpec spec = CollectionSpec.load(Fixtures.bytes("collection.bpf.o"));
         try (BpfMap mine = BpfMap.create(spec.maps().get("persistent").copy().pinning(Pinning.NONE))) {

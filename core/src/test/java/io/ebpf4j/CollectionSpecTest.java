@@ -93,10 +93,11 @@ class CollectionSpecTest {
     }
 
     @ParameterizedTest
-    @MethodSource("io.ebpf4j.testing.Fixtures#objects")
+    @MethodSource("io.ebpf4j.testing.Fixtures#twins")
     void bigEndianTwinGivesTheSameSpec(String name) {
-        // clang's big-endian backend emits different code for CO-RE bitfield reads; compare the rest.
-        boolean sameCode = !name.equals("btf_core");
+        // clang's big-endian backend emits different code for CO-RE bitfield reads and for usdt.bpf.h's argument
+        // decoding (its .text is 96 bytes longer); compare the rest.
+        boolean sameCode = !name.equals("btf_core") && !name.equals("usdt_args");
         CollectionSpec little = CollectionSpec.load(Fixtures.bytes(name + ".bpf.o"));
         CollectionSpec big = CollectionSpec.load(Fixtures.bytes(name + ".bpfeb.o"));
         assertThat(big.byteOrder()).isEqualTo(ByteOrder.BIG_ENDIAN);

@@ -129,6 +129,95 @@ public record ProgramSection(String sectionName, String definition, ProgramType 
         return (sleepable() ? BPF_F_SLEEPABLE : 0) | (xdpFrags() ? BPF_F_XDP_HAS_FRAGS : 0);
     }
 
+    /** A tracepoint named by {@code tracepoint/<group>/<name>}. */
+    public record TracepointTarget(String group, String name) {}
+
+    /** A kernel function named by {@code kprobe/<function>[+<offset>]}. */
+    public record KprobeTarget(String function, long offset) {}
+
+    /** A user function named by {@code uprobe/[<binary>:]<symbol>[+<offset>]}; {@code binary} is null if absent. */
+    public record UprobeTarget(String binary, String symbol, long offset) {}
+
+    /** A USDT probe named by {@code usdt/<binary>:<provider>:<name>}. */
+    public record UsdtTarget(String binary, String provider, String name) {}
+
+    /**
+     * The tracepoint of a {@code tracepoint/} or {@code tp/} section.
+     *
+     * @throws IllegalArgumentException if the target is not of the form {@code group/name}
+     */
+    public TracepointTarget tracepointTarget() {
+        String target = requireTarget();
+        int slash = target.indexOf('/');
+        if (slash <= 0 || slash == target.length() - 1) {
+            throw new IllegalArgumentException("tracepoint '" + target + "' of section " + sectionName
+                    + " is not of the form group/name (e.g. syscalls/sys_enter_openat)");
+        }
+        return new TracepointTarget(target.substring(0, slash), target.substring(slash + 1));
+    }
+
+    /**
+     * The function and offset of a {@code kprobe/}, {@code kretprobe/} or {@code ksyscall/} section, as libbpf parses
+     * {@code function[+offset]}.
+     *
+     * @throws IllegalArgumentException if the offset is not a number
+     */
+    public KprobeTarget kprobeTarget() {
+        String target = requireTarget();
+        int plus = target.indexOf('+');
+        return plus > 0 ? new KprobeTarget(target.substring(0, plus), offset(target.substring(plus + 1)))
+                : new KprobeTarget(target, 0);
+    }
+
+    /**
+     * The binary, symbol and offset of a {@code uprobe/} or {@code uretprobe/} section ({@code binary:symbol[+offset]},
+     * the binary a path or a library name).
+     *
+     * @throws IllegalArgumentException if the offset is not a number
+     */
+    public UprobeTarget uprobeTarget() {
+        String target = requireTarget();
+        int colon = target.lastIndexOf(':');
+        String binary = colon > 0 ? target.substring(0, colon) : null;
+        String rest = colon >= 0 ? target.substring(colon + 1) : target;
+        int plus = rest.indexOf('+');
+        return plus >= 0 ? new UprobeTarget(binary, rest.substring(0, plus), offset(rest.substring(plus + 1)))
+                : new UprobeTarget(binary, rest, 0);
+    }
+
+    /**
+     * The binary and probe of a {@code usdt/} section.
+     *
+     * @throws IllegalArgumentException if the target is not of the form {@code binary:provider:name}
+     */
+    public UsdtTarget usdtTarget() {
+        String target = requireTarget();
+        int last = target.lastIndexOf(':');
+        int middle = last > 0 ? target.lastIndexOf(':', last - 1) : -1;
+        if (middle <= 0 || last == target.length() - 1 || last == middle + 1) {
+            throw new IllegalArgumentException("USDT target '" + target + "' of section " + sectionName
+                    + " is not of the form binary:provider:name");
+        }
+        return new UsdtTarget(target.substring(0, middle), target.substring(middle + 1, last),
+                target.substring(last + 1));
+    }
+
+    private String requireTarget() {
+        if (attachTarget == null || attachTarget.isEmpty()) {
+            throw new IllegalArgumentException("section " + sectionName + " names no attach target");
+        }
+        return attachTarget;
+    }
+
+    private long offset(String text) {
+        try {
+            return Long.decode(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("offset '" + text + "' in section " + sectionName
+                    + " is not a number", e);
+        }
+    }
+
     /**
      * Whether the section name carries what libbpf needs to attach the program by itself: an attach logic and a
      * non-empty target. A bare {@code SEC("kprobe")} or {@code SEC("fentry")} is valid but must be attached (or

@@ -458,9 +458,9 @@ public final class Links {
     /**
      * Registers a struct_ops map (e.g. a TCP congestion control) through a link: closing the link unregisters it.
      * The map must have been created with {@code BPF_F_LINK} and its value set, as the collection loader does for
-     * {@code SEC(".struct_ops.link")} maps.
+     * {@code SEC(".struct_ops.link")} maps ({@code BpfCollection.attachStructOps} calls this for them).
      */
-    public static BpfLink structOps(BpfMap map) {
+    public static StructOpsLink structOps(BpfMap map) {
         if (map.type() != MapType.STRUCT_OPS) {
             throw new IllegalArgumentException("map '" + map.name() + "' is a " + map.type()
                     + " map; struct_ops links need a STRUCT_OPS map");
@@ -481,7 +481,7 @@ public final class Links {
             }
             throw Errors.of("register " + description, errno, "CAP_BPF + CAP_PERFMON");
         }
-        return new FdLink(Fd.own((int) r, description), description);
+        return new StructOpsLink(Fd.own((int) r, description), description);
     }
 
     // ---------------------------------------------------------------------------------------------------------

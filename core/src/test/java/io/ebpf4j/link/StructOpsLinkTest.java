@@ -88,31 +88,45 @@ class StructOpsLinkTest {
     }
 
     @Test
-    void structOpsMapIsRegisteredByLoadingAndUnregisteredByClosing() throws IOException {
+    void structOpsMapIsRegisteredByAttachingNotByLoading() throws IOException {
         CollectionSpec spec = CollectionSpec.load(Fixtures.bytes("tcp_cc.bpf.o"));
         try (BpfCollection coll = BpfCollection.load(spec)) {
-            assertThat(availableCongestionControls()).contains("ebpf4j_cc");
+            assertThat(availableCongestionControls()).as("loading registers nothing").doesNotContain("ebpf4j_cc");
             assertThat(coll.map("ebpf4j_cc").type()).isEqualTo(MapType.STRUCT_OPS);
             assertThat(coll.map("ebpf4j_cc").valueSize()).as("struct bpf_struct_ops_tcp_congestion_ops")
                     .isGreaterThan(spec.maps().get("ebpf4j_cc").valueSize());
-
-            assertThat(connectWith("ebpf4j_cc")).isEqualTo("ebpf4j_cc");
-            assertThat(coll.variable("init_calls").getLong()).as(".init ran for the connection").isEqualTo(1);
+            try (BpfLink registration = coll.attachStructOps("ebpf4j_cc")) {
+                assertThat(availableCongestionControls()).contains("ebpf4j_cc");
+                assertThat(connectWith("ebpf4j_cc")).isEqualTo("ebpf4j_cc");
+                assertThat(coll.variable("init_calls").getLong()).as(".init ran for the connection").isEqualTo(1);
+            }
+            assertThat(availableCongestionControls()).doesNotContain("ebpf4j_cc");
+            assertThatThrownBy(() -> coll.attachStructOps("ebpf4j_cc")).isInstanceOf(BpfException.class)
+                    .hasMessageContaining("registers a struct_ops map once");
+        }
+        try (BpfCollection coll = BpfCollection.load(spec)) {
+            coll.attachStructOps("ebpf4j_cc"); // left registered: closing the collection unregisters it
+            assertThat(availableCongestionControls()).contains("ebpf4j_cc");
         }
         assertThat(availableCongestionControls()).doesNotContain("ebpf4j_cc");
     }
 
     @Test
-    void structOpsLinkMapIsRegisteredWhileItsLinkIsOpen() throws IOException {
+    void structOpsLinkMapIsRegisteredWhileItsLinkIsOpenAndTheLinkCanSwitchMaps() throws IOException {
         CollectionSpec spec = CollectionSpec.load(Fixtures.bytes("tcp_cc_link.bpf.o"));
-        try (BpfCollection coll = BpfCollection.load(spec)) {
+        try (BpfCollection coll = BpfCollection.load(spec); BpfCollection other = BpfCollection.load(spec)) {
             assertThat(availableCongestionControls()).as("loading only stores the value")
                     .doesNotContain("ebpf4j_cc_link");
-            try (BpfLink link = Links.structOps(coll.map("ebpf4j_cc_link"))) {
+            try (BpfLink link = coll.attachStructOps("ebpf4j_cc_link")) {
                 assertThat(availableCongestionControls()).contains("ebpf4j_cc_link");
                 assertThat(link.info().type()).isEqualTo(LinkType.STRUCT_OPS);
-
                 assertThat(connectWith("ebpf4j_cc_link")).isEqualTo("ebpf4j_cc_link");
+                assertThat(coll.variable("init_calls").getLong()).isEqualTo(1);
+
+                ((StructOpsLink) link).update(other.map("ebpf4j_cc_link"));
+                assertThat(connectWith("ebpf4j_cc_link")).isEqualTo("ebpf4j_cc_link");
+                assertThat(other.variable("init_calls").getLong()).as("the other map's programs run now")
+                        .isEqualTo(1);
                 assertThat(coll.variable("init_calls").getLong()).isEqualTo(1);
             }
             assertThat(availableCongestionControls()).doesNotContain("ebpf4j_cc_link");
@@ -120,21 +134,46 @@ class StructOpsLinkTest {
     }
 
     @Test
-    void aNameTakenByAnotherRegistrationIsExplainedAndTheFirstOneUndone() throws IOException {
+    void aNameTakenByAnotherRegistrationIsExplainedWhenAttaching() throws IOException {
         CollectionSpec spec = CollectionSpec.load(Fixtures.bytes("tcp_cc.bpf.o"));
-        // A second map with the same value: it registers the same name, after the first map registered it.
+        // A second map with the same value: it registers the same name as the first.
         MapSpec twin = spec.maps().get("ebpf4j_cc").copy().name("ebpf4j_cc_twin");
         spec.maps().put(twin.name(), twin);
-        BpfCollection.load(CollectionSpec.load(Fixtures.bytes("tcp_cc.bpf.o"))).close(); // caches (kernel BTF) filled
-        int before = FdCount.now();
+        try (BpfCollection coll = BpfCollection.load(spec); BpfLink first = coll.attachStructOps("ebpf4j_cc")) {
+            assertThatThrownBy(() -> coll.attachStructOps("ebpf4j_cc_twin")).isInstanceOf(BpfException.class)
+                    .hasMessageContaining("register struct_ops map 'ebpf4j_cc_twin' (struct tcp_congestion_ops)")
+                    .hasMessageContaining("already registered")
+                    .satisfies(e -> assertThat(((BpfException) e).errno()).isEqualTo(Errno.EEXIST));
+            assertThat(availableCongestionControls()).as("the first registration stays").contains("ebpf4j_cc");
+        }
+        assertThat(availableCongestionControls()).doesNotContain("ebpf4j_cc");
+    }
 
-        assertThatThrownBy(() -> BpfCollection.load(spec)).isInstanceOf(BpfException.class)
-                .hasMessageContaining("register struct_ops map 'ebpf4j_cc_twin' (struct tcp_congestion_ops)")
-                .hasMessageContaining("already registered")
-                .satisfies(e -> assertThat(((BpfException) e).errno()).isEqualTo(Errno.EEXIST));
-        assertThat(availableCongestionControls()).as("the first map's registration was undone")
-                .doesNotContain("ebpf4j_cc");
-        assertThat(FdCount.now()).isEqualTo(before);
+    @Test
+    void incompleteOpsLoadAndAreRefusedWhenAttached() {
+        CollectionSpec spec = CollectionSpec.load(Fixtures.bytes("tcp_cc.bpf.o"));
+        spec.maps().get("ebpf4j_cc").structOpsPrograms().remove("ssthresh"); // the kernel requires it
+        spec.programs().get("cc_ssthresh").autoload(false);
+        try (BpfCollection coll = BpfCollection.load(spec)) {
+            assertThatThrownBy(() -> coll.attachStructOps("ebpf4j_cc")).isInstanceOf(BpfException.class)
+                    .hasMessageContaining("register struct_ops map 'ebpf4j_cc'")
+                    .hasMessageContaining("a member it requires may be missing");
+        }
+    }
+
+    @Test
+    void aStructOpsMapLeftUncreatedLeavesOutItsPrograms() {
+        CollectionSpec spec = CollectionSpec.load(Fixtures.bytes("tcp_cc.bpf.o"));
+        MapSpec map = spec.maps().get("ebpf4j_cc");
+        Struct local = (Struct) map.valueType();
+        map.valueType(new Struct("no_such_ops", local.size(), local.members()));
+        assertThatThrownBy(() -> BpfCollection.load(spec)).isInstanceOf(NotSupportedException.class);
+
+        map.autocreate(false);
+        try (BpfCollection coll = BpfCollection.load(spec)) {
+            assertThat(coll.maps()).doesNotContainKey("ebpf4j_cc");
+            assertThat(coll.programs()).as("struct_ops programs only that map calls").isEmpty();
+        }
     }
 
     @Test
@@ -150,7 +189,7 @@ class StructOpsLinkTest {
 
         byte[] unset = Arrays.copyOf(value, newer.size());
         map.contents(List.of(new MapSpec.Entry(0, unset)));
-        try (BpfCollection coll = BpfCollection.load(spec)) {
+        try (BpfCollection coll = BpfCollection.load(spec); BpfLink registration = coll.attachStructOps("ebpf4j_cc")) {
             assertThat(availableCongestionControls()).as("a zero member the kernel lacks is left out")
                     .contains("ebpf4j_cc");
         }

@@ -2,7 +2,9 @@ package io.ebpf4j.link;
 
 import io.ebpf4j.testing.NativeBinaries;
 
+import io.ebpf4j.BpfCollection;
 import io.ebpf4j.BpfException;
+import io.ebpf4j.CollectionSpec;
 import io.ebpf4j.BpfMap;
 import io.ebpf4j.BpfProgram;
 import io.ebpf4j.MapSpec;
@@ -14,6 +16,7 @@ import io.ebpf4j.asm.JumpOp;
 import io.ebpf4j.asm.Register;
 import io.ebpf4j.asm.Size;
 import io.ebpf4j.internal.sys.Arch;
+import io.ebpf4j.testing.Fixtures;
 import io.ebpf4j.testing.RequiresKernel;
 
 import org.junit.jupiter.api.Test;
@@ -115,6 +118,43 @@ class UsdtLinkTest {
             assertThat(Programs.read(counts, 1)).isEqualTo(sum); // the register argument
             assertThat(Programs.read(counts, 2)).isEqualTo(2 * sum); // the stack argument
             assertThat(Programs.read(counts, 3)).isEqualTo((long) COOKIE * n);
+        }
+    }
+
+    @Test
+    @RequiresKernel(programTypes = ProgramType.KPROBE)
+    void clangBuiltProgramReadsArgumentsWithLibbpfsBpfUsdtArg() {
+        Executable binary = Executable.of(NativeBinaries.probeTarget());
+        int n = 10;
+        try (BpfCollection coll = BpfCollection.load(CollectionSpec.load(Fixtures.bytes("usdt_args.bpf.o")));
+                TargetProcess target = TargetProcess.start("usdt", n);
+                BpfLink link = Links.usdt(binary, "ebpf4j", "tick", coll.program("tick"), UsdtOptions.defaults()
+                        .withPid(target.pid()).withCookie(COOKIE))) {
+            long sum = target.go();
+            assertThat(sum).isEqualTo(1000L * n + n * (n - 1) / 2);
+            assertThat(coll.variable("calls").getLong()).isEqualTo(n);
+            assertThat(coll.variable("value_sum").getLong()).as("the register argument").isEqualTo(sum);
+            assertThat(coll.variable("doubled_sum").getLong()).as("the stack argument").isEqualTo(2 * sum);
+            assertThat(coll.variable("cookie_sum").getLong()).isEqualTo((long) COOKIE * n);
+        }
+    }
+
+    @Test
+    @RequiresKernel(programTypes = ProgramType.KPROBE)
+    void staticallyLinkedUsdtProgramsReadTheirArguments() {
+        // linked.bpf.o is linked by bpftool from two objects that both include usdt.bpf.h: the linker keeps one
+        // copy of its helpers and leaves the other's code behind without symbols.
+        Executable binary = Executable.of(NativeBinaries.probeTarget());
+        int n = 5;
+        try (BpfCollection coll = BpfCollection.load(CollectionSpec.load(Fixtures.bytes("linked.bpf.o")));
+                TargetProcess target = TargetProcess.start("usdt", n);
+                BpfLink a = Links.usdt(binary, "ebpf4j", "tick", coll.program("tick_a"), UsdtOptions.defaults()
+                        .withPid(target.pid()));
+                BpfLink b = Links.usdt(binary, "ebpf4j", "tick", coll.program("tick_b"), UsdtOptions.defaults()
+                        .withPid(target.pid()))) {
+            long sum = target.go();
+            assertThat(coll.variable("value_sum_a").getLong()).isEqualTo(sum);
+            assertThat(coll.variable("value_sum_b").getLong()).isEqualTo(sum);
         }
     }
 

@@ -40,6 +40,15 @@ public final class Fixtures {
                 .toList();
     }
 
+    /**
+     * Base names of the fixtures that have both byte orders: all but {@code linked}, which bpftool links and bpftool
+     * 7.1 cannot link big-endian objects.
+     */
+    public static List<String> twins() {
+        List<String> files = files();
+        return objects().stream().filter(n -> files.contains(n + BIG_ENDIAN_SUFFIX)).toList();
+    }
+
     /** File system path of {@code bpf/<fileName>}, for tools such as bpftool. */
     public static Path path(String fileName) {
         return directory().resolve(fileName);

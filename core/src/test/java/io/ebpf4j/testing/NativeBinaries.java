@@ -18,7 +18,9 @@ import java.util.stream.Stream;
  * tests that CI must run.
  */
 public final class NativeBinaries {
-    private static final Path SOURCES = Path.of("src/test/native");
+    /** core's sources, from core or from a sibling module (autoconfigure) that uses core's test jar. */
+    private static final Path SOURCES = Files.isDirectory(Path.of("src/test/native")) ? Path.of("src/test/native")
+            : Path.of("../core/src/test/native");
     private static final Map<String, Path> COMPILED = new HashMap<>();
     private static Path directory;
 

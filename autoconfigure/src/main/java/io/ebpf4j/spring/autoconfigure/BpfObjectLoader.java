@@ -109,6 +109,17 @@ final class BpfObjectLoader {
                 throw unknownName(name, description, "programs", entry.getKey(), "program", spec.programs().keySet());
             }
             program.autoload(entry.getValue().isEnabled());
+            if (entry.getValue().getType() != null) {
+                program.type(entry.getValue().getType());
+            }
+        }
+        for (ProgramSpec program : spec.programs().values()) {
+            if (program.autoload() && program.type() == io.ebpf4j.ProgramType.UNSPEC) {
+                throw new EbpfConfigurationException(name, description, program.name(), PREFIX + name + ".programs."
+                        + program.name() + ".type", "program '" + program.name() + "' of " + description
+                        + " is in section " + program.sectionName() + ", whose name libbpf does not know: set its"
+                        + " program type (e.g. xdp, perf-event, sk-skb), or enabled: false", List.of(), null);
+            }
         }
         for (Map.Entry<String, String> entry : config.getConstants().entrySet()) {
             VariableSpec variable = spec.variables().get(entry.getKey());

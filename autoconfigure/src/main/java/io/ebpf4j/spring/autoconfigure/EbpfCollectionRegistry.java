@@ -254,6 +254,9 @@ public final class EbpfCollectionRegistry implements EbpfCollections, Initializi
     }
 
     private void attach(Entry entry) {
+        if (!registerStructOps(entry)) {
+            return;
+        }
         for (ProgramEntry program : entry.programs.values()) {
             ProgramAttacher.Context context = new ProgramAttacher.Context(entry.name, entry.object,
                     entry.spec.programs().get(program.name), program.config);
@@ -285,6 +288,38 @@ public final class EbpfCollectionRegistry implements EbpfCollections, Initializi
             }
         }
         entry.status = Status.ATTACHED;
+    }
+
+    /**
+     * Registers the collection's {@code SEC(".struct_ops")} maps, once: the kernel registers a map only once, so they
+     * stay registered across stop and start until the collection is closed. ({@code .struct_ops.link} maps are left
+     * for the application, which attaches them with {@code BpfCollection.attachStructOps}.)
+     *
+     * @return false if the collection failed (under failure-mode warn)
+     */
+    private boolean registerStructOps(Entry entry) {
+        if (entry.structOpsRegistered) {
+            return true;
+        }
+        for (BpfMap map : entry.collection.maps().values()) {
+            if (map.type() != io.ebpf4j.MapType.STRUCT_OPS || (map.flags() & io.ebpf4j.internal.sys.Bpf.F_LINK) != 0) {
+                continue;
+            }
+            try {
+                entry.collection.attachStructOps(map.name());
+            } catch (RuntimeException e) {
+                try {
+                    fail(entry, new EbpfCollectionException(entry.name, entry.object, null, Stage.ATTACH,
+                            e.getMessage(), e));
+                } catch (EbpfCollectionException fatal) {
+                    publish(); // closeAll released everything
+                    throw fatal;
+                }
+                return false;
+            }
+        }
+        entry.structOpsRegistered = true;
+        return true;
     }
 
     @Override
@@ -408,6 +443,8 @@ public final class EbpfCollectionRegistry implements EbpfCollections, Initializi
         Status status;
         EbpfCollectionException failure;
         final Map<String, ProgramEntry> programs = new LinkedHashMap<>();
+        /** Whether its struct_ops maps are registered; closing the collection unregisters them. */
+        boolean structOpsRegistered;
 
         Entry(String name, EbpfProperties.Collection config, FailureMode mode) {
             this.name = name;

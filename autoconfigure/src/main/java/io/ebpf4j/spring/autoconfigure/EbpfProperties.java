@@ -212,7 +212,7 @@ public class EbpfProperties implements Validator {
 
     /** A change to a map's definition before it is created. */
     public static class MapOverride {
-        /** Maximum number of entries (for ring buffers: the size in bytes, a power of two). */
+        /** Maximum number of entries (for ring buffers: the size in bytes, rounded up to a power-of-two number of pages). */
         private Integer maxEntries;
 
         public Integer getMaxEntries() {
@@ -242,6 +242,12 @@ public class EbpfProperties implements Validator {
          * collection's failure mode is 'warn'.
          */
         private Boolean required;
+
+        /**
+         * Program type for a program whose section name libbpf does not know (e.g. 'xdp' for SEC("xdp/lo")), which
+         * is otherwise not loadable; the section's type by default.
+         */
+        private io.ebpf4j.ProgramType type;
 
         /** Tracepoint as 'group/name' for tracepoints, the name alone for raw tracepoints. */
         private String tracepoint;
@@ -307,6 +313,14 @@ public class EbpfProperties implements Validator {
 
         public void setRequired(Boolean required) {
             this.required = required;
+        }
+
+        public io.ebpf4j.ProgramType getType() {
+            return type;
+        }
+
+        public void setType(io.ebpf4j.ProgramType type) {
+            this.type = type;
         }
 
         public String getTracepoint() {

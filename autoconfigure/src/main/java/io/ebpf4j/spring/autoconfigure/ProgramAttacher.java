@@ -104,7 +104,7 @@ final class ProgramAttacher {
         long cookie = config.getCookie() == null ? 0 : config.getCookie();
         switch (kind.family()) {
             case TRACEPOINT:
-                return tracepoint(context, first(config.getTracepoint(), sectionTarget), cookie);
+                return tracepoint(context, config.getTracepoint() == null ? section : null, sectionTarget, cookie);
             case RAW_TRACEPOINT: {
                 String name = required(context, kind, first(config.getTracepoint(), sectionTarget), "tracepoint");
                 return new Plan(kind, name, program -> new Attachment(Links.rawTracepoint(name, program, cookie),
@@ -116,9 +116,9 @@ final class ProgramAttacher {
             case KPROBE:
                 return kprobe(context, kind, section, sectionTarget, cookie);
             case UPROBE:
-                return uprobe(context, kind, sectionTarget, cookie);
+                return uprobe(context, kind, sectionTarget == null ? null : section, cookie);
             case USDT:
-                return usdt(context, sectionTarget, cookie);
+                return usdt(context, sectionTarget == null ? null : section, cookie);
             case CGROUP:
                 return cgroup(context, kind);
             case XDP: {
@@ -388,15 +388,21 @@ final class ProgramAttacher {
     // ---------------------------------------------------------------------------------------------------------
     // Hooks with targets
 
-    private static Plan tracepoint(Context context, String target, long cookie) {
-        String tracepoint = required(context, AttachKind.TRACEPOINT, target, "tracepoint");
-        int slash = tracepoint.indexOf('/');
-        if (slash <= 0 || slash == tracepoint.length() - 1) {
+    /** From configuration when set, else from the section ({@code section} null then). */
+    private static Plan tracepoint(Context context, ProgramSection section, String sectionTarget, long cookie) {
+        String tracepoint = required(context, AttachKind.TRACEPOINT,
+                section != null ? sectionTarget : context.config().getTracepoint(), "tracepoint");
+        ProgramSection.TracepointTarget parsed;
+        try {
+            // The configured name is parsed as libbpf parses the section's: tracepoint/<group>/<name>.
+            parsed = (section != null ? section : SectionDefinitions.classify("tracepoint/" + tracepoint)
+                    .orElseThrow()).tracepointTarget();
+        } catch (IllegalArgumentException e) {
             throw context.targetError("tracepoint", tracepoint, "tracepoint", "tracepoint '" + tracepoint
-                    + "' is not of the form group/name (e.g. syscalls/sys_enter_openat)", null);
+                    + "' is not of the form group/name (e.g. syscalls/sys_enter_openat)", e);
         }
-        String group = tracepoint.substring(0, slash);
-        String name = tracepoint.substring(slash + 1);
+        String group = parsed.group();
+        String name = parsed.name();
         // A missing tracepoint is reported by Links (ENOENT, naming the tracefs file), which attach() turns into a
         // target failure.
         return new Plan(AttachKind.TRACEPOINT, tracepoint, program -> new Attachment(Links.tracepoint(group, name,
@@ -409,38 +415,33 @@ final class ProgramAttacher {
         boolean syscall = config.getFunction() == null && section != null
                 && section.autoAttach() == ProgramSection.AutoAttach.KSYSCALL;
         String target = required(context, kind, first(config.getFunction(), sectionTarget), "function");
-        // libbpf's kprobe section syntax: function[+offset]
-        String function = target;
+        String symbol = target;
         long offset = 0;
-        int plus = target.indexOf('+');
-        if (config.getFunction() == null && plus > 0) {
-            function = target.substring(0, plus);
-            offset = parseOffset(context, kind, target, target.substring(plus + 1));
+        if (config.getFunction() == null) { // the section's target, function[+offset]
+            ProgramSection.KprobeTarget parsed = parse(context, kind, target, section::kprobeTarget);
+            symbol = parsed.function();
+            offset = parsed.offset();
         }
-        String symbol = function;
+        String function = symbol;
         KprobeOptions options = KprobeOptions.defaults().withOffset(offset).withCookie(cookie);
         return new Plan(kind, target, program -> {
-            String resolved = syscall ? Links.syscallSymbol(symbol) : symbol;
+            String resolved = syscall ? Links.syscallSymbol(function) : function;
             return new Attachment(kind.isReturnProbe() ? Links.kretprobe(resolved, program, options)
                     : Links.kprobe(resolved, program, options), null);
         });
     }
 
-    private static Plan uprobe(Context context, AttachKind kind, String sectionTarget, long cookie) {
+    /** {@code section} is null when it names no target. */
+    private static Plan uprobe(Context context, AttachKind kind, ProgramSection section, long cookie) {
         EbpfProperties.Program config = context.config();
-        // libbpf's uprobe section syntax: binary:symbol[+offset]
         String sectionBinary = null;
         String sectionSymbol = null;
         long sectionOffset = 0;
-        if (sectionTarget != null) {
-            int colon = sectionTarget.lastIndexOf(':');
-            sectionBinary = colon > 0 ? sectionTarget.substring(0, colon) : null;
-            String rest = colon >= 0 ? sectionTarget.substring(colon + 1) : sectionTarget;
-            int plus = rest.indexOf('+');
-            sectionSymbol = plus >= 0 ? rest.substring(0, plus) : rest;
-            if (plus >= 0) {
-                sectionOffset = parseOffset(context, kind, sectionTarget, rest.substring(plus + 1));
-            }
+        if (section != null) {
+            ProgramSection.UprobeTarget parsed = parse(context, kind, section.attachTarget(), section::uprobeTarget);
+            sectionBinary = parsed.binary();
+            sectionSymbol = parsed.symbol();
+            sectionOffset = parsed.offset();
         }
         String binary = required(context, kind, first(config.getBinary(), sectionBinary), "binary");
         String symbol = required(context, kind, first(config.getSymbol(), emptyToNull(sectionSymbol)), "symbol");
@@ -458,17 +459,18 @@ final class ProgramAttacher {
         });
     }
 
-    private static Plan usdt(Context context, String sectionTarget, long cookie) {
+    /** {@code section} is null when it names no target. */
+    private static Plan usdt(Context context, ProgramSection section, long cookie) {
         EbpfProperties.Program config = context.config();
-        // libbpf's usdt section syntax: binary:provider:name
         String sectionBinary = null;
         String sectionProbe = null;
-        if (sectionTarget != null) {
-            int last = sectionTarget.lastIndexOf(':');
-            int middle = last > 0 ? sectionTarget.lastIndexOf(':', last - 1) : -1;
-            if (middle > 0) {
-                sectionBinary = sectionTarget.substring(0, middle);
-                sectionProbe = sectionTarget.substring(middle + 1);
+        if (section != null) {
+            try {
+                ProgramSection.UsdtTarget parsed = section.usdtTarget();
+                sectionBinary = parsed.binary();
+                sectionProbe = parsed.provider() + ":" + parsed.name();
+            } catch (IllegalArgumentException e) {
+                // not binary:provider:name: the configuration must say what the section does not
             }
         }
         String binary = required(context, AttachKind.USDT, first(config.getBinary(), sectionBinary), "binary");
@@ -574,12 +576,12 @@ final class ProgramAttacher {
                 config.isDefragment() ? NetfilterOptions.F_IP_DEFRAG : 0);
     }
 
-    private static long parseOffset(Context context, AttachKind kind, String target, String offset) {
+    /** A section target parsed by core, its errors (an offset that is not a number) reported as target errors. */
+    private static <T> T parse(Context context, AttachKind kind, String target, java.util.function.Supplier<T> parser) {
         try {
-            return Long.decode(offset);
-        } catch (NumberFormatException e) {
-            throw context.targetError(kind.text(), target, "attach", "offset '" + offset + "' in section "
-                    + context.spec().sectionName() + " is not a number", e);
+            return parser.get();
+        } catch (IllegalArgumentException e) {
+            throw context.targetError(kind.text(), target, "attach", e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,56 @@
+package io.ebpf4j.link;
+
+import io.ebpf4j.BpfException;
+import io.ebpf4j.BpfMap;
+import io.ebpf4j.MapType;
+import io.ebpf4j.internal.sys.Bpf;
+import io.ebpf4j.internal.sys.Errno;
+import io.ebpf4j.internal.sys.Errors;
+import io.ebpf4j.internal.sys.Fd;
+import io.ebpf4j.internal.sys.NativeBuffer;
+import io.ebpf4j.internal.sys.Scratch;
+
+/**
+ * A struct_ops map registered through a bpf_link ({@code SEC(".struct_ops.link")}): closing or detaching it
+ * unregisters the ops, {@link #update(BpfMap)} swaps in another map of the same struct without a moment where none is
+ * registered (libbpf's {@code bpf_link__update_map}).
+ */
+public final class StructOpsLink extends FdLink {
+    StructOpsLink(Fd fd, String description) {
+        super(fd, description);
+    }
+
+    /**
+     * Replaces the registered map with {@code map}, which must be a {@code SEC(".struct_ops.link")} map of the same
+     * struct holding its value (as a loaded collection's map does).
+     */
+    public void update(BpfMap map) {
+        if (map.type() != MapType.STRUCT_OPS) {
+            throw new IllegalArgumentException("map '" + map.name() + "' is a " + map.type()
+                    + " map; a struct_ops link can only be updated to a STRUCT_OPS map");
+        }
+        int linkFd = fd().acquire();
+        try {
+            int mapFd = map.fd().acquire();
+            try {
+                NativeBuffer attr = Bpf.attr(Scratch.get(), 16);
+                attr.buffer().putInt(0, linkFd);
+                attr.buffer().putInt(4, mapFd); // new_map_fd, in the union with new_prog_fd
+                long r = Bpf.call(Bpf.LINK_UPDATE, attr, 16);
+                if (r < 0) {
+                    int errno = (int) -r;
+                    String what = "update " + description() + " to map '" + map.name() + "'";
+                    if (errno == Errno.EINVAL) {
+                        throw new BpfException(what + ": " + Errno.describe(errno) + " (the map must be a"
+                                + " SEC(\".struct_ops.link\") map of the same struct, holding its value)", errno);
+                    }
+                    throw Errors.of(what, errno, "CAP_BPF");
+                }
+            } finally {
+                map.fd().release();
+            }
+        } finally {
+            fd().release();
+        }
+    }
+}
