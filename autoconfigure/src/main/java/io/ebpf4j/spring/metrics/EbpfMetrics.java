@@ -194,7 +194,7 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
 
     private void compileValues(String collection, ManagedCollection managed, EbpfProperties.MapMetric config,
             ValueFamily.Kind kind, String where, Clock clock, long minRefresh) {
-        String metric = config.getName() != null ? config.getName() : config.getMap();
+        String metric = metricName(managed, config);
         try {
             MapSpec map = mapSpec(managed, config);
             String meterName = name(metric);
@@ -211,7 +211,7 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
 
     private void compileHistogram(String collection, ManagedCollection managed, EbpfProperties.Histogram config,
             String where, Clock clock, long minRefresh) {
-        String metric = config.getName() != null ? config.getName() : config.getMap();
+        String metric = metricName(managed, config);
         try {
             MapSpec map = mapSpec(managed, config);
             if (config.getPerCpu() == EbpfProperties.PerCpu.MAX) {
@@ -233,9 +233,12 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
 
     private void compileEvents(String collection, ManagedCollection managed, EbpfProperties.EventCounter config,
             String where, Clock clock) {
-        String metric = config.getName() != null ? config.getName() : config.getMap();
+        String metric = metricName(managed, config);
         try {
-            MapSpec map = config.getMap() == null ? null : managed.spec().maps().get(config.getMap());
+            if (config.getMap() == null) {
+                throw new IllegalArgumentException("'map' is required: the ring buffer or perf event array to read");
+            }
+            MapSpec map = managed.spec().maps().get(config.getMap());
             if (map == null || (map.type() != MapType.RINGBUF && map.type() != MapType.PERF_EVENT_ARRAY)) {
                 throw new IllegalArgumentException("'map' must name a ring buffer or perf event array; "
                         + (map == null ? "there is no map '" + config.getMap() + "'" : "'" + config.getMap()
@@ -271,12 +274,24 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
         EbpfProperties.Collection config = properties.getCollections().get(collection);
         String object = config.getObject() != null ? config.getObject().getDescription() : null;
         return new EbpfConfigurationException(collection, object, null, "ebpf.collections." + collection
-                + ".metrics." + where, "metric '" + metric + "' (" + where + "): " + e.getMessage(), List.of(), e);
+                + ".metrics." + where, (metric != null ? "metric '" + metric + "' (" + where + ")" : where) + ": "
+                + e.getMessage(), List.of(), e);
+    }
+
+    /**
+     * The metric's name without prefix: its 'name', else its map's; {@code null} (messages then name the property
+     * instead) when neither names it, as when the map is missing or not in the object.
+     */
+    private static String metricName(ManagedCollection managed, EbpfProperties.Metric config) {
+        if (config.getName() != null) {
+            return config.getName();
+        }
+        return config.getMap() != null && managed.spec().maps().containsKey(config.getMap()) ? config.getMap() : null;
     }
 
     private static MapSpec mapSpec(ManagedCollection managed, EbpfProperties.MapMetric config) {
         if (config.getMap() == null) {
-            throw new IllegalArgumentException("'map' is required");
+            throw new IllegalArgumentException("'map' is required: the map to read");
         }
         MapSpec map = managed.spec().maps().get(config.getMap());
         if (map == null) {
