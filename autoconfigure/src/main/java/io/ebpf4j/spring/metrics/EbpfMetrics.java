@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -90,6 +91,10 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
     private final Map<String, EventSource> eventSources = new LinkedHashMap<>();
     private ApplicationEventPublisher eventPublisher;
     private final List<NativeExport> nativeExports = new ArrayList<>();
+    /** Readers of maps whose metrics are published as Micrometer meters to some registry. */
+    private final Set<Object> meterRead = ConcurrentHashMap.newKeySet();
+    /** Readers of maps whose metrics are published natively only: each Prometheus scrape reads them. */
+    private final Set<MapReader> nativelyRead = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService scheduler;
     private BpfStats stats;
     private boolean closed;
@@ -409,12 +414,14 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
     }
 
     /**
-     * Entries for the gauge, NaN while the map is unavailable. Reading it reads the map when refreshing on scrape:
-     * every map then gets read on each scrape, also one whose keys all appeared after the last read and so have
-     * no meters yet (their series are registered by this read and scraped from the next scrape on).
+     * Entries for the gauge, NaN while the map is unavailable. With Micrometer meters, reading it reads the map when
+     * refreshing on scrape: every map then gets read on each scrape, also one whose keys all appeared after the last
+     * read and so have no meters yet (their series are registered by this read and scraped from the next scrape on).
+     * A map whose metrics are all published natively is read by the Prometheus collector on every scrape already; a
+     * second read here would double the cost of a scrape with {@code min-refresh: 0s}.
      */
     private double entries(MapReader reader) {
-        if (refreshOnRead) {
+        if (refreshOnRead && !nativelyRead.contains(reader)) {
             reader.refreshIfDue();
         }
         int entries = reader.entries();
@@ -446,7 +453,17 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
                 target.add(family);
             } else {
                 family.bindTo(registry);
+                meterRead.add(family.lock);
             }
+        }
+        if (target != null) {
+            for (MapReader reader : readers.values()) {
+                if (!meterRead.contains(reader)) {
+                    nativelyRead.add(reader);
+                }
+            }
+        } else {
+            nativelyRead.removeAll(meterRead);
         }
         if (target != null) {
             nativeExports.add(target);

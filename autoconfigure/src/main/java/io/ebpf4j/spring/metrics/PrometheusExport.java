@@ -22,10 +22,13 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -135,8 +138,13 @@ final class PrometheusExport implements MultiCollector, NativeExport {
     @Override
     public MetricSnapshots collect() {
         List<MetricSnapshot> snapshots = new ArrayList<>(exported.size());
+        // one read per map and scrape: metrics (and struct members) sharing a map share its reader, which is their
+        // lock, and with min-refresh 0 each refreshForRead would read the map again
+        Set<Object> read = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Exported e : exported) {
-            e.family.refreshForRead();
+            if (read.add(e.family.lock)) {
+                e.family.refreshForRead();
+            }
             synchronized (e.family.lock) {
                 snapshots.add(e.snapshot());
             }

@@ -220,6 +220,29 @@ class EbpfMetricsKernelTest {
         });
     }
 
+    /**
+     * With {@code min-refresh: 0s} a scrape reads each map once: not once more for the entries gauge, nor once per
+     * metric or struct member fed by the map ({@code packets} feeds two counters here and a gauge).
+     */
+    @Test
+    void aScrapeReadsEachMapOnce() {
+        runner.withPropertyValues(C + "metrics.gauges[0].name=packets.now", C + "metrics.gauges[0].map=packets",
+                C + "metrics.gauges[0].values[0].field=packets").run(context -> {
+                    PrometheusMeterRegistry registry = context.getBean(PrometheusMeterRegistry.class);
+                    observe(context.getBean("sys.observe", BpfProgram.class), 1, 80, 6, 1, 1);
+                    registry.scrape();
+                    long packets = registry.get("ebpf.map.read").tags("map", "packets").timer().count();
+                    long syscalls = registry.get("ebpf.map.read").tags("map", "syscalls").timer().count();
+                    for (int i = 0; i < 30; i++) {
+                        registry.scrape();
+                    }
+                    assertThat(registry.get("ebpf.map.read").tags("map", "packets").timer().count())
+                            .isEqualTo(packets + 30);
+                    assertThat(registry.get("ebpf.map.read").tags("map", "syscalls").timer().count())
+                            .isEqualTo(syscalls + 30);
+                });
+    }
+
     @Test
     void builtInMetersDescribeProgramsMapsAndReads() {
         runner.run(context -> {
