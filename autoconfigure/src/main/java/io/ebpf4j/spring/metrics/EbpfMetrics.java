@@ -28,10 +28,13 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -91,6 +94,8 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
     private final Map<String, EventSource> eventSources = new LinkedHashMap<>();
     private ApplicationEventPublisher eventPublisher;
     private final List<NativeExport> nativeExports = new ArrayList<>();
+    /** Meter names of the declared metrics, by name. */
+    private final Map<String, Claim> claims = new HashMap<>();
     /** Readers of maps whose metrics are published as Micrometer meters to some registry. */
     private final Set<Object> meterRead = ConcurrentHashMap.newKeySet();
     /** Readers of maps whose metrics are published natively only: each Prometheus scrape reads them. */
@@ -207,6 +212,7 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
                     properties.getMetrics(), decoders);
             MapReader reader = reader(collection, config.getMap(), clock, minRefresh);
             ValueFamily family = new ValueFamily(kind, definition, reader, refreshOnRead);
+            claimNames(collection, where, family, kind == ValueFamily.Kind.GAUGE ? "gauge" : "counter", null);
             reader.add(family);
             families.add(family);
         } catch (IllegalArgumentException e) {
@@ -229,6 +235,7 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
             MapReader reader = reader(collection, config.getMap(), clock, minRefresh);
             HistogramFamily family = new HistogramFamily(definition, buckets, config.getDescription(),
                     config.getBaseUnit(), reader, refreshOnRead);
+            claimNames(collection, where, family, "histogram", buckets.upperBounds());
             reader.add(family);
             families.add(family);
         } catch (IllegalArgumentException e) {
@@ -267,6 +274,7 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
             Definition definition = Definition.compile(collection, metric, name(metric), config, recordType,
                     properties.getMetrics(), decoders);
             ValueFamily family = new ValueFamily(definition, source);
+            claimNames(collection, where, family, "counter", null);
             source.add(family, config.isPublishEvents());
             families.add(family);
         } catch (IllegalArgumentException e) {
@@ -281,6 +289,55 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
         return new EbpfConfigurationException(collection, object, null, "ebpf.collections." + collection
                 + ".metrics." + where, (metric != null ? "metric '" + metric + "' (" + where + ")" : where) + ": "
                 + e.getMessage(), List.of(), e);
+    }
+
+    /** Where a meter name is published, and what its series look like. */
+    private record Claim(String collection, String where, String type, List<String> labelNames, String baseUnit,
+            double[] bounds) {
+
+        String place() {
+            return "ebpf.collections." + collection + ".metrics." + where;
+        }
+    }
+
+    /**
+     * Claims the meter names of a family. Metrics of different collections may share a name: Prometheus scrapes them
+     * as one family (their 'collection' label keeps the series apart), which takes one type, one set of label names
+     * and, for histograms, one set of buckets; anything else, or one name twice in a collection (whose series could
+     * coincide), fails start-up here instead of every scrape.
+     */
+    private void claimNames(String collection, String where, MapMetricFamily<?> family, String type,
+            double[] bounds) {
+        List<String> labelNames = new ArrayList<>();
+        labelNames.add("collection");
+        for (KeyLayout.Slice slice : family.definition.keys().labels()) {
+            labelNames.add(slice.name());
+        }
+        if (family.definition.perCpu() == EbpfProperties.PerCpu.PER_CPU) {
+            labelNames.add("cpu");
+        }
+        for (ValueLayout.Field field : family.definition.values().fields()) {
+            Claim claim = new Claim(collection, where, type, labelNames, field.baseUnit(), bounds);
+            Claim earlier = claims.putIfAbsent(field.meterName(), claim);
+            if (earlier == null) {
+                continue;
+            }
+            String conflict = earlier.collection().equals(collection) ? "in the same collection"
+                    : !earlier.type().equals(type) ? "as a " + earlier.type() + " there and a " + type + " here"
+                    : !earlier.labelNames().equals(labelNames) ? "with label names " + earlier.labelNames()
+                            + " there and " + labelNames + " here"
+                    : !Objects.equals(earlier.baseUnit(), field.baseUnit()) ? "with base unit "
+                            + earlier.baseUnit() + " there and " + field.baseUnit() + " here"
+                    : !Arrays.equals(earlier.bounds(), bounds) ? "with other histogram buckets" : null;
+            if (conflict != null) {
+                EbpfProperties.Collection config = properties.getCollections().get(collection);
+                throw new EbpfConfigurationException(collection,
+                        config.getObject() != null ? config.getObject().getDescription() : null, null,
+                        claim.place(), where + " publishes meter '" + field.meterName() + "', and so does "
+                                + earlier.place() + " " + conflict + ": Prometheus scrapes one name as one family,"
+                                + " of one type and one set of labels; rename one of them", List.of(), null);
+            }
+        }
     }
 
     /**

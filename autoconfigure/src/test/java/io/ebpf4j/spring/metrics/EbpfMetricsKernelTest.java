@@ -243,6 +243,50 @@ class EbpfMetricsKernelTest {
                 });
     }
 
+    /**
+     * One metric name in two collections: with the same label names Prometheus gets one family holding both
+     * collections' series; with different label names start-up fails naming both places, instead of every scrape.
+     */
+    @Test
+    void oneMetricNameInTwoCollectionsIsOneFamilyOrAStartupFailure() {
+        String[] two = {"ebpf.collections.a.object=classpath:bpf/metrics.bpf.o",
+            "ebpf.collections.a.programs.observe.attach=none",
+            "ebpf.collections.a.constants.target_tid=" + KernelFixtures.threadId(),
+            "ebpf.collections.a.metrics.counters[0].name=migrations",
+            "ebpf.collections.a.metrics.counters[0].map=syscalls",
+            "ebpf.collections.a.metrics.counters[0].labels[0].name=syscall",
+            "ebpf.collections.a.metrics.counters[0].labels[0].size=8",
+            "ebpf.collections.b.object=classpath:bpf/metrics.bpf.o",
+            "ebpf.collections.b.programs.observe.attach=none",
+            "ebpf.collections.b.constants.target_tid=" + KernelFixtures.threadId(),
+            "ebpf.collections.b.metrics.counters[0].name=migrations",
+            "ebpf.collections.b.metrics.counters[0].map=syscalls",
+            "ebpf.collections.b.metrics.counters[0].labels[0].name=syscall",
+            "ebpf.collections.b.metrics.counters[0].labels[0].size=8"};
+        KernelFixtures.metricsApplication().withPropertyValues(two).run(context -> {
+            assertThat(context).hasNotFailed();
+            KernelFixtures.getppid(1);
+            PrometheusText scrape = scrape(context.getBean(MeterRegistry.class));
+            assertThat(scrape.type("ebpf_migrations_total")).contains("counter");
+            assertThat(scrape.samples("ebpf_migrations_total")).extracting(s -> s.labels().get("collection"))
+                    .contains("a", "b");
+            assertThat(scrape.samples("ebpf_map_max_entries")).isNotEmpty(); // and the rest of the scrape
+        });
+        KernelFixtures.metricsApplication().withPropertyValues(two)
+                .withPropertyValues("ebpf.collections.b.metrics.counters[0].labels[0].name=number")
+                .run(context -> {
+                    Throwable failure = context.getStartupFailure();
+                    while (failure != null && !(failure instanceof io.ebpf4j.spring.EbpfConfigurationException)) {
+                        failure = failure.getCause();
+                    }
+                    assertThat(failure).isNotNull().hasMessageContaining("'ebpf.migrations'")
+                            .hasMessageContaining("ebpf.collections.a.metrics.counters[0]")
+                            .hasMessageContaining("[collection, syscall] there and [collection, number] here");
+                    assertThat(((io.ebpf4j.spring.EbpfConfigurationException) failure).property())
+                            .isEqualTo("ebpf.collections.b.metrics.counters[0]");
+                });
+    }
+
     @Test
     void builtInMetersDescribeProgramsMapsAndReads() {
         runner.run(context -> {
