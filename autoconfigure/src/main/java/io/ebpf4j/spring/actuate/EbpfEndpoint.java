@@ -21,6 +21,7 @@ import io.ebpf4j.spring.ManagedCollection;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
@@ -52,7 +53,8 @@ import java.util.function.BiConsumer;
  * </ul>
  *
  * <p><b>Security.</b> Read-only by default ({@code defaultAccess = READ_ONLY}): the write and delete operations
- * exist only with {@code management.endpoint.ebpf.access=unrestricted}. Like every endpoint but health it is not
+ * exist only with {@code management.endpoint.ebpf.access=unrestricted}, this endpoint's own property (Boot's
+ * {@code management.endpoints.access.default} does not open them, see {@link EbpfEndpointAutoConfiguration}). Like every endpoint but health it is not
  * exposed over HTTP until listed in {@code management.endpoints.web.exposure.include}. Paths select collections and
  * maps by name among those configured; no parameter reaches the file system. Map contents can hold kernel addresses,
  * process ids and other sensitive data: expose the endpoint only behind authentication. A listing returns at most
@@ -60,6 +62,7 @@ import java.util.function.BiConsumer;
  */
 @Endpoint(id = "ebpf", defaultAccess = Access.READ_ONLY)
 public class EbpfEndpoint {
+    static final EndpointId ID = EndpointId.of("ebpf");
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 10_000;
     /** Map types whose entries can be listed from user space. */

@@ -140,6 +140,18 @@ class EbpfEndpointHttpSecurityTests {
         }
     }
 
+    /** Boot's switch for all endpoints does not open this one's writes: only its own access property does. */
+    @Test
+    void writesNeedTheEndpointsOwnAccessProperty() throws Exception {
+        try (ConfigurableApplicationContext app = start("management.endpoints.web.exposure.include=ebpf",
+                "management.endpoints.access.default=unrestricted")) {
+            assertThat(post(app, "/actuator/ebpf/sys/packets", OPERATOR).statusCode()).isEqualTo(405);
+            assertThat(delete(app, "/actuator/ebpf/sys/packets", OPERATOR).statusCode()).isEqualTo(405);
+            assertThat(app.getBean("sys.packets", BpfMap.class).lookup(HexFormat.of().parseHex(KEY))).isEmpty();
+            assertThat(get(app, "/actuator/ebpf/sys/packets", OPERATOR).statusCode()).isEqualTo(200);
+        }
+    }
+
     @Test
     void noPathReachesAMapOutsideTheCollectionsOrAFile() throws Exception {
         try (ConfigurableApplicationContext app = start("management.endpoints.web.exposure.include=ebpf",
