@@ -253,7 +253,7 @@ public class EbpfEndpoint {
             entry.put("value", valueType != null ? BtfValues.decode(valueType, value, 0)
                     : BtfValues.hex(value, 0, value.length));
         }
-        entry.put("rawKey", BtfValues.hex(key, 0, key.length));
+        entry.put("rawKey", "0x" + BtfValues.hex(key, 0, key.length)); // as writes take bytes: never a number
         return entry;
     }
 
@@ -261,12 +261,12 @@ public class EbpfEndpoint {
     // Writes: only with management.endpoint.ebpf.access=unrestricted
 
     /**
-     * Creates or replaces an entry. {@code key} and {@code value} are hex (the bytes in memory, as {@code rawKey}
-     * shows them) or, for integer and enum types, a number or an enumerator's name. For a per-CPU map one value is
-     * written to every CPU.
+     * Creates or replaces an entry. {@code key} and {@code value} are bytes as {@code rawKey} shows them
+     * ({@code 0x...}), decimal numbers that must fit, JSON text of a struct or array as a GET shows it, or
+     * enumerator names (see {@link MapBytes}). For a per-CPU map one value is written to every CPU.
      */
     @WriteOperation
-    public WriteResult update(@Selector String collection, @Selector String map, String key, String value) {
+    public WriteResult update(@Selector String collection, @Selector String map, Object key, Object value) {
         Target target = require(collection, map);
         byte[] keyBytes = MapBytes.parse("key", key, target.spec.keyType(), target.map.keySize());
         byte[] valueBytes = MapBytes.perCpu(MapBytes.parse("value", value, target.spec.valueType(),
@@ -311,6 +311,11 @@ public class EbpfEndpoint {
     }
 
     private record Target(BpfMap map, MapSpec spec) {}
+
+    /** Whether {@code map} is a map of the loaded collection {@code collection}. */
+    boolean exists(String collection, String map) {
+        return target(collection, map) != null;
+    }
 
     private Target target(String collection, String map) {
         ManagedCollection managed = collections.get(collection).orElse(null);

@@ -37,6 +37,14 @@ public final class EbpfEndpointAutoConfiguration {
         return new EbpfEndpoint(collections);
     }
 
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(EbpfEndpoint.class)
+    @ConditionalOnAvailableEndpoint(endpoint = EbpfEndpoint.class)
+    EbpfEndpointWebExtension ebpfEndpointWebExtension(EbpfEndpoint endpoint) {
+        return new EbpfEndpointWebExtension(endpoint);
+    }
+
     /**
      * Keeps the endpoint's writes (updating, deleting and clearing map entries, pinned maps included) out of the web
      * endpoints unless this endpoint's own access property allows them. Boot's global
