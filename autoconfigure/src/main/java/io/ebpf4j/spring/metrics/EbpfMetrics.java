@@ -587,6 +587,17 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
         }
     }
 
+    /** The Prometheus names of the histograms published natively, each followed by {@code _bucket{}. */
+    synchronized List<String> nativeHistogramBucketPrefixes() {
+        List<String> prefixes = new ArrayList<>();
+        for (NativeExport export : nativeExports) {
+            for (String name : export.histogramNames()) {
+                prefixes.add(name + "_bucket{");
+            }
+        }
+        return prefixes;
+    }
+
     /**
      * Reads every map now, regardless of {@code min-refresh}: for callers that need values as of this moment (an
      * export on demand, a test). Scrapes do not need it.

@@ -145,6 +145,17 @@ final class PrometheusExport implements MultiCollector, NativeExport {
         return new ArrayList<>(names);
     }
 
+    @Override
+    public List<String> histogramNames() {
+        Set<String> names = new LinkedHashSet<>();
+        for (Exported e : exported) {
+            if (e.family instanceof HistogramFamily) {
+                names.add(e.metadata.getPrometheusName());
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
     /**
      * One snapshot per Prometheus name. Metrics of different collections may share a name (EbpfMetrics checked at
      * start-up that they agree on type and label names, and their 'collection' label keeps their series apart):
