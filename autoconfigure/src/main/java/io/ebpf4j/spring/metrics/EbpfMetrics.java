@@ -94,9 +94,9 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
     private final Map<String, EventSource> eventSources = new LinkedHashMap<>();
     private ApplicationEventPublisher eventPublisher;
     private final List<NativeExport> nativeExports = new ArrayList<>();
-    /** Meter names of the declared metrics, by name. */
+    /** Where each meter name of the declared metrics is published, for {@link #claimNames}. */
     private final Map<String, Claim> claims = new HashMap<>();
-    /** Readers of maps whose metrics are published as Micrometer meters to some registry. */
+    /** Locks (for map metrics, their readers) of the families published as Micrometer meters to some registry. */
     private final Set<Object> meterRead = ConcurrentHashMap.newKeySet();
     /** Readers of maps whose metrics are published natively only: each Prometheus scrape reads them. */
     private final Set<MapReader> nativelyRead = ConcurrentHashMap.newKeySet();
