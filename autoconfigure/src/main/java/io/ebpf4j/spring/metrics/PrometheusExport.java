@@ -191,7 +191,11 @@ final class PrometheusExport implements MultiCollector, NativeExport {
 
     private static MetricSnapshot snapshot(List<Exported> same) {
         Exported first = same.get(0);
-        List<DataPointSnapshot> points = new ArrayList<>();
+        int expected = 0;
+        for (Exported e : same) {
+            expected += e.family.seriesCount(); // sized once: growing a list of 10,000 points copies it 15 times
+        }
+        List<DataPointSnapshot> points = new ArrayList<>(expected);
         for (Exported e : same) {
             synchronized (e.family.lock) {
                 e.addPoints(points);
