@@ -36,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -96,10 +95,6 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
     private final List<NativeExport> nativeExports = new ArrayList<>();
     /** Where each meter name of the declared metrics is published, for {@link #claimNames}. */
     private final Map<String, Claim> claims = new HashMap<>();
-    /** Locks (for map metrics, their readers) of the families published as Micrometer meters to some registry. */
-    private final Set<Object> meterRead = ConcurrentHashMap.newKeySet();
-    /** Readers of maps whose metrics are published natively only: each Prometheus scrape reads them. */
-    private final Set<MapReader> nativelyRead = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService scheduler;
     private BpfStats stats;
     private boolean closed;
@@ -471,15 +466,14 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
     }
 
     /**
-     * Entries for the gauge, NaN while the map is unavailable. With Micrometer meters, reading it reads the map when
-     * refreshing on scrape: every map then gets read on each scrape, also one whose keys all appeared after the last
-     * read and so have no meters yet (their series are registered by this read and scraped from the next scrape on).
-     * A map whose metrics are all published natively is read by the Prometheus collector on every scrape already; a
-     * second read here would double the cost of a scrape with {@code min-refresh: 0s}.
+     * Entries for the gauge, NaN while the map is unavailable. Reading it reads the map when refreshing on scrape:
+     * every map then gets read on each scrape, also one whose keys all appeared after the last read and so have no
+     * meters yet (their series are registered by this read and scraped from the next scrape on). The Prometheus
+     * collector that follows in the same scrape uses this read instead of reading again.
      */
     private double entries(MapReader reader) {
-        if (refreshOnRead && !nativelyRead.contains(reader)) {
-            reader.refreshIfDue();
+        if (refreshOnRead) {
+            reader.refreshForGauge();
         }
         int entries = reader.entries();
         return entries < 0 ? Double.NaN : entries;
@@ -510,17 +504,7 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
                 target.add(family);
             } else {
                 family.bindTo(registry);
-                meterRead.add(family.lock);
             }
-        }
-        if (target != null) {
-            for (MapReader reader : readers.values()) {
-                if (!meterRead.contains(reader)) {
-                    nativelyRead.add(reader);
-                }
-            }
-        } else {
-            nativelyRead.removeAll(meterRead);
         }
         if (target != null) {
             nativeExports.add(target);

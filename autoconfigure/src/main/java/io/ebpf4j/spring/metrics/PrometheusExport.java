@@ -170,7 +170,7 @@ final class PrometheusExport implements MultiCollector, NativeExport {
         Map<String, List<Exported>> byName = new LinkedHashMap<>();
         for (Exported e : exported) {
             if (read.add(e.family.lock)) {
-                e.family.refreshForRead();
+                e.family.refreshForCollector();
             }
             byName.computeIfAbsent(e.metadata.getPrometheusName(), name -> new ArrayList<>(1)).add(e);
         }
