@@ -21,6 +21,7 @@ import io.ebpf4j.spring.ManagedCollection;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
@@ -52,7 +53,8 @@ import java.util.function.BiConsumer;
  * </ul>
  *
  * <p><b>Security.</b> Read-only by default ({@code defaultAccess = READ_ONLY}): the write and delete operations
- * exist only with {@code management.endpoint.ebpf.access=unrestricted}. Like every endpoint but health it is not
+ * exist only with {@code management.endpoint.ebpf.access=unrestricted}, this endpoint's own property (Boot's
+ * {@code management.endpoints.access.default} does not open them, see {@link EbpfEndpointAutoConfiguration}). Like every endpoint but health it is not
  * exposed over HTTP until listed in {@code management.endpoints.web.exposure.include}. Paths select collections and
  * maps by name among those configured; no parameter reaches the file system. Map contents can hold kernel addresses,
  * process ids and other sensitive data: expose the endpoint only behind authentication. A listing returns at most
@@ -60,6 +62,7 @@ import java.util.function.BiConsumer;
  */
 @Endpoint(id = "ebpf", defaultAccess = Access.READ_ONLY)
 public class EbpfEndpoint {
+    static final EndpointId ID = EndpointId.of("ebpf");
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 10_000;
     /** Map types whose entries can be listed from user space. */
@@ -250,7 +253,7 @@ public class EbpfEndpoint {
             entry.put("value", valueType != null ? BtfValues.decode(valueType, value, 0)
                     : BtfValues.hex(value, 0, value.length));
         }
-        entry.put("rawKey", BtfValues.hex(key, 0, key.length));
+        entry.put("rawKey", "0x" + BtfValues.hex(key, 0, key.length)); // as writes take bytes: never a number
         return entry;
     }
 
@@ -258,12 +261,12 @@ public class EbpfEndpoint {
     // Writes: only with management.endpoint.ebpf.access=unrestricted
 
     /**
-     * Creates or replaces an entry. {@code key} and {@code value} are hex (the bytes in memory, as {@code rawKey}
-     * shows them) or, for integer and enum types, a number or an enumerator's name. For a per-CPU map one value is
-     * written to every CPU.
+     * Creates or replaces an entry. {@code key} and {@code value} are bytes as {@code rawKey} shows them
+     * ({@code 0x...}), decimal numbers that must fit, JSON text of a struct or array as a GET shows it, or
+     * enumerator names (see {@link MapBytes}). For a per-CPU map one value is written to every CPU.
      */
     @WriteOperation
-    public WriteResult update(@Selector String collection, @Selector String map, String key, String value) {
+    public WriteResult update(@Selector String collection, @Selector String map, Object key, Object value) {
         Target target = require(collection, map);
         byte[] keyBytes = MapBytes.parse("key", key, target.spec.keyType(), target.map.keySize());
         byte[] valueBytes = MapBytes.perCpu(MapBytes.parse("value", value, target.spec.valueType(),
@@ -308,6 +311,11 @@ public class EbpfEndpoint {
     }
 
     private record Target(BpfMap map, MapSpec spec) {}
+
+    /** Whether {@code map} is a map of the loaded collection {@code collection}. */
+    boolean exists(String collection, String map) {
+        return target(collection, map) != null;
+    }
 
     private Target target(String collection, String map) {
         ManagedCollection managed = collections.get(collection).orElse(null);

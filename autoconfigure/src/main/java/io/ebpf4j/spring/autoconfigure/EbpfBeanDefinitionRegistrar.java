@@ -7,9 +7,11 @@ import io.ebpf4j.CollectionSpec;
 import io.ebpf4j.TypedMap;
 import io.ebpf4j.spring.BpfMapRef;
 import io.ebpf4j.spring.EbpfCollectionException;
+import io.ebpf4j.spring.EbpfConfigurationException;
 import io.ebpf4j.spring.autoconfigure.EbpfProperties.FailureMode;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.BeanUtils;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.beans.factory.support.AutowireCandidateQualifier;
@@ -18,7 +20,10 @@ import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.ResourceLoaderAware;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
@@ -29,8 +34,13 @@ import org.springframework.core.io.ResourceEditor;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.type.AnnotationMetadata;
 
+import java.beans.PropertyDescriptor;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Declares a bean for every collection, map and program of the objects named under {@code ebpf.collections}, so
@@ -47,6 +57,8 @@ import java.util.Map;
  */
 class EbpfBeanDefinitionRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, ResourceLoaderAware {
     private static final Log logger = LogFactory.getLog(EbpfBeanDefinitionRegistrar.class);
+
+    private static final ConfigurationPropertyName COLLECTIONS = ConfigurationPropertyName.of("ebpf.collections");
 
     private Environment environment;
     private ResourceLoader resourceLoader;
@@ -66,6 +78,7 @@ class EbpfBeanDefinitionRegistrar implements ImportBeanDefinitionRegistrar, Envi
         if (!registry.containsBeanDefinition(EbpfCollectionRegistry.BEAN_NAME)) {
             return; // the application defines its own EbpfCollections and loads collections itself
         }
+        rejectDottedCollectionNames();
         Binder binder = new Binder(ConfigurationPropertySources.get(environment),
                 new PropertySourcesPlaceholdersResolver(environment), null,
                 editors -> editors.registerCustomEditor(Resource.class, new ResourceEditor(resourceLoader, environment)));
@@ -103,6 +116,50 @@ class EbpfBeanDefinitionRegistrar implements ImportBeanDefinitionRegistrar, Envi
                 register(registry, name + "." + program, BpfProgram.class, "program", name, program);
             }
         });
+    }
+
+    /**
+     * Spring binds {@code ebpf.collections.cachestat-5.16.object} as collection {@code cachestat-5} with a property
+     * {@code 16.object} it ignores: the collection would vanish without a word. A property under a collection whose
+     * next element is no collection setting, while a later one is, is such a name; start-up stops with the bracket
+     * form that keeps the dots in the name.
+     */
+    private void rejectDottedCollectionNames() {
+        Set<String> settings = new HashSet<>();
+        for (PropertyDescriptor descriptor : BeanUtils.getPropertyDescriptors(EbpfProperties.Collection.class)) {
+            if (descriptor.getWriteMethod() != null || descriptor.getName().equals("metrics")) {
+                settings.add(descriptor.getName().toLowerCase(Locale.ROOT));
+            }
+        }
+        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+            if (!(source instanceof IterableConfigurationPropertySource iterable)) {
+                continue;
+            }
+            iterable.filter(COLLECTIONS::isAncestorOf).forEach(property -> {
+                if (property.getNumberOfElements() < 5
+                        || settings.contains(property.getElement(3, ConfigurationPropertyName.Form.UNIFORM))) {
+                    return;
+                }
+                for (int end = 4; end < property.getNumberOfElements(); end++) {
+                    if (settings.contains(property.getElement(end, ConfigurationPropertyName.Form.UNIFORM))) {
+                        StringBuilder name = new StringBuilder(property.getElement(2,
+                                ConfigurationPropertyName.Form.ORIGINAL));
+                        for (int i = 3; i < end; i++) {
+                            name.append('.').append(property.getElement(i, ConfigurationPropertyName.Form.ORIGINAL));
+                        }
+                        throw dottedName(property.toString(), name.toString(), property.subName(end).toString());
+                    }
+                }
+            });
+        }
+    }
+
+    private static EbpfConfigurationException dottedName(String property, String name, String setting) {
+        return new EbpfConfigurationException(name, null, null, property, "the collection name '" + name
+                + "' contains dots, which separate property names: '" + property + "' is read as a collection '"
+                + name.substring(0, name.indexOf('.')) + "' with an unknown setting, and '" + name + "' would not"
+                + " be loaded. Write the name in brackets: ebpf.collections[" + name + "]." + setting
+                + " (in YAML, the key \"[" + name + "]\")", List.of(), null);
     }
 
     /** A bean made by a registry method from constant arguments; {@code null} when the name is already taken. */

@@ -28,10 +28,13 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -90,6 +93,8 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
     private final Map<String, EventSource> eventSources = new LinkedHashMap<>();
     private ApplicationEventPublisher eventPublisher;
     private final List<NativeExport> nativeExports = new ArrayList<>();
+    /** Where each meter name of the declared metrics is published, for {@link #claimNames}. */
+    private final Map<String, Claim> claims = new HashMap<>();
     private ScheduledExecutorService scheduler;
     private BpfStats stats;
     private boolean closed;
@@ -194,7 +199,7 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
 
     private void compileValues(String collection, ManagedCollection managed, EbpfProperties.MapMetric config,
             ValueFamily.Kind kind, String where, Clock clock, long minRefresh) {
-        String metric = config.getName() != null ? config.getName() : config.getMap();
+        String metric = metricName(managed, config);
         try {
             MapSpec map = mapSpec(managed, config);
             String meterName = name(metric);
@@ -202,6 +207,7 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
                     properties.getMetrics(), decoders);
             MapReader reader = reader(collection, config.getMap(), clock, minRefresh);
             ValueFamily family = new ValueFamily(kind, definition, reader, refreshOnRead);
+            claimNames(collection, where, family, kind == ValueFamily.Kind.GAUGE ? "gauge" : "counter", null);
             reader.add(family);
             families.add(family);
         } catch (IllegalArgumentException e) {
@@ -211,7 +217,7 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
 
     private void compileHistogram(String collection, ManagedCollection managed, EbpfProperties.Histogram config,
             String where, Clock clock, long minRefresh) {
-        String metric = config.getName() != null ? config.getName() : config.getMap();
+        String metric = metricName(managed, config);
         try {
             MapSpec map = mapSpec(managed, config);
             if (config.getPerCpu() == EbpfProperties.PerCpu.MAX) {
@@ -224,6 +230,7 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
             MapReader reader = reader(collection, config.getMap(), clock, minRefresh);
             HistogramFamily family = new HistogramFamily(definition, buckets, config.getDescription(),
                     config.getBaseUnit(), reader, refreshOnRead);
+            claimNames(collection, where, family, "histogram", buckets.upperBounds());
             reader.add(family);
             families.add(family);
         } catch (IllegalArgumentException e) {
@@ -233,9 +240,12 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
 
     private void compileEvents(String collection, ManagedCollection managed, EbpfProperties.EventCounter config,
             String where, Clock clock) {
-        String metric = config.getName() != null ? config.getName() : config.getMap();
+        String metric = metricName(managed, config);
         try {
-            MapSpec map = config.getMap() == null ? null : managed.spec().maps().get(config.getMap());
+            if (config.getMap() == null) {
+                throw new IllegalArgumentException("'map' is required: the ring buffer or perf event array to read");
+            }
+            MapSpec map = managed.spec().maps().get(config.getMap());
             if (map == null || (map.type() != MapType.RINGBUF && map.type() != MapType.PERF_EVENT_ARRAY)) {
                 throw new IllegalArgumentException("'map' must name a ring buffer or perf event array; "
                         + (map == null ? "there is no map '" + config.getMap() + "'" : "'" + config.getMap()
@@ -259,6 +269,7 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
             Definition definition = Definition.compile(collection, metric, name(metric), config, recordType,
                     properties.getMetrics(), decoders);
             ValueFamily family = new ValueFamily(definition, source);
+            claimNames(collection, where, family, "counter", null);
             source.add(family, config.isPublishEvents());
             families.add(family);
         } catch (IllegalArgumentException e) {
@@ -271,12 +282,73 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
         EbpfProperties.Collection config = properties.getCollections().get(collection);
         String object = config.getObject() != null ? config.getObject().getDescription() : null;
         return new EbpfConfigurationException(collection, object, null, "ebpf.collections." + collection
-                + ".metrics." + where, "metric '" + metric + "' (" + where + "): " + e.getMessage(), List.of(), e);
+                + ".metrics." + where, (metric != null ? "metric '" + metric + "' (" + where + ")" : where) + ": "
+                + e.getMessage(), List.of(), e);
+    }
+
+    /** Where a meter name is published, and what its series look like. */
+    private record Claim(String collection, String where, String type, List<String> labelNames, String baseUnit,
+            double[] bounds) {
+
+        String place() {
+            return "ebpf.collections." + collection + ".metrics." + where;
+        }
+    }
+
+    /**
+     * Claims the meter names of a family. Metrics of different collections may share a name: Prometheus scrapes them
+     * as one family (their 'collection' label keeps the series apart), which takes one type, one set of label names
+     * and, for histograms, one set of buckets; anything else, or one name twice in a collection (whose series could
+     * coincide), fails start-up here instead of every scrape.
+     */
+    private void claimNames(String collection, String where, MapMetricFamily<?> family, String type,
+            double[] bounds) {
+        List<String> labelNames = new ArrayList<>();
+        labelNames.add("collection");
+        for (KeyLayout.Slice slice : family.definition.keys().labels()) {
+            labelNames.add(slice.name());
+        }
+        if (family.definition.perCpu() == EbpfProperties.PerCpu.PER_CPU) {
+            labelNames.add("cpu");
+        }
+        for (ValueLayout.Field field : family.definition.values().fields()) {
+            Claim claim = new Claim(collection, where, type, labelNames, field.baseUnit(), bounds);
+            Claim earlier = claims.putIfAbsent(field.meterName(), claim);
+            if (earlier == null) {
+                continue;
+            }
+            String conflict = earlier.collection().equals(collection) ? "in the same collection"
+                    : !earlier.type().equals(type) ? "as a " + earlier.type() + " there and a " + type + " here"
+                    : !earlier.labelNames().equals(labelNames) ? "with label names " + earlier.labelNames()
+                            + " there and " + labelNames + " here"
+                    : !Objects.equals(earlier.baseUnit(), field.baseUnit()) ? "with base unit "
+                            + earlier.baseUnit() + " there and " + field.baseUnit() + " here"
+                    : !Arrays.equals(earlier.bounds(), bounds) ? "with other histogram buckets" : null;
+            if (conflict != null) {
+                EbpfProperties.Collection config = properties.getCollections().get(collection);
+                throw new EbpfConfigurationException(collection,
+                        config.getObject() != null ? config.getObject().getDescription() : null, null,
+                        claim.place(), where + " publishes meter '" + field.meterName() + "', and so does "
+                                + earlier.place() + " " + conflict + ": Prometheus scrapes one name as one family,"
+                                + " of one type and one set of labels; rename one of them", List.of(), null);
+            }
+        }
+    }
+
+    /**
+     * The metric's name without prefix: its 'name', else its map's; {@code null} (messages then name the property
+     * instead) when neither names it, as when the map is missing or not in the object.
+     */
+    private static String metricName(ManagedCollection managed, EbpfProperties.Metric config) {
+        if (config.getName() != null) {
+            return config.getName();
+        }
+        return config.getMap() != null && managed.spec().maps().containsKey(config.getMap()) ? config.getMap() : null;
     }
 
     private static MapSpec mapSpec(ManagedCollection managed, EbpfProperties.MapMetric config) {
         if (config.getMap() == null) {
-            throw new IllegalArgumentException("'map' is required");
+            throw new IllegalArgumentException("'map' is required: the map to read");
         }
         MapSpec map = managed.spec().maps().get(config.getMap());
         if (map == null) {
@@ -395,12 +467,13 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
 
     /**
      * Entries for the gauge, NaN while the map is unavailable. Reading it reads the map when refreshing on scrape:
-     * every map then gets read on each scrape, also one whose keys all appeared after the last read and so have
-     * no meters yet (their series are registered by this read and scraped from the next scrape on).
+     * every map then gets read on each scrape, also one whose keys all appeared after the last read and so have no
+     * meters yet (their series are registered by this read and scraped from the next scrape on). The Prometheus
+     * collector that follows in the same scrape uses this read instead of reading again.
      */
     private double entries(MapReader reader) {
         if (refreshOnRead) {
-            reader.refreshIfDue();
+            reader.refreshForGauge();
         }
         int entries = reader.entries();
         return entries < 0 ? Double.NaN : entries;
@@ -496,6 +569,17 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
         } catch (BpfException e) {
             logger.info("BPF program run statistics stay off (ebpf.program.run reads 0): " + e.getMessage());
         }
+    }
+
+    /** The Prometheus names of the histograms published natively, each followed by {@code _bucket{}. */
+    synchronized List<String> nativeHistogramBucketPrefixes() {
+        List<String> prefixes = new ArrayList<>();
+        for (NativeExport export : nativeExports) {
+            for (String name : export.histogramNames()) {
+                prefixes.add(name + "_bucket{");
+            }
+        }
+        return prefixes;
     }
 
     /**

@@ -13,7 +13,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.actuate.endpoint.invoke.OperationInvokerAdvisor;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.util.List;
 
 /**
  * Metrics of the BPF collections ({@link EbpfMetrics}, a {@link MeterBinder} that Boot binds to the application's
@@ -41,5 +45,20 @@ public final class EbpfMetricsAutoConfiguration {
             ObjectProvider<EbpfLabelDecoder> decoders, ObjectProvider<MeterFilter> filters) {
         return new EbpfMetrics(collections, properties, decoders.orderedStream().toList(),
                 filters.orderedStream().toList());
+    }
+
+    /** The {@code le} labels of native BPF histograms in the {@code prometheus} endpoint's text, as Go writes them. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"org.springframework.boot.actuate.endpoint.invoke.OperationInvokerAdvisor",
+        "io.micrometer.prometheusmetrics.PrometheusMeterRegistry"})
+    static class PrometheusEndpointConfiguration {
+
+        @Bean
+        static OperationInvokerAdvisor ebpfPrometheusBucketLabels(ObjectProvider<EbpfMetrics> metrics) {
+            return new PrometheusBucketLabels(() -> {
+                EbpfMetrics available = metrics.getIfAvailable();
+                return available != null ? available.nativeHistogramBucketPrefixes() : List.of();
+            });
+        }
     }
 }

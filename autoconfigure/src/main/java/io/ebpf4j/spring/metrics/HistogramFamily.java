@@ -55,7 +55,7 @@ final class HistogramFamily extends MapMetricFamily<HistogramFamily.HistogramSer
         double[] bounds = buckets.upperBounds();
         this.bucketTags = new String[bounds.length + 1];
         for (int i = 0; i < bounds.length; i++) {
-            bucketTags[i] = Double.toString(bounds[i]);
+            bucketTags[i] = GoFloats.format(bounds[i]); // as ebpf_exporter (and the native export) spells them
         }
         bucketTags[bounds.length] = "+Inf";
     }

@@ -518,4 +518,11 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
             reader.refreshIfDue();
         }
     }
+
+    /** For the Prometheus collector: as {@link #refreshForRead}, using a read the entries gauge just made. */
+    final void refreshForCollector() {
+        if (refreshOnRead) {
+            reader.refreshForCollector();
+        }
+    }
 }

@@ -66,6 +66,8 @@ final class MapReader {
     private volatile boolean refreshed;
     private volatile int entries = -1;
     private volatile Timer readTimer;
+    /** The thread whose entries gauge read the map last, until its collector takes that read. */
+    private volatile Thread readByGauge;
 
     // walk state, guarded by this
     private BpfMap current;
@@ -109,17 +111,41 @@ final class MapReader {
         return entries;
     }
 
-    /** Reads the map unless a read happened less than min-refresh ago. */
-    void refreshIfDue() {
+    /** Reads the map unless a read happened less than min-refresh ago; returns whether it read. */
+    boolean refreshIfDue() {
         if (refreshed && clock.monotonicTime() - lastRefreshNanos < minRefreshNanos) {
-            return;
+            return false;
         }
         synchronized (this) {
             if (refreshed && clock.monotonicTime() - lastRefreshNanos < minRefreshNanos) {
-                return; // another thread read it while we waited
+                return false; // another thread read it while we waited
             }
             refresh();
+            return true;
         }
+    }
+
+    /**
+     * For the entries gauge: {@link #refreshIfDue}, and a read it makes is handed to the Prometheus collector that
+     * follows on this thread. A Prometheus scrape collects Micrometer's meters, the gauge among them, before the
+     * native metrics, on one thread: with {@code min-refresh: 0s} both would read the map.
+     */
+    void refreshForGauge() {
+        if (refreshIfDue()) {
+            readByGauge = Thread.currentThread();
+        }
+    }
+
+    /**
+     * For the Prometheus collector: reads the map when due, unless the entries gauge just read it on this thread,
+     * in the same scrape.
+     */
+    void refreshForCollector() {
+        if (readByGauge == Thread.currentThread()) {
+            readByGauge = null;
+            return;
+        }
+        refreshIfDue();
     }
 
     /** Reads the map now. */

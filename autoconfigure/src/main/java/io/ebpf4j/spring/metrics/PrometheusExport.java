@@ -12,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.DataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Exemplars;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
@@ -20,12 +21,21 @@ import io.prometheus.metrics.model.snapshots.MetricMetadata;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -41,11 +51,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Only loaded when the Prometheus registry is on the class path.
  */
 final class PrometheusExport implements MultiCollector, NativeExport {
+    private static final Log logger = LogFactory.getLog(PrometheusExport.class);
     private static final Labels DENIED = Labels.of("denied", "true");
 
     private final PrometheusMeterRegistry registry;
     private final List<MeterFilter> filters;
     private final List<Exported> exported = new CopyOnWriteArrayList<>();
+    /** Names of families that could not be built, each logged once. */
+    private final Set<String> failed = ConcurrentHashMap.newKeySet();
 
     private PrometheusExport(PrometheusMeterRegistry registry, List<MeterFilter> filters) {
         this.registry = registry;
@@ -125,23 +138,70 @@ final class PrometheusExport implements MultiCollector, NativeExport {
 
     @Override
     public List<String> getPrometheusNames() {
-        List<String> names = new ArrayList<>(exported.size());
+        Set<String> names = new LinkedHashSet<>();
         for (Exported e : exported) {
             names.add(e.metadata.getPrometheusName());
         }
-        return names;
+        return new ArrayList<>(names);
     }
 
     @Override
-    public MetricSnapshots collect() {
-        List<MetricSnapshot> snapshots = new ArrayList<>(exported.size());
+    public List<String> histogramNames() {
+        Set<String> names = new LinkedHashSet<>();
         for (Exported e : exported) {
-            e.family.refreshForRead();
-            synchronized (e.family.lock) {
-                snapshots.add(e.snapshot());
+            if (e.family instanceof HistogramFamily) {
+                names.add(e.metadata.getPrometheusName());
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
+    /**
+     * One snapshot per Prometheus name. Metrics of different collections may share a name (EbpfMetrics checked at
+     * start-up that they agree on type and label names, and their 'collection' label keeps their series apart):
+     * their data points form one family, as Prometheus clients merge them. A family that cannot be built is left
+     * out of this scrape and logged, instead of failing the whole scrape and every other metric with it.
+     */
+    @Override
+    public MetricSnapshots collect() {
+        // one read per map and scrape: metrics (and struct members) sharing a map share its reader, which is their
+        // lock, and with min-refresh 0 each refreshForRead would read the map again
+        Set<Object> read = Collections.newSetFromMap(new IdentityHashMap<>());
+        Map<String, List<Exported>> byName = new LinkedHashMap<>();
+        for (Exported e : exported) {
+            if (read.add(e.family.lock)) {
+                e.family.refreshForCollector();
+            }
+            byName.computeIfAbsent(e.metadata.getPrometheusName(), name -> new ArrayList<>(1)).add(e);
+        }
+        List<MetricSnapshot> snapshots = new ArrayList<>(byName.size());
+        for (List<Exported> same : byName.values()) {
+            try {
+                snapshots.add(snapshot(same));
+            } catch (RuntimeException ex) {
+                String name = same.get(0).metadata.getPrometheusName();
+                if (failed.add(name)) {
+                    logger.warn("Metric '" + name + "' is left out of Prometheus scrapes while it cannot be built",
+                            ex);
+                }
             }
         }
         return new MetricSnapshots(snapshots);
+    }
+
+    private static MetricSnapshot snapshot(List<Exported> same) {
+        Exported first = same.get(0);
+        int expected = 0;
+        for (Exported e : same) {
+            expected += e.family.seriesCount(); // sized once: growing a list of 10,000 points copies it 15 times
+        }
+        List<DataPointSnapshot> points = new ArrayList<>(expected);
+        for (Exported e : same) {
+            synchronized (e.family.lock) {
+                e.addPoints(points);
+            }
+        }
+        return first.snapshot(points);
     }
 
     /** One published metric: a family, and for struct values which member. */
@@ -170,36 +230,43 @@ final class PrometheusExport implements MultiCollector, NativeExport {
             this.bounds = family instanceof HistogramFamily h ? histogramBounds(h) : null;
         }
 
-        /** Call holding the family's lock. */
-        MetricSnapshot snapshot() {
+        /** Adds this metric's data points, in label order; call holding the family's lock. */
+        void addPoints(List<DataPointSnapshot> points) {
             if (version != family.version()) {
                 sort();
             }
             if (family instanceof HistogramFamily histogram) {
-                List<HistogramSnapshot.HistogramDataPointSnapshot> points = new ArrayList<>(sorted.length);
                 for (int i = 0; i < sorted.length; i++) {
                     HistogramFamily.HistogramSeries s = (HistogramFamily.HistogramSeries) sorted[i];
                     points.add(new HistogramSnapshot.HistogramDataPointSnapshot(
                             ClassicHistogramBuckets.of(bounds, s.counts), histogram.sum(s), labels[i],
                             Exemplars.EMPTY, 0L));
                 }
-                return new HistogramSnapshot(metadata, points);
-            }
-            if (((ValueFamily) family).kind() != ValueFamily.Kind.GAUGE) {
-                List<CounterSnapshot.CounterDataPointSnapshot> points = new ArrayList<>(sorted.length);
+            } else if (((ValueFamily) family).kind() != ValueFamily.Kind.GAUGE) {
                 for (int i = 0; i < sorted.length; i++) {
                     // 'internal': the labels were checked when built, values are never negative
                     points.add(new CounterSnapshot.CounterDataPointSnapshot(
                             ((ValueFamily.ValueSeries) sorted[i]).published(field), labels[i], null, 0L, 0L, true));
                 }
-                return new CounterSnapshot(metadata, points);
+            } else {
+                for (int i = 0; i < sorted.length; i++) {
+                    points.add(new GaugeSnapshot.GaugeDataPointSnapshot(
+                            ((ValueFamily.ValueSeries) sorted[i]).published(field), labels[i], null));
+                }
             }
-            List<GaugeSnapshot.GaugeDataPointSnapshot> points = new ArrayList<>(sorted.length);
-            for (int i = 0; i < sorted.length; i++) {
-                points.add(new GaugeSnapshot.GaugeDataPointSnapshot(
-                        ((ValueFamily.ValueSeries) sorted[i]).published(field), labels[i], null));
+        }
+
+        /** A snapshot of this metric's type and metadata over {@code points} (its own, or merged ones). */
+        @SuppressWarnings("unchecked")
+        MetricSnapshot snapshot(List<? extends DataPointSnapshot> points) {
+            if (family instanceof HistogramFamily) {
+                return new HistogramSnapshot(metadata,
+                        (List<HistogramSnapshot.HistogramDataPointSnapshot>) points);
             }
-            return new GaugeSnapshot(metadata, points);
+            if (((ValueFamily) family).kind() != ValueFamily.Kind.GAUGE) {
+                return new CounterSnapshot(metadata, (List<CounterSnapshot.CounterDataPointSnapshot>) points);
+            }
+            return new GaugeSnapshot(metadata, (List<GaugeSnapshot.GaugeDataPointSnapshot>) points);
         }
 
         private void sort() {

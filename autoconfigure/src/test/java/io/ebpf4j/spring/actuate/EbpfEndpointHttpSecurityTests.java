@@ -140,6 +140,76 @@ class EbpfEndpointHttpSecurityTests {
         }
     }
 
+    /** Boot's switch for all endpoints does not open this one's writes: only its own access property does. */
+    @Test
+    void writesNeedTheEndpointsOwnAccessProperty() throws Exception {
+        try (ConfigurableApplicationContext app = start("management.endpoints.web.exposure.include=ebpf",
+                "management.endpoints.access.default=unrestricted")) {
+            assertThat(post(app, "/actuator/ebpf/sys/packets", OPERATOR).statusCode()).isEqualTo(405);
+            assertThat(delete(app, "/actuator/ebpf/sys/packets", OPERATOR).statusCode()).isEqualTo(405);
+            assertThat(app.getBean("sys.packets", BpfMap.class).lookup(HexFormat.of().parseHex(KEY))).isEmpty();
+            assertThat(get(app, "/actuator/ebpf/sys/packets", OPERATOR).statusCode()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * Keys and values mean one thing: {@code 0x} hex is bytes (a GET's rawKey written back is the same entry), a
+     * number is a number and must fit, JSON text of an object is a struct as a GET shows it; hex without {@code 0x}
+     * is refused rather than read as a decimal number when all its digits are decimal.
+     */
+    @Test
+    void writtenKeysAndValuesMeanOneThing() throws Exception {
+        try (ConfigurableApplicationContext app = start("management.endpoints.web.exposure.include=ebpf",
+                "management.endpoint.ebpf.access=unrestricted")) {
+            BpfMap syscalls = app.getBean("sys.syscalls", BpfMap.class);
+            HttpResponse<String> hex = post(app, "/actuator/ebpf/sys/syscalls", OPERATOR,
+                    "{\"key\":\"0x0900000000000000\",\"value\":\"0x0500000000000000\"}");
+            assertThat(hex.statusCode()).as(hex.body()).isEqualTo(200);
+            assertThat(syscalls.lookup(HexFormat.of().parseHex("0900000000000000"))).hasValueSatisfying(
+                    value -> assertThat(HexFormat.of().formatHex(value)).isEqualTo("0500000000000000"));
+            assertThat(post(app, "/actuator/ebpf/sys/syscalls", OPERATOR,
+                    "{\"key\":\"0900000000000000\",\"value\":\"0x0500000000000000\"}").statusCode())
+                    .isEqualTo(400);
+            assertThat(syscalls.lookup(HexFormat.of().parseHex("0080e03779c30300"))).isEmpty(); // 900000000000000
+
+            HttpResponse<String> numbers = post(app, "/actuator/ebpf/sys/syscalls", OPERATOR,
+                    "{\"key\":99999,\"value\":7}");
+            assertThat(numbers.statusCode()).as(numbers.body()).isEqualTo(200);
+            assertThat(syscalls.lookup(HexFormat.of().parseHex("9f86010000000000"))).hasValueSatisfying(
+                    value -> assertThat(HexFormat.of().formatHex(value)).isEqualTo("0700000000000000"));
+
+            HttpResponse<String> tooBig = post(app, "/actuator/ebpf/sys/packets_per_cpu", OPERATOR,
+                    "{\"key\":4294967297,\"value\":7}");
+            assertThat(tooBig.statusCode()).isEqualTo(400);
+            assertThat(app.getBean("sys.packets_per_cpu", BpfMap.class).lookup(new byte[] {1, 0, 0, 0})).isEmpty();
+
+            HttpResponse<String> struct = post(app, "/actuator/ebpf/sys/packets", OPERATOR,
+                    "{\"key\":\"{\\\"port\\\":443,\\\"proto\\\":6,\\\"op\\\":42}\","
+                            + "\"value\":\"{\\\"packets\\\":5,\\\"bytes\\\":1000}\"}");
+            assertThat(struct.statusCode()).as(struct.body()).isEqualTo(200);
+            assertThat(app.getBean("sys.packets", BpfMap.class).lookup(HexFormat.of().parseHex(KEY)))
+                    .hasValueSatisfying(value -> assertThat(HexFormat.of().formatHex(value)).isEqualTo(VALUE));
+
+            String listing = get(app, "/actuator/ebpf/sys/packets", OPERATOR).body();
+            String rawKey = listing.replaceAll("(?s).*\"rawKey\":\"(0x[0-9a-f]+)\".*", "$1");
+            assertThat(rawKey).isEqualTo("0x" + KEY);
+            assertThat(delete(app, "/actuator/ebpf/sys/packets?key=" + rawKey, OPERATOR).body()).contains("deleted");
+        }
+    }
+
+    /** POST and DELETE to a collection or map that does not exist answer 404, as GET does. */
+    @Test
+    void writesToUnknownMapsAreNotFound() throws Exception {
+        try (ConfigurableApplicationContext app = start("management.endpoints.web.exposure.include=ebpf",
+                "management.endpoint.ebpf.access=unrestricted")) {
+            for (String path : List.of("/actuator/ebpf/nope/packets", "/actuator/ebpf/sys/nope")) {
+                assertThat(get(app, path, OPERATOR).statusCode()).as("GET " + path).isEqualTo(404);
+                assertThat(post(app, path, OPERATOR).statusCode()).as("POST " + path).isEqualTo(404);
+                assertThat(delete(app, path, OPERATOR).statusCode()).as("DELETE " + path).isEqualTo(404);
+            }
+        }
+    }
+
     @Test
     void noPathReachesAMapOutsideTheCollectionsOrAFile() throws Exception {
         try (ConfigurableApplicationContext app = start("management.endpoints.web.exposure.include=ebpf",
@@ -210,7 +280,11 @@ class EbpfEndpointHttpSecurityTests {
 
     private static HttpResponse<String> post(ConfigurableApplicationContext app, String path, String user)
             throws IOException, InterruptedException {
-        String body = "{\"key\":\"" + KEY + "\",\"value\":\"" + VALUE + "\"}";
+        return post(app, path, user, "{\"key\":\"0x" + KEY + "\",\"value\":\"0x" + VALUE + "\"}");
+    }
+
+    private static HttpResponse<String> post(ConfigurableApplicationContext app, String path, String user,
+            String body) throws IOException, InterruptedException {
         return send(request(app, path, user).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }

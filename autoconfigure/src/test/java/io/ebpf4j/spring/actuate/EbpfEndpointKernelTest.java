@@ -20,6 +20,7 @@ import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.jackson.EndpointJsonMapper;
 import org.springframework.boot.actuate.endpoint.web.ExposableWebEndpoint;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointHttpMethod;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointsSupplier;
 import org.springframework.boot.actuate.endpoint.web.WebOperation;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -149,7 +150,7 @@ class EbpfEndpointKernelTest {
                     Map.entry("proto", 6), Map.entry("op", 1));
             assertThat(packets.read("$.entries[0].value", Map.class)).containsExactly(Map.entry("packets", 3),
                     Map.entry("bytes", 90));
-            assertThat(packets.read("$.entries[0].rawKey", String.class)).hasSize(16);
+            assertThat(packets.read("$.entries[0].rawKey", String.class)).startsWith("0x").hasSize(18);
 
             DocumentContext perCpu = list(context, "packets_per_cpu");
             List<Integer> values = perCpu.read("$.entries[0].values");
@@ -192,7 +193,7 @@ class EbpfEndpointKernelTest {
             String rawKey = list(context, "packets").read("$.entries[0].rawKey", String.class);
             ByteBuffer stats = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()).putLong(5).putLong(500);
             invoke(context, WebEndpointHttpMethod.POST, "ebpf/{collection}/{map}", Map.of("collection", "sys",
-                    "map", "packets", "key", rawKey, "value", HexFormat.of().formatHex(stats.array())));
+                    "map", "packets", "key", rawKey, "value", "0x" + HexFormat.of().formatHex(stats.array())));
             assertThat(list(context, "packets").read("$.entries[0].value", Map.class))
                     .containsExactly(Map.entry("packets", 5), Map.entry("bytes", 500));
 
@@ -206,13 +207,18 @@ class EbpfEndpointKernelTest {
             assertThat(list(context, "syscalls", "limit", "10000").read("$.entries[?(@.key == 99999)]",
                     List.class)).isEmpty();
 
-            DocumentContext cleared = json(context, invoke(context, WebEndpointHttpMethod.DELETE,
-                    "ebpf/{collection}/{map}", Map.of("collection", "sys", "map", "packets")));
+            DocumentContext cleared = json(context, ((WebEndpointResponse<?>) invoke(context,
+                    WebEndpointHttpMethod.DELETE, "ebpf/{collection}/{map}", Map.of("collection", "sys", "map",
+                    "packets"))).getBody());
             assertThat(cleared.read("$.result", String.class)).isEqualTo("cleared");
             assertThat(list(context, "packets").read("$.returned", Integer.class)).isZero();
             assertThatThrownBy(() -> invoke(context, WebEndpointHttpMethod.POST, "ebpf/{collection}/{map}",
                     Map.of("collection", "sys", "map", "packets", "key", "zz", "value", "00")))
-                    .isInstanceOf(InvalidEndpointRequestException.class).hasMessageContaining("8 bytes of hex");
+                    .isInstanceOf(InvalidEndpointRequestException.class).hasMessageContaining("0x and 16 hex digits");
+            assertThatThrownBy(() -> invoke(context, WebEndpointHttpMethod.POST, "ebpf/{collection}/{map}",
+                    Map.of("collection", "sys", "map", "packets_per_cpu", "key", 4294967297L, "value", 7)))
+                    .isInstanceOf(InvalidEndpointRequestException.class)
+                    .hasMessage("key 4294967297 does not fit its 4 bytes (-2147483648 to 4294967295)");
         });
     }
 }

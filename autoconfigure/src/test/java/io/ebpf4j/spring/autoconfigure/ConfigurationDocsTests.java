@@ -38,6 +38,19 @@ class ConfigurationDocsTests {
         assertThat(documented).as("docs/configuration.md").isEqualTo(properties);
     }
 
+    /**
+     * {@code allow-unknown} as {@code LabelDecodersTest} shows the decoder behaving (and ebpf_exporter's
+     * {@code allow_unknown}): {@code true} passes unmapped inputs through, {@code false} marks them
+     * {@code unknown:<input>}; neither drops the series.
+     */
+    @Test
+    void allowUnknownIsDescribedTheWayTheDecoderBehaves() throws Exception {
+        String row = Files.readAllLines(DOC).stream().filter(line -> line.contains(".allow-unknown` |"))
+                .findFirst().orElseThrow();
+        assertThat(row).contains("`true` passes inputs without a mapping through unchanged")
+                .contains("`false` publishes them as `unknown:<input>`").doesNotContain("dropping");
+    }
+
     /** Properties every metric kind has are documented once, as {@code metrics.<kind>[]...}. */
     private static Set<String> collapseMetricKinds(Set<String> properties) {
         Pattern metric = Pattern.compile("^(.*\\.metrics\\.)(" + String.join("|", KINDS) + ")\\[\\](.*)$");

@@ -38,6 +38,34 @@ class EbpfAutoConfigurationTests {
         });
     }
 
+    /**
+     * A collection name with dots would be split by Spring's map binding and the collection silently dropped:
+     * start-up stops naming the bracket form, and the bracket form keeps the name whole.
+     */
+    @Test
+    void collectionNamesWithDotsNeedBracketsAndWorkWithThem() {
+        runner.withPropertyValues("ebpf.collections.cachestat-pre-kernel-5.16.object=classpath:bpf/openat_counter.bpf.o")
+                .run(context -> {
+                    Throwable failure = context.getStartupFailure();
+                    while (failure != null && !(failure instanceof EbpfConfigurationException)) {
+                        failure = failure.getCause();
+                    }
+                    assertThat(failure).isNotNull()
+                            .hasMessageContaining("'cachestat-pre-kernel-5.16' contains dots")
+                            .hasMessageContaining("ebpf.collections[cachestat-pre-kernel-5.16].object")
+                            .hasMessageContaining("\"[cachestat-pre-kernel-5.16]\"");
+                    assertThat(((EbpfConfigurationException) failure).property())
+                            .isEqualTo("ebpf.collections.cachestat-pre-kernel-5.16.object");
+                });
+        runner.withPropertyValues("ebpf.failure-mode=warn",
+                        "ebpf.collections[cachestat-pre-kernel-5.16].object=classpath:bpf/openat_counter.bpf.o")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(EbpfCollections.class).get("cachestat-pre-kernel-5.16")).isPresent();
+                    assertThat(context.containsBean("cachestat-pre-kernel-5.16.opens")).isTrue();
+                });
+    }
+
     @Test
     void switchedOffByEbpfEnabled() {
         runner.withPropertyValues("ebpf.enabled=false",

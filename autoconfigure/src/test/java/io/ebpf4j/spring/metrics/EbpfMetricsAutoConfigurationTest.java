@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -122,6 +123,26 @@ class EbpfMetricsAutoConfigurationTest {
                         "ebpf.collections.sys.metrics.gauges[0].map=nope")
                 .run(context -> assertThat(configurationFailure(context.getStartupFailure()))
                         .hasMessageContaining("no map 'nope'").hasMessageContaining("packets"));
+    }
+
+    @Test
+    void aMetricWithoutMapOrWithAWrongMapIsNotNamedAfterTheMap() {
+        runner.withUserConfiguration(ParsedCollection.class)
+                .withPropertyValues("ebpf.collections.sys.object=classpath:bpf/metrics.bpf.o",
+                        "ebpf.collections.sys.metrics.counters[0].labels[0].name=port")
+                .run(context -> assertThat(configurationFailure(context.getStartupFailure())).hasMessage(
+                        "BPF collection 'sys': counters[0]: 'map' is required: the map to read"));
+        runner.withUserConfiguration(ParsedCollection.class)
+                .withPropertyValues("ebpf.collections.sys.object=classpath:bpf/metrics.bpf.o",
+                        "ebpf.collections.sys.metrics.event-counters[0].name=oom.kills")
+                .run(context -> assertThat(configurationFailure(context.getStartupFailure())).hasMessage(
+                        "BPF collection 'sys': metric 'oom.kills' (event-counters[0]): 'map' is required: the ring"
+                                + " buffer or perf event array to read"));
+        runner.withUserConfiguration(ParsedCollection.class)
+                .withPropertyValues("ebpf.collections.sys.object=classpath:bpf/metrics.bpf.o",
+                        "ebpf.collections.sys.metrics.gauges[0].map=nope")
+                .run(context -> assertThat(configurationFailure(context.getStartupFailure()))
+                        .hasMessageStartingWith("BPF collection 'sys': gauges[0]: no map 'nope'; maps: ["));
     }
 
     @Test

@@ -13,7 +13,20 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.InvocationContext;
+import org.springframework.boot.actuate.endpoint.ProducibleOperationArgumentResolver;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointsSupplier;
+import org.springframework.boot.actuate.endpoint.web.WebOperation;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import io.ebpf4j.spring.autoconfigure.EbpfAutoConfiguration;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -111,7 +124,7 @@ class EbpfMetricsKernelTest {
             observe(context.getBean("sys.observe", BpfProgram.class), 2, 1, 6, 9, 3);
             PrometheusText first = scrape(registry);
             PrometheusText scrape = first.samples("ebpf_latency_count_total").isEmpty() ? scrape(registry) : first;
-            assertThat(scrape.value("ebpf_latency_buckets_total", s -> s.has("op", "9") && s.has("le", "4.0E-6")))
+            assertThat(scrape.value("ebpf_latency_buckets_total", s -> s.has("op", "9") && s.has("le", "4e-06")))
                     .isEqualTo(2);
             assertThat(scrape.value("ebpf_latency_buckets_total", s -> s.has("op", "9") && s.has("le", "+Inf")))
                     .isEqualTo(2);
@@ -189,6 +202,50 @@ class EbpfMetricsKernelTest {
         });
     }
 
+    /**
+     * The {@code prometheus} endpoint writes the bounds of BPF histograms as Go's client and ebpf_exporter do, in
+     * both text formats (the registry's own writer, used by {@code scrape()} above, spells Java doubles).
+     */
+    @Test
+    void theScrapeEndpointSpellsBucketBoundsAsGoDoes() {
+        new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(EbpfAutoConfiguration.class, MetricsAutoConfiguration.class,
+                        PrometheusMetricsExportAutoConfiguration.class, EbpfMetricsAutoConfiguration.class,
+                        EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class))
+                .withPropertyValues("ebpf.metrics.min-refresh=0s",
+                        C + "object=classpath:bpf/metrics.bpf.o",
+                        C + "programs.observe.attach=none",
+                        C + "metrics.histograms[0].name=latency",
+                        C + "metrics.histograms[0].map=latency",
+                        C + "metrics.histograms[0].base-unit=seconds",
+                        C + "metrics.histograms[0].bucket-max=26",
+                        C + "metrics.histograms[0].bucket-multiplier=0.000001",
+                        C + "metrics.histograms[0].bucket-field=bucket",
+                        C + "metrics.histograms[0].labels[0].name=op",
+                        C + "metrics.histograms[0].labels[0].field=op",
+                        "management.endpoints.web.exposure.include=prometheus")
+                .run(context -> {
+                    observe(context.getBean("sys.observe", BpfProgram.class), 1, 1, 6, 7, 3);
+                    String text = scrapeEndpoint(context, "text/plain;version=0.0.4;charset=utf-8");
+                    List<PrometheusText.Sample> buckets = PrometheusText.parse(text)
+                            .samples("ebpf_latency_seconds_bucket", s -> s.has("op", "7"));
+                    assertThat(buckets).extracting(s -> s.labels().get("le")).startsWith("1e-06", "2e-06", "4e-06")
+                            .contains("0.001024", "67.108864", "+Inf").noneMatch(le -> le.contains("E"));
+                    assertThat(scrapeEndpoint(context, "application/openmetrics-text;version=1.0.0;charset=utf-8"))
+                            .contains("le=\"1e-06\"", "le=\"67.108864\"").doesNotContain("le=\"1.0E-6\"");
+                });
+    }
+
+    private static String scrapeEndpoint(org.springframework.context.ApplicationContext context, String accept) {
+        WebOperation scrape = context.getBean(WebEndpointsSupplier.class).getEndpoints().stream()
+                .filter(e -> e.getEndpointId().toString().equals("prometheus")).findFirst().orElseThrow()
+                .getOperations().iterator().next();
+        WebEndpointResponse<?> response = (WebEndpointResponse<?>) scrape.invoke(new InvocationContext(
+                SecurityContext.NONE, new java.util.HashMap<>(),
+                new ProducibleOperationArgumentResolver(() -> List.of(accept))));
+        return new String((byte[]) response.getBody(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static PrometheusText scrape(MeterRegistry registry) {
         return PrometheusText.parse(((PrometheusMeterRegistry) registry).scrape());
     }
@@ -218,6 +275,73 @@ class EbpfMetricsKernelTest {
                 assertThat(scrape.samples("ebpf_net_packets_total", s -> s.has("port", "9090"))).hasSize(1);
             });
         });
+    }
+
+    /**
+     * With {@code min-refresh: 0s} a scrape reads each map once: not once more for the entries gauge, nor once per
+     * metric or struct member fed by the map ({@code packets} feeds two counters here and a gauge).
+     */
+    @Test
+    void aScrapeReadsEachMapOnce() {
+        runner.withPropertyValues(C + "metrics.gauges[0].name=packets.now", C + "metrics.gauges[0].map=packets",
+                C + "metrics.gauges[0].values[0].field=packets").run(context -> {
+                    PrometheusMeterRegistry registry = context.getBean(PrometheusMeterRegistry.class);
+                    observe(context.getBean("sys.observe", BpfProgram.class), 1, 80, 6, 1, 1);
+                    registry.scrape();
+                    long packets = registry.get("ebpf.map.read").tags("map", "packets").timer().count();
+                    long syscalls = registry.get("ebpf.map.read").tags("map", "syscalls").timer().count();
+                    for (int i = 0; i < 30; i++) {
+                        registry.scrape();
+                    }
+                    assertThat(registry.get("ebpf.map.read").tags("map", "packets").timer().count())
+                            .isEqualTo(packets + 30);
+                    assertThat(registry.get("ebpf.map.read").tags("map", "syscalls").timer().count())
+                            .isEqualTo(syscalls + 30);
+                });
+    }
+
+    /**
+     * One metric name in two collections: with the same label names Prometheus gets one family holding both
+     * collections' series; with different label names start-up fails naming both places, instead of every scrape.
+     */
+    @Test
+    void oneMetricNameInTwoCollectionsIsOneFamilyOrAStartupFailure() {
+        String[] two = {"ebpf.collections.a.object=classpath:bpf/metrics.bpf.o",
+            "ebpf.collections.a.programs.observe.attach=none",
+            "ebpf.collections.a.constants.target_tid=" + KernelFixtures.threadId(),
+            "ebpf.collections.a.metrics.counters[0].name=migrations",
+            "ebpf.collections.a.metrics.counters[0].map=syscalls",
+            "ebpf.collections.a.metrics.counters[0].labels[0].name=syscall",
+            "ebpf.collections.a.metrics.counters[0].labels[0].size=8",
+            "ebpf.collections.b.object=classpath:bpf/metrics.bpf.o",
+            "ebpf.collections.b.programs.observe.attach=none",
+            "ebpf.collections.b.constants.target_tid=" + KernelFixtures.threadId(),
+            "ebpf.collections.b.metrics.counters[0].name=migrations",
+            "ebpf.collections.b.metrics.counters[0].map=syscalls",
+            "ebpf.collections.b.metrics.counters[0].labels[0].name=syscall",
+            "ebpf.collections.b.metrics.counters[0].labels[0].size=8"};
+        KernelFixtures.metricsApplication().withPropertyValues(two).run(context -> {
+            assertThat(context).hasNotFailed();
+            KernelFixtures.getppid(1);
+            PrometheusText scrape = scrape(context.getBean(MeterRegistry.class));
+            assertThat(scrape.type("ebpf_migrations_total")).contains("counter");
+            assertThat(scrape.samples("ebpf_migrations_total")).extracting(s -> s.labels().get("collection"))
+                    .contains("a", "b");
+            assertThat(scrape.samples("ebpf_map_max_entries")).isNotEmpty(); // and the rest of the scrape
+        });
+        KernelFixtures.metricsApplication().withPropertyValues(two)
+                .withPropertyValues("ebpf.collections.b.metrics.counters[0].labels[0].name=number")
+                .run(context -> {
+                    Throwable failure = context.getStartupFailure();
+                    while (failure != null && !(failure instanceof io.ebpf4j.spring.EbpfConfigurationException)) {
+                        failure = failure.getCause();
+                    }
+                    assertThat(failure).isNotNull().hasMessageContaining("'ebpf.migrations'")
+                            .hasMessageContaining("ebpf.collections.a.metrics.counters[0]")
+                            .hasMessageContaining("[collection, syscall] there and [collection, number] here");
+                    assertThat(((io.ebpf4j.spring.EbpfConfigurationException) failure).property())
+                            .isEqualTo("ebpf.collections.b.metrics.counters[0]");
+                });
     }
 
     @Test

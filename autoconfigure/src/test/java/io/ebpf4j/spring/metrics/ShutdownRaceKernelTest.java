@@ -89,7 +89,7 @@ class ShutdownRaceKernelTest {
                             endpoint.collections();
                         }),
                         worker("endpoint write", stop, violations, operations, refusedAfterClose,
-                                () -> endpoint.update("sys", "packets", KEY, VALUE)),
+                                () -> endpoint.update("sys", "packets", "0x" + KEY, "0x" + VALUE)),
                         worker("map write", stop, violations, operations, refusedAfterClose,
                                 () -> packets.update(HEX.parseHex(KEY), HEX.parseHex(VALUE), UpdateFlags.ANY)));
                 long operationsBefore = operations.get();
