@@ -1,12 +1,17 @@
 package io.ebpf4j.features;
 
+import io.ebpf4j.AttachType;
 import io.ebpf4j.BpfException;
+import io.ebpf4j.BpfProgram;
 import io.ebpf4j.MapType;
 import io.ebpf4j.NotSupportedException;
+import io.ebpf4j.ProgramSpec;
 import io.ebpf4j.ProgramType;
 import io.ebpf4j.asm.Instruction;
 import io.ebpf4j.asm.Instructions;
 import io.ebpf4j.asm.Register;
+import io.ebpf4j.btf.Func;
+import io.ebpf4j.btf.Spec;
 import io.ebpf4j.internal.Os;
 import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.internal.sys.Errno;
@@ -14,12 +19,19 @@ import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.internal.sys.NativeBuffer;
 import io.ebpf4j.internal.sys.Scratch;
+import io.ebpf4j.link.BpfLink;
+import io.ebpf4j.link.Links;
 
+import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -88,6 +100,47 @@ public final class Features {
      */
     public static boolean hasPerfLink() {
         return answer("perf_event bpf_link", Features::probePerfLink).failure == null;
+    }
+
+    /**
+     * Whether kprobes can be attached: a kprobe program is attached through {@link io.ebpf4j.link.Links#kprobe}
+     * (the kprobe perf PMU, else tracefs {@code kprobe_events}) to the {@code getpid} system call handler, then
+     * detached. Kernels built without {@code CONFIG_KPROBES} have neither.
+     */
+    public static boolean hasKprobes() {
+        return answer("kprobe", Features::probeKprobes).failure == null;
+    }
+
+    public static void requireKprobes() {
+        raise(answer("kprobe", Features::probeKprobes));
+    }
+
+    /**
+     * Whether kprobe_multi links can be created (fprobe-based, Linux 5.18+ with {@code CONFIG_FPROBE}): a program is
+     * attached through {@link io.ebpf4j.link.Links#kprobeMulti} to the {@code getpid} system call handler.
+     */
+    public static boolean hasKprobeMulti() {
+        return answer("kprobe_multi", Features::probeKprobeMulti).failure == null;
+    }
+
+    public static void requireKprobeMulti() {
+        raise(answer("kprobe_multi", Features::probeKprobeMulti));
+    }
+
+    /**
+     * Whether programs of a BPF trampoline or LSM attach type can be loaded and attached: {@link
+     * io.ebpf4j.AttachType#TRACE_FENTRY} and {@link io.ebpf4j.AttachType#TRACE_FEXIT} on {@code bpf_fentry_test1},
+     * {@link io.ebpf4j.AttachType#MODIFY_RETURN} on {@code security_file_open} (returning 0: the hooked function
+     * runs as usual), {@link io.ebpf4j.AttachType#LSM_MAC} on the {@code file_open} hook (allowing everything),
+     * which also needs {@code bpf} in the active LSM list, or its programs never run. Each probe program is
+     * attached for an instant and detached.
+     */
+    public static boolean hasTracingAttach(AttachType type) {
+        return answer("attach type " + type, () -> probeTracingAttach(type)).failure == null;
+    }
+
+    public static void requireTracingAttach(AttachType type) {
+        raise(answer("attach type " + type, () -> probeTracingAttach(type)));
     }
 
     private static Answer answer(String feature, java.util.function.Supplier<Answer> probe) {
@@ -347,6 +400,12 @@ public final class Features {
 
     /** Loads {@code instructions} as a program of {@code type}: an fd or -errno. */
     private static long loadProbe(ProgramType type, Instructions instructions, NativeBuffer log) {
+        return loadProbe(type, instructions, log, null, 0);
+    }
+
+    /** The same with an expected attach type and an attach BTF id (when {@code attachType} is not null). */
+    private static long loadProbe(ProgramType type, Instructions instructions, NativeBuffer log,
+            AttachType attachType, int attachBtfId) {
         byte[] code = instructions.marshal(ByteOrder.nativeOrder());
         NativeBuffer insns = new NativeBuffer(code.length).put(0, code, 0, code.length);
         NativeBuffer license = new NativeBuffer(8);
@@ -372,11 +431,115 @@ public final class Features {
         } else if (type == ProgramType.NETFILTER) {
             a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, io.ebpf4j.AttachType.NETFILTER.value());
         }
+        if (attachType != null) {
+            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, attachType.value());
+            a.putInt(Bpf.PROG_LOAD_ATTACH_BTF_ID, attachBtfId);
+        }
         long result = Bpf.call(Bpf.PROG_LOAD, attr, Bpf.PROG_LOAD_SIZE);
         // The kernel got addresses only: keep the buffers alive until it has read them.
         Reference.reachabilityFence(insns);
         Reference.reachabilityFence(license);
         return result;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Hooks
+
+    private static Answer probeKprobes() {
+        ProgramSpec spec = new ProgramSpec("ebpf4j_probe", ProgramType.KPROBE, RETURN_ZERO);
+        try (BpfProgram program = BpfProgram.load(spec);
+                BpfLink link = Links.kprobe(Links.syscallSymbol("getpid"), program)) {
+            return Answer.YES;
+        } catch (NotSupportedException e) {
+            return new Answer(new NotSupportedException("kprobe", e.getMessage(), e.errno()));
+        } catch (BpfException e) {
+            return new Answer(e);
+        }
+    }
+
+    private static Answer probeKprobeMulti() {
+        ProgramSpec spec = new ProgramSpec("ebpf4j_probe", ProgramType.KPROBE, RETURN_ZERO)
+                .attachType(AttachType.TRACE_KPROBE_MULTI);
+        try (BpfProgram program = BpfProgram.load(spec);
+                BpfLink link = Links.kprobeMulti(List.of(Links.syscallSymbol("getpid")), program,
+                        io.ebpf4j.link.MultiProbeOptions.defaults())) {
+            return Answer.YES;
+        } catch (BpfException e) {
+            return new Answer(e);
+        }
+    }
+
+    private static Answer probeTracingAttach(AttachType type) {
+        String hook;
+        String function;
+        ProgramType programType = ProgramType.TRACING;
+        switch (type) {
+            case TRACE_FENTRY -> { hook = "fentry"; function = "bpf_fentry_test1"; }
+            case TRACE_FEXIT -> { hook = "fexit"; function = "bpf_fentry_test1"; }
+            case MODIFY_RETURN -> { hook = "fmod_ret"; function = "security_file_open"; }
+            case LSM_MAC -> { hook = "lsm"; function = "bpf_lsm_file_open"; programType = ProgramType.LSM; }
+            default -> throw new IllegalArgumentException("no probe for attach type " + type
+                    + " (fentry, fexit, fmod_ret and lsm have one)");
+        }
+        String what = hook + " program on " + function;
+        int btfId;
+        try {
+            Spec kernel = Spec.kernel();
+            Optional<Func> func = kernel.typeByName(function, Func.class);
+            if (func.isEmpty()) {
+                return new Answer(new NotSupportedException(hook, "cannot probe " + hook + " programs: the kernel's"
+                        + " BTF has no function " + function));
+            }
+            btfId = kernel.typeId(func.get());
+        } catch (NotSupportedException e) {
+            return new Answer(new NotSupportedException(hook, hook + " programs need the kernel's BTF: "
+                    + e.getMessage(), e.errno()));
+        }
+        NativeBuffer log = new NativeBuffer(4096);
+        long program = loadProbe(programType, RETURN_ZERO, log, type, btfId);
+        if (program < 0) {
+            int errno = (int) -program;
+            String text = log.getCString(0, 4096).strip();
+            if (meansUnsupported(errno) || errno == Errno.EPERM && io.ebpf4j.internal.Capabilities.missing(
+                    programType.requiredCapabilities()).isEmpty()) {
+                return new Answer(new NotSupportedException(hook, "this kernel does not support " + hook
+                        + " programs: loading a " + what + " failed with " + Errno.name(errno)
+                        + (text.isEmpty() ? " and an empty verifier log" : ": " + text), errno));
+            }
+            return new Answer(Errors.of("probe " + what, errno, programType.requiredCapabilities()));
+        }
+        long link;
+        try {
+            NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.LINK_CREATE_SIZE);
+            attr.buffer().putInt(Bpf.LINK_CREATE_PROG_FD, (int) program);
+            attr.buffer().putInt(Bpf.LINK_CREATE_ATTACH_TYPE, type.value());
+            link = Bpf.call(Bpf.LINK_CREATE, attr, Bpf.LINK_CREATE_SIZE);
+        } finally {
+            LibC.close((int) program);
+        }
+        if (link < 0) {
+            int errno = (int) -link;
+            return new Answer(new NotSupportedException(hook, "this kernel loads " + hook + " programs but cannot"
+                    + " attach them: attaching a " + what + " failed with " + Errno.name(errno), errno));
+        }
+        LibC.close((int) link);
+        if (type == AttachType.LSM_MAC) {
+            Optional<String> lsms = activeLsms();
+            if (lsms.isPresent() && !List.of(lsms.get().split(",")).contains("bpf")) {
+                return new Answer(new NotSupportedException(hook, "BPF LSM programs attach but never run: bpf is not"
+                        + " in the active LSM list (" + lsms.get() + "); boot with lsm=" + lsms.get() + ",bpf"));
+            }
+        }
+        return Answer.YES;
+    }
+
+    /** The active LSMs, from securityfs; empty when it is not mounted (then only loading and attaching tell). */
+    private static Optional<String> activeLsms() {
+        try {
+            return Optional.of(Files.readString(Path.of("/sys/kernel/security/lsm")).strip());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

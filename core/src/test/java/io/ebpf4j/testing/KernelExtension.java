@@ -47,6 +47,9 @@ public final class KernelExtension implements ExecutionCondition {
             if (requirement.bpfLink()) {
                 probe(Features::requireBpfLink).ifPresent(missing::add);
             }
+            for (Hook hook : requirement.hooks()) {
+                probe(hook::require).ifPresent(missing::add);
+            }
         }
         if (!missing.isEmpty()) {
             return ConditionEvaluationResult.disabled(SKIP_PREFIX + " " + String.join("; ", missing));

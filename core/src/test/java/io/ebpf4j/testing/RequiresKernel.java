@@ -32,4 +32,7 @@ public @interface RequiresKernel {
 
     /** Whether the test needs BPF_LINK_CREATE. */
     boolean bpfLink() default false;
+
+    /** Hooks the test attaches to (kprobes, trampolines, BPF LSM), probed by loading and attaching. */
+    Hook[] hooks() default {};
 }
