@@ -19,7 +19,7 @@ ip link set lo up
 hostname ebpf4j-vm
 . /opt/ebpf4j/vm.env
 
-echo "[vm] kernel $(uname -r), $(nproc) CPUs, LSMs $(cat /sys/kernel/security/lsm 2>/dev/null)"
+echo "[vm] kernel $(uname -r), $(nproc) CPUs, LSMs $(cat /sys/kernel/security/lsm 2>/dev/null); up $(cut -d' ' -f1 /proc/uptime) s"
 cd /opt/ebpf4j/core
 mkdir -p /tmp/reports
 # The tests' JVM, as surefire starts it (pom.xml's argLine), plus what keeps the JIT cheap under emulation.
@@ -28,11 +28,10 @@ timeout --kill-after=10 "$VM_TEST_TIMEOUT" java --enable-native-access=ALL-UNNAM
   -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx768m \
   -Debpf4j.test.native-binaries=/opt/ebpf4j/native \
   -cp "/opt/ebpf4j/junit-console.jar:/opt/ebpf4j/core/test-classes:/opt/ebpf4j/core/classes:$(cat /opt/ebpf4j/classpath)" \
-  org.junit.platform.console.ConsoleLauncher execute --disable-banner --details=summary \
-  --details-theme=ascii --reports-dir=/tmp/reports --scan-class-path=/opt/ebpf4j/core/test-classes \
-  $VM_TEST_SELECTION
+  org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors \
+  --details=summary --details-theme=ascii --reports-dir=/tmp/reports $VM_TEST_SELECTION </dev/null
 status=$?
-echo "[vm] tests finished with status $status"
+echo "[vm] tests finished with status $status; up $(cut -d' ' -f1 /proc/uptime) s"
 
 # stty raw: no newline translation on the way out.
 stty -F /dev/ttyS1 raw -echo 2>/dev/null

@@ -13,7 +13,8 @@
 # Exit status: 0 when the tests ran and none failed.
 #
 # Environment: VM_KERNEL_PACKAGE (default: what linux-image-cloud-amd64 depends on, -unsigned), VM_TIMEOUT,
-# VM_TESTS (JUnit console launcher selection options, default: every test tagged kernel), VM_ACCEL (kvm|tcg: skip
+# VM_TESTS (JUnit console launcher selection options, default: every test tagged kernel but the soak test; e.g.
+# "--select-class=io.ebpf4j.link.TracingLinkTest" for one class), VM_ACCEL (kvm|tcg: skip
 # the probe), VM_MEMORY (MiB, default 3072).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,7 +22,7 @@ repo=$(pwd)
 cache=${EBPF4J_VM_CACHE:-/var/cache/ebpf4j-vm}
 timeout_s=${VM_TIMEOUT:-900}
 memory=${VM_MEMORY:-3072}
-selection=${VM_TESTS:---include-tag=kernel --exclude-tag=soak}
+selection=${VM_TESTS:---scan-class-path=/opt/ebpf4j/core/test-classes --include-tag=kernel --exclude-tag=soak}
 # What the guest needs besides a minimal Debian: the JRE, ip(8) for the network tests, modprobe for the modules
 # the kernel loads on demand (cls_bpf, veth, ...), bpftool for tests that read vmlinux BTF ids, libbpf1 for the
 # libbpf inventory tool.

@@ -3,8 +3,8 @@
 
   kernel <release>: <n> tests, <f> failed, <s> skipped (missing: <features>)
 
-<features> are the distinct reasons of the tests skipped because a probe found the kernel lacking (reasons starting
-with "kernel:"), or "none". Lists the failed and skipped tests above it. Fails when a test failed or none ran."""
+<features> are the distinct reasons (up to their first ": ") of the tests skipped because a probe found the kernel
+lacking (reasons starting with "kernel:"), or "none". Lists the failed and skipped tests above it. Fails when a test failed or none ran."""
 import glob
 import sys
 import xml.etree.ElementTree as ET
@@ -27,7 +27,8 @@ for report in sorted(glob.glob(f"{directory}/**/*.xml", recursive=True)):
             reason = reason.split("Assumption failed: ")[-1].split("TestAbortedException: ")[-1]
             print(f"[vm]   skipped {name}: {reason}")
             if reason.startswith("kernel:"):
-                reason = reason[len("kernel:"):].strip()
+                # The probe's finding without its details (listed above): "this kernel does not support fentry ..."
+                reason = reason[len("kernel:"):].strip().split(": ")[0]
                 if reason not in missing:
                     missing.append(reason)
 print(f"kernel {release}: {tests} tests, {failed} failed, {skipped} skipped (missing: {'; '.join(missing) or 'none'})")

@@ -143,6 +143,19 @@ public final class Features {
         raise(answer("attach type " + type, () -> probeTracingAttach(type)));
     }
 
+    /**
+     * Whether {@code freplace} ({@link ProgramType#EXT}) programs can replace a global function of a loaded
+     * program: a one-function XDP program with hand-made BTF is loaded, an extension of the same signature is
+     * loaded against it and attached, then both are released.
+     */
+    public static boolean hasFreplace() {
+        return answer("freplace", Features::probeFreplace).failure == null;
+    }
+
+    public static void requireFreplace() {
+        raise(answer("freplace", Features::probeFreplace));
+    }
+
     private static Answer answer(String feature, java.util.function.Supplier<Answer> probe) {
         Answer cached = CACHE.get(feature);
         if (cached != null) {
@@ -296,10 +309,15 @@ public final class Features {
         blob.putInt(0).putInt(16).putInt(16).putInt(strings.length);
         blob.putInt(1).putInt(1 << 24).putInt(4).putInt((1 << 24) | 32); // name "int", KIND_INT, size 4, signed 32 bits
         blob.put(strings);
-        NativeBuffer data = new NativeBuffer(blob.capacity()).put(0, blob.array(), 0, blob.capacity());
+        return loadBtf(blob.array());
+    }
+
+    /** {@code BPF_BTF_LOAD} of a raw blob: an fd, or -errno. */
+    private static int loadBtf(byte[] blob) {
+        NativeBuffer data = new NativeBuffer(blob.length).put(0, blob, 0, blob.length);
         NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.BTF_LOAD_SIZE);
         attr.buffer().putLong(Bpf.BTF_LOAD_BTF, data.address());
-        attr.buffer().putInt(Bpf.BTF_LOAD_SIZE_FIELD, blob.capacity());
+        attr.buffer().putInt(Bpf.BTF_LOAD_SIZE_FIELD, blob.length);
         int result = (int) Bpf.call(Bpf.BTF_LOAD, attr, Bpf.BTF_LOAD_SIZE);
         Reference.reachabilityFence(data); // the kernel got its address only
         return result;
@@ -400,12 +418,15 @@ public final class Features {
 
     /** Loads {@code instructions} as a program of {@code type}: an fd or -errno. */
     private static long loadProbe(ProgramType type, Instructions instructions, NativeBuffer log) {
-        return loadProbe(type, instructions, log, null, 0);
+        return loadProbe(type, instructions, log, a -> { });
     }
 
-    /** The same with an expected attach type and an attach BTF id (when {@code attachType} is not null). */
+    /**
+     * The same, with {@code extra} setting further attributes (attach target, BTF); the caller keeps any buffer
+     * they point to reachable.
+     */
     private static long loadProbe(ProgramType type, Instructions instructions, NativeBuffer log,
-            AttachType attachType, int attachBtfId) {
+            java.util.function.Consumer<ByteBuffer> extra) {
         byte[] code = instructions.marshal(ByteOrder.nativeOrder());
         NativeBuffer insns = new NativeBuffer(code.length).put(0, code, 0, code.length);
         NativeBuffer license = new NativeBuffer(8);
@@ -431,10 +452,7 @@ public final class Features {
         } else if (type == ProgramType.NETFILTER) {
             a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, io.ebpf4j.AttachType.NETFILTER.value());
         }
-        if (attachType != null) {
-            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, attachType.value());
-            a.putInt(Bpf.PROG_LOAD_ATTACH_BTF_ID, attachBtfId);
-        }
+        extra.accept(a);
         long result = Bpf.call(Bpf.PROG_LOAD, attr, Bpf.PROG_LOAD_SIZE);
         // The kernel got addresses only: keep the buffers alive until it has read them.
         Reference.reachabilityFence(insns);
@@ -496,7 +514,10 @@ public final class Features {
                     + e.getMessage(), e.errno()));
         }
         NativeBuffer log = new NativeBuffer(4096);
-        long program = loadProbe(programType, RETURN_ZERO, log, type, btfId);
+        long program = loadProbe(programType, RETURN_ZERO, log, a -> {
+            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, type.value());
+            a.putInt(Bpf.PROG_LOAD_ATTACH_BTF_ID, btfId);
+        });
         if (program < 0) {
             int errno = (int) -program;
             String text = log.getCString(0, 4096).strip();
@@ -531,6 +552,76 @@ public final class Features {
             }
         }
         return Answer.YES;
+    }
+
+    private static Answer probeFreplace() {
+        // BTF: [1] int, [2] int (void), [3] global function "probe" of type [2]; func_info puts [3] at instruction 0.
+        byte[] strings = "\0int\0probe\0".getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer blob = ByteBuffer.allocate(24 + 40 + strings.length).order(ByteOrder.nativeOrder());
+        blob.putShort((short) 0xeB9F).put((byte) 1).put((byte) 0).putInt(24);
+        blob.putInt(0).putInt(40).putInt(40).putInt(strings.length);
+        blob.putInt(1).putInt(1 << 24).putInt(4).putInt((1 << 24) | 32); // INT "int", signed, 32 bits
+        blob.putInt(0).putInt(13 << 24).putInt(1); // FUNC_PROTO returning [1], no parameters
+        blob.putInt(5).putInt((12 << 24) | 1).putInt(2); // FUNC "probe", linkage global, type [2]
+        blob.put(strings);
+        int btf = loadBtf(blob.array());
+        if (btf < 0) {
+            return new Answer(new NotSupportedException("freplace", "freplace programs need BTF, which this kernel"
+                    + " does not load (" + Errno.name(-btf) + ")", -btf));
+        }
+        NativeBuffer funcInfo = new NativeBuffer(8);
+        funcInfo.buffer().putInt(0, 0).putInt(4, 3);
+        long target = -1;
+        long extension = -1;
+        try {
+            target = loadWithBtf(ProgramType.XDP, btf, funcInfo, -1);
+            if (target < 0) {
+                return new Answer(Errors.of("probe freplace: load the XDP program to extend", (int) -target,
+                        ProgramType.XDP.requiredCapabilities()));
+            }
+            extension = loadWithBtf(ProgramType.EXT, btf, funcInfo, (int) target);
+            if (extension < 0) {
+                int errno = (int) -extension;
+                if (meansUnsupported(errno) || errno == Errno.EPERM && io.ebpf4j.internal.Capabilities.missing(
+                        ProgramType.EXT.requiredCapabilities()).isEmpty()) {
+                    return new Answer(new NotSupportedException("freplace", "this kernel does not support freplace"
+                            + " programs: loading an extension of a global function failed with "
+                            + Errno.name(errno), errno));
+                }
+                return new Answer(Errors.of("probe freplace", errno, ProgramType.EXT.requiredCapabilities()));
+            }
+            NativeBuffer attr = Bpf.attr(Scratch.get(), 16);
+            attr.buffer().putInt(8, (int) extension); // BPF_RAW_TRACEPOINT_OPEN without a name: the load-time target
+            long link = Bpf.call(Bpf.RAW_TRACEPOINT_OPEN, attr, 16);
+            if (link < 0) {
+                return new Answer(new NotSupportedException("freplace", "this kernel loads freplace programs but"
+                        + " cannot attach them (" + Errno.name((int) -link) + ")", (int) -link));
+            }
+            LibC.close((int) link);
+            return Answer.YES;
+        } finally {
+            for (long fd : new long[] {extension, target, btf}) {
+                if (fd >= 0) {
+                    LibC.close((int) fd);
+                }
+            }
+        }
+    }
+
+    /** Loads a program returning 0 with {@code btf} and one func_info record; an extension of {@code targetFd}. */
+    private static long loadWithBtf(ProgramType type, int btf, NativeBuffer funcInfo, int targetFd) {
+        long result = loadProbe(type, RETURN_ZERO, null, a -> {
+            a.putInt(Bpf.PROG_LOAD_BTF_FD, btf);
+            a.putInt(Bpf.PROG_LOAD_FUNC_INFO_REC_SIZE, 8);
+            a.putLong(Bpf.PROG_LOAD_FUNC_INFO, funcInfo.address());
+            a.putInt(Bpf.PROG_LOAD_FUNC_INFO_CNT, 1);
+            if (targetFd >= 0) {
+                a.putInt(Bpf.PROG_LOAD_ATTACH_PROG_FD, targetFd);
+                a.putInt(Bpf.PROG_LOAD_ATTACH_BTF_ID, 3);
+            }
+        });
+        Reference.reachabilityFence(funcInfo); // the kernel got its address only
+        return result;
     }
 
     /** The active LSMs, from securityfs; empty when it is not mounted (then only loading and attaching tell). */

@@ -17,6 +17,12 @@ public enum Hook {
             Features.requireKprobeMulti();
         }
     },
+    FREPLACE {
+        @Override
+        void require() {
+            Features.requireFreplace();
+        }
+    },
     FENTRY(AttachType.TRACE_FENTRY),
     FEXIT(AttachType.TRACE_FEXIT),
     FMOD_RET(AttachType.MODIFY_RETURN),
