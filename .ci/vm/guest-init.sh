@@ -22,6 +22,7 @@ hostname ebpf4j-vm
 echo "[vm] kernel $(uname -r), $(nproc) CPUs, LSMs $(cat /sys/kernel/security/lsm 2>/dev/null); up $(cut -d' ' -f1 /proc/uptime) s"
 cd /opt/ebpf4j/core
 mkdir -p /tmp/reports
+set -f # the selection's patterns are for JUnit, not for the shell
 # The tests' JVM, as surefire starts it (pom.xml's argLine), plus what keeps the JIT cheap under emulation.
 # The timeout is below the host's qemu timeout, so that a hung test still leaves its reports.
 timeout --kill-after=10 "$VM_TEST_TIMEOUT" java --enable-native-access=ALL-UNNAMED -Xshare:auto \
@@ -29,7 +30,7 @@ timeout --kill-after=10 "$VM_TEST_TIMEOUT" java --enable-native-access=ALL-UNNAM
   -Debpf4j.test.native-binaries=/opt/ebpf4j/native \
   -cp "/opt/ebpf4j/junit-console.jar:/opt/ebpf4j/core/test-classes:/opt/ebpf4j/core/classes:$(cat /opt/ebpf4j/classpath)" \
   org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors \
-  --details=summary --details-theme=ascii --reports-dir=/tmp/reports $VM_TEST_SELECTION </dev/null
+  --details=tree --details-theme=ascii --reports-dir=/tmp/reports $VM_TEST_SELECTION </dev/null
 status=$?
 echo "[vm] tests finished with status $status; up $(cut -d' ' -f1 /proc/uptime) s"
 

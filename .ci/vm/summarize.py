@@ -6,6 +6,7 @@
 <features> are the distinct reasons (up to their first ": ") of the tests skipped because a probe found the kernel
 lacking (reasons starting with "kernel:"), or "none". Lists the failed and skipped tests above it. Fails when a test failed or none ran."""
 import glob
+import re
 import sys
 import xml.etree.ElementTree as ET
 
@@ -28,7 +29,7 @@ for report in sorted(glob.glob(f"{directory}/**/*.xml", recursive=True)):
             print(f"[vm]   skipped {name}: {reason}")
             if reason.startswith("kernel:"):
                 # The probe's finding without its details (listed above): "this kernel does not support fentry ..."
-                reason = reason[len("kernel:"):].strip().split(": ")[0]
+                reason = re.sub(r" \(probe: [^)]*\)", "", reason[len("kernel:"):].strip()).split(": ")[0]
                 if reason not in missing:
                     missing.append(reason)
 print(f"kernel {release}: {tests} tests, {failed} failed, {skipped} skipped (missing: {'; '.join(missing) or 'none'})")

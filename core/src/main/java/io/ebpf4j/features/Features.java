@@ -469,7 +469,8 @@ public final class Features {
                 BpfLink link = Links.kprobe(Links.syscallSymbol("getpid"), program)) {
             return Answer.YES;
         } catch (NotSupportedException e) {
-            return new Answer(new NotSupportedException("kprobe", e.getMessage(), e.errno()));
+            return new Answer(new NotSupportedException("kprobe", "this kernel cannot attach kprobes: "
+                    + e.getMessage(), e.errno()));
         } catch (BpfException e) {
             return new Answer(e);
         }
@@ -482,6 +483,9 @@ public final class Features {
                 BpfLink link = Links.kprobeMulti(List.of(Links.syscallSymbol("getpid")), program,
                         io.ebpf4j.link.MultiProbeOptions.defaults())) {
             return Answer.YES;
+        } catch (NotSupportedException e) {
+            return new Answer(new NotSupportedException("kprobe_multi", "this kernel cannot attach kprobe_multi"
+                    + " links: " + e.getMessage(), e.errno()));
         } catch (BpfException e) {
             return new Answer(e);
         }
