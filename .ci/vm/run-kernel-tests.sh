@@ -92,10 +92,14 @@ payload=$work/payload
 mkdir -p "$payload/opt/ebpf4j/core" "$payload/opt/ebpf4j/lib" "$payload/opt/ebpf4j/native"
 ./mvnw -B -q -pl core test-compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$work/classpath"
-junit=$(tr ':' '\n' <"$work/classpath" | sed -n 's|.*/junit-platform-launcher-\(.*\)\.jar$|\1|p')
-./mvnw -B -q -N dependency:copy -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit" \
-  -DoutputDirectory="$work"
-cp "$work/junit-platform-console-standalone-$junit.jar" "$payload/opt/ebpf4j/junit-console.jar"
+# The console launcher of the project's JUnit version, from the local repository once it has been downloaded there.
+launcher=$(tr ':' '\n' <"$work/classpath" | grep '/junit-platform-launcher-[^/]*\.jar$')
+junit=$(basename "$(dirname "$launcher")")
+console=${launcher%/junit-platform-launcher/*}/junit-platform-console-standalone/$junit/junit-platform-console-standalone-$junit.jar
+if [ ! -f "$console" ]; then
+  ./mvnw -B -q -N dependency:get -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit"
+fi
+cp "$console" "$payload/opt/ebpf4j/junit-console.jar"
 guest_classpath=()
 for jar in $(tr ':' ' ' <"$work/classpath"); do
   cp "$jar" "$payload/opt/ebpf4j/lib/"
@@ -108,7 +112,8 @@ mkdir -p "$payload/opt/ebpf4j/core/src/test" && cp -r core/src/test/bpf core/src
 gcc -O2 -g -Wall -o "$payload/opt/ebpf4j/native/probe_target" core/src/test/native/probe_target.c
 gcc -O2 -g -Wall -o "$payload/opt/ebpf4j/native/libbpf_inventory" core/src/test/native/libbpf_inventory.c -lbpf
 {
-  echo "VM_TEST_TIMEOUT=$(( timeout_s - 120 ))"
+  # Two minutes below qemu's bound leave time to boot and to send the reports of a run that hung.
+  echo "VM_TEST_TIMEOUT=$(( timeout_s > 180 ? timeout_s - 120 : 60 ))"
   echo "VM_TEST_SELECTION='$selection'"
 } >"$payload/opt/ebpf4j/vm.env"
 cp .ci/vm/guest-init.sh "$payload/init" && chmod 755 "$payload/init"
