@@ -57,6 +57,9 @@ kernel_version=$(apt-cache show --no-all-versions "$kernel_package" 2>/dev/null 
 [ -n "$kernel_version" ] || { echo "[vm] apt knows no package $kernel_package" >&2; exit 1; }
 key=$(echo "$image_format $kernel_package $kernel_version $guest_packages" | sha256sum | cut -c1-16)
 image=$cache/images/$key
+mkdir -p "$cache"
+exec 9>"$cache/lock"
+flock 9 # one build at a time; a run that waited here finds the image built
 if [ ! -f "$image/root.cpio" ]; then
   say "building the guest image for $kernel_package $kernel_version (cache $image)"
   rm -rf "$image.tmp" && mkdir -p "$image.tmp"
@@ -82,6 +85,7 @@ if [ ! -f "$image/root.cpio" ]; then
   for old in "$cache"/images/*; do [ "$old" = "$image.tmp" ] || rm -rf "$old"; done
   mv "$image.tmp" "$image"
 fi
+flock -u 9
 release=$(cat "$image/release")
 say "guest image ready: kernel $release"
 
