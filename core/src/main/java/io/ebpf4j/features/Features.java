@@ -407,10 +407,14 @@ public final class Features {
             return Answer.YES;
         }
         String text = log.getCString(0, 4096);
-        if (text.contains("invalid func ") || text.contains("unknown func ")
-                || text.contains("program of this type cannot use helper")) {
+        // The verifier's reason, without the register states logged before it.
+        Optional<String> refusal = text.lines().filter(line -> line.contains("invalid func ")
+                || line.contains("unknown func ") || line.contains("program of this type cannot use helper"))
+                .findFirst();
+        if (refusal.isPresent()) {
             return new Answer(new NotSupportedException("helper " + helperId,
-                    "helper " + helperId + " is not available to " + type + " programs: " + text.strip(), (int) -r));
+                    "helper " + helperId + " is not available to " + type + " programs: " + refusal.get().strip(),
+                    (int) -r));
         }
         // Loaded far enough to pass the helper check; failing later (e.g. on argument types) still means supported.
         return Answer.YES;
