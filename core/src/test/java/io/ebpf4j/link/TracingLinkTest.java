@@ -37,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @RequiresKernel(programTypes = ProgramType.RAW_TRACEPOINT)
 class TracingLinkTest {
     private static final int BPF_GET_ATTACH_COOKIE = 174;
+    private static final int BPF_PROBE_WRITE_USER = 36;
     private static final int XDP_DROP = 1;
     private static final int XDP_PASS = 2;
     private static final Path KPROBE_PMU = Path.of("/sys/bus/event_source/devices/kprobe");
@@ -272,6 +273,31 @@ class TracingLinkTest {
         CollectionSpec spec = CollectionSpec.load(Fixtures.bytes("freplace.bpf.o"));
         assertThatThrownBy(() -> BpfCollection.load(spec)).hasMessageContaining("freplace program 'drop_all'")
                 .hasMessageContaining("ProgramSpec.attachProgram");
+    }
+
+    @Test
+    @RequiresKernel(programTypes = ProgramType.TRACEPOINT)
+    void probeWriteUserRewritesWhatAProcessWritesWhereTheKernelAllowsIt() throws Exception {
+        // Refused under lockdown (integrity or confidentiality): then the helper probe fails and the test is skipped.
+        requireProbe(() -> Features.requireHelper(ProgramType.TRACEPOINT, BPF_PROBE_WRITE_USER));
+        byte[] data = new byte[777]; // a length nothing else in this process writes
+        java.util.Arrays.fill(data, (byte) 'x');
+        Path file = Files.createTempFile("ebpf4j-write-user", ".txt");
+        try {
+            CollectionSpec spec = CollectionSpec.load(Fixtures.bytes("probe_write_user.bpf.o"));
+            spec.variables().get("target_tgid").set(ProcessHandle.current().pid());
+            spec.variables().get("target_count").set(data.length);
+            try (BpfCollection coll = BpfCollection.load(spec);
+                    BpfLink link = Links.tracepoint("syscalls", "sys_enter_write", coll.program("rewrite"))) {
+                Files.write(file, data);
+                assertThat(coll.variable("rewritten").getLong()).isEqualTo(1);
+            }
+            byte[] written = Files.readAllBytes(file);
+            assertThat(new String(written, 0, 8, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("BPF!xxxx");
+            assertThat(data[0]).as("the kernel changed the copy that was written, not the array").isEqualTo((byte) 'x');
+        } finally {
+            Files.delete(file);
+        }
     }
 
     /** While {@code program} is attached, getsid(2) of this process fails with EPERM; before and after, it works. */
