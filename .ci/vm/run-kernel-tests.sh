@@ -49,6 +49,8 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 # --- the kernel and the cached root image ------------------------------------------------------------------------
+# A machine whose package lists are missing or older than the mirror knows no (or a vanished) kernel package.
+apt-cache show linux-image-cloud-amd64 >/dev/null 2>&1 || apt-get -o DPkg::Lock::Timeout=600 update -q
 kernel_package=${VM_KERNEL_PACKAGE:-}
 if [ -z "$kernel_package" ]; then
   kernel_package=$(apt-cache depends linux-image-cloud-amd64 | awk '/Depends: linux-image-6/ {print $2; exit}')-unsigned
