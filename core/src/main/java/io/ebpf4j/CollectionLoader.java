@@ -531,16 +531,43 @@ final class CollectionLoader {
                 case LSM:
                     attachBtfId = kernelTypeId(program, "bpf_lsm_" + target, Func.class);
                     break;
+                case EXT:
+                    attachBtfId = targetProgramFunction(program, target);
+                    break;
                 default:
                     break;
             }
         }
+        // The target program's fd is only read during the load, which happens while the spec holds the program.
+        int attachProgFd = program.type() == ProgramType.EXT && program.attachProgram() != null
+                ? program.attachProgram().fd().number() : -1;
         if (btfHandle == null) {
-            return new BpfProgram.LoadExtras(-1, null, 0, 0, null, 0, 0, attachBtfId, -1, -1, expectedAttachType);
+            return new BpfProgram.LoadExtras(-1, null, 0, 0, null, 0, 0, attachBtfId, -1, attachProgFd,
+                    expectedAttachType);
         }
         return new BpfProgram.LoadExtras(btfHandle.fd().number(), prepared.funcInfo(), ExtInfo.FUNC_INFO_SIZE,
                 prepared.funcInfoCount(), prepared.lineInfo(), ExtInfo.LINE_INFO_SIZE, prepared.lineInfoCount(),
-                attachBtfId, -1, -1, expectedAttachType);
+                attachBtfId, -1, attachProgFd, expectedAttachType);
+    }
+
+    /** The BTF id of function {@code name} in the BTF of the program a freplace program replaces it in. */
+    private static int targetProgramFunction(ProgramSpec program, String name) {
+        BpfProgram target = program.attachProgram();
+        if (target == null) {
+            throw new IllegalArgumentException("freplace program '" + program.name() + "' replaces function '" + name
+                    + "' of another program: set that program with ProgramSpec.attachProgram before loading");
+        }
+        int btfId = target.info().btfId();
+        if (btfId == 0) {
+            throw new BpfException("freplace program '" + program.name() + "': the target program has no BTF, so"
+                    + " its functions cannot be replaced (load it from an object built with -g)");
+        }
+        try (Handle btf = Handle.fromId(btfId)) {
+            Spec spec = btf.spec();
+            return spec.typeByName(name, Func.class).map(spec::typeId)
+                    .orElseThrow(() -> new BpfException("freplace program '" + program.name() + "': the target"
+                            + " program has no function '" + name + "' (only global functions can be replaced)"));
+        }
     }
 
     private <T extends Type> int kernelTypeId(ProgramSpec program, String name, Class<T> kind) {

@@ -19,6 +19,7 @@ public final class ProgramSpec {
     private ProgramType type;
     private AttachType attachType = AttachType.NONE;
     private String attachTo;
+    private BpfProgram attachProgram;
     private Instructions instructions;
     private String license = "GPL";
     private int kernelVersion;
@@ -79,6 +80,19 @@ public final class ProgramSpec {
 
     public ProgramSpec attachTo(String attachTo) {
         this.attachTo = attachTo;
+        return this;
+    }
+
+    /**
+     * The loaded program a {@code freplace} ({@link ProgramType#EXT}) program replaces a function of: the function
+     * is {@link #attachTo()}, looked up in this program's BTF. {@code null} unless set; an EXT program needs it.
+     */
+    public BpfProgram attachProgram() {
+        return attachProgram;
+    }
+
+    public ProgramSpec attachProgram(BpfProgram attachProgram) {
+        this.attachProgram = attachProgram;
         return this;
     }
 
@@ -143,6 +157,7 @@ public final class ProgramSpec {
         copy.sectionName = sectionName;
         copy.attachType = attachType;
         copy.attachTo = attachTo;
+        copy.attachProgram = attachProgram;
         copy.license = license;
         copy.kernelVersion = kernelVersion;
         copy.flags = flags;

@@ -2,8 +2,10 @@ package io.ebpf4j.features;
 
 import io.ebpf4j.AttachType;
 import io.ebpf4j.BpfException;
+import io.ebpf4j.BpfProgram;
 import io.ebpf4j.MapType;
 import io.ebpf4j.NotSupportedException;
+import io.ebpf4j.ProgramSpec;
 import io.ebpf4j.ProgramType;
 import io.ebpf4j.asm.Instruction;
 import io.ebpf4j.asm.Instructions;
@@ -18,11 +20,17 @@ import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.internal.sys.NativeBuffer;
 import io.ebpf4j.internal.sys.Scratch;
+import io.ebpf4j.link.BpfLink;
+import io.ebpf4j.link.Links;
 
+import java.io.IOException;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -118,6 +126,60 @@ public final class Features {
 
     public static void requireTcx() {
         raise(answer("TCX", Features::probeTcx));
+    }
+
+    /**
+     * Whether kprobes can be attached: a kprobe program is attached through {@link io.ebpf4j.link.Links#kprobe}
+     * (the kprobe perf PMU, else tracefs {@code kprobe_events}) to the {@code getpid} system call handler, then
+     * detached. Kernels built without {@code CONFIG_KPROBES} have neither.
+     */
+    public static boolean hasKprobes() {
+        return answer("kprobe", Features::probeKprobes).failure == null;
+    }
+
+    public static void requireKprobes() {
+        raise(answer("kprobe", Features::probeKprobes));
+    }
+
+    /**
+     * Whether kprobe_multi links can be created (fprobe-based, Linux 5.18+ with {@code CONFIG_FPROBE}): a program is
+     * attached through {@link io.ebpf4j.link.Links#kprobeMulti} to the {@code getpid} system call handler.
+     */
+    public static boolean hasKprobeMulti() {
+        return answer("kprobe_multi", Features::probeKprobeMulti).failure == null;
+    }
+
+    public static void requireKprobeMulti() {
+        raise(answer("kprobe_multi", Features::probeKprobeMulti));
+    }
+
+    /**
+     * Whether programs of a BPF trampoline or LSM attach type can be loaded and attached: {@link
+     * io.ebpf4j.AttachType#TRACE_FENTRY} and {@link io.ebpf4j.AttachType#TRACE_FEXIT} on {@code bpf_fentry_test1},
+     * {@link io.ebpf4j.AttachType#MODIFY_RETURN} on {@code security_file_open} (returning 0: the hooked function
+     * runs as usual), {@link io.ebpf4j.AttachType#LSM_MAC} on the {@code file_open} hook (allowing everything),
+     * which also needs {@code bpf} in the active LSM list, or its programs never run. Each probe program is
+     * attached for an instant and detached.
+     */
+    public static boolean hasTracingAttach(AttachType type) {
+        return answer("attach type " + type, () -> probeTracingAttach(type)).failure == null;
+    }
+
+    public static void requireTracingAttach(AttachType type) {
+        raise(answer("attach type " + type, () -> probeTracingAttach(type)));
+    }
+
+    /**
+     * Whether {@code freplace} ({@link ProgramType#EXT}) programs can replace a global function of a loaded
+     * program: a one-function XDP program with hand-made BTF is loaded, an extension of the same signature is
+     * loaded against it and attached, then both are released.
+     */
+    public static boolean hasFreplace() {
+        return answer("freplace", Features::probeFreplace).failure == null;
+    }
+
+    public static void requireFreplace() {
+        raise(answer("freplace", Features::probeFreplace));
     }
 
     private static Answer answer(String feature, java.util.function.Supplier<Answer> probe) {
@@ -279,10 +341,15 @@ public final class Features {
         blob.putInt(0).putInt(16).putInt(16).putInt(strings.length);
         blob.putInt(1).putInt(1 << 24).putInt(4).putInt((1 << 24) | 32); // name "int", KIND_INT, size 4, signed 32 bits
         blob.put(strings);
-        NativeBuffer data = new NativeBuffer(blob.capacity()).put(0, blob.array(), 0, blob.capacity());
+        return loadBtf(blob.array());
+    }
+
+    /** {@code BPF_BTF_LOAD} of a raw blob: an fd, or -errno. */
+    private static int loadBtf(byte[] blob) {
+        NativeBuffer data = new NativeBuffer(blob.length).put(0, blob, 0, blob.length);
         NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.BTF_LOAD_SIZE);
         attr.buffer().putLong(Bpf.BTF_LOAD_BTF, data.address());
-        attr.buffer().putInt(Bpf.BTF_LOAD_SIZE_FIELD, blob.capacity());
+        attr.buffer().putInt(Bpf.BTF_LOAD_SIZE_FIELD, blob.length);
         int result = (int) Bpf.call(Bpf.BTF_LOAD, attr, Bpf.BTF_LOAD_SIZE);
         Reference.reachabilityFence(data); // the kernel got its address only
         return result;
@@ -371,10 +438,14 @@ public final class Features {
             return Answer.YES;
         }
         String text = log.getCString(0, 4096);
-        if (text.contains("invalid func ") || text.contains("unknown func ")
-                || text.contains("program of this type cannot use helper")) {
+        // The verifier's reason, without the register states logged before it.
+        Optional<String> refusal = text.lines().filter(line -> line.contains("invalid func ")
+                || line.contains("unknown func ") || line.contains("program of this type cannot use helper"))
+                .findFirst();
+        if (refusal.isPresent()) {
             return new Answer(new NotSupportedException("helper " + helperId,
-                    "helper " + helperId + " is not available to " + type + " programs: " + text.strip(), (int) -r));
+                    "helper " + helperId + " is not available to " + type + " programs: " + refusal.get().strip(),
+                    (int) -r));
         }
         // Loaded far enough to pass the helper check; failing later (e.g. on argument types) still means supported.
         return Answer.YES;
@@ -394,7 +465,11 @@ public final class Features {
             return new Answer(new NotSupportedException("iterator " + target,
                     "this kernel has no iterator '" + target + "' (its BTF has no " + function + ")"));
         }
-        long r = loadProbe(ProgramType.TRACING, AttachType.TRACE_ITER, kernel.typeId(func.get()), RETURN_ZERO, null);
+        int attachBtfId = kernel.typeId(func.get());
+        long r = loadProbe(ProgramType.TRACING, RETURN_ZERO, null, a -> {
+            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, AttachType.TRACE_ITER.value());
+            a.putInt(Bpf.PROG_LOAD_ATTACH_BTF_ID, attachBtfId);
+        });
         if (r >= 0) {
             LibC.close((int) r);
             return Answer.YES;
@@ -407,16 +482,17 @@ public final class Features {
         return new Answer(Errors.of("probe iterator " + target, errno, ProgramType.TRACING.requiredCapabilities()));
     }
 
+    /** Loads {@code instructions} as a program of {@code type}: an fd or -errno. */
     private static long loadProbe(ProgramType type, Instructions instructions, NativeBuffer log) {
-        AttachType expected = type == ProgramType.CGROUP_SOCK_ADDR ? AttachType.CGROUP_INET4_CONNECT
-                : type == ProgramType.SK_LOOKUP ? AttachType.SK_LOOKUP
-                : type == ProgramType.NETFILTER ? AttachType.NETFILTER : AttachType.NONE;
-        return loadProbe(type, expected, 0, instructions, log);
+        return loadProbe(type, instructions, log, a -> { });
     }
 
-    /** Loads {@code instructions} as a program of {@code type}: an fd or -errno. */
-    private static long loadProbe(ProgramType type, AttachType expectedAttachType, int attachBtfId,
-            Instructions instructions, NativeBuffer log) {
+    /**
+     * The same, with {@code extra} setting further attributes (attach target, BTF); the caller keeps any buffer
+     * they point to reachable.
+     */
+    private static long loadProbe(ProgramType type, Instructions instructions, NativeBuffer log,
+            java.util.function.Consumer<ByteBuffer> extra) {
         byte[] code = instructions.marshal(ByteOrder.nativeOrder());
         NativeBuffer insns = new NativeBuffer(code.length).put(0, code, 0, code.length);
         NativeBuffer license = new NativeBuffer(8);
@@ -435,13 +511,196 @@ public final class Features {
         if (type == ProgramType.SYSCALL) {
             a.putInt(Bpf.PROG_LOAD_FLAGS, 1 << 4); // BPF_F_SLEEPABLE: syscall programs must be sleepable
         }
-        a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, expectedAttachType.value());
-        a.putInt(Bpf.PROG_LOAD_ATTACH_BTF_ID, attachBtfId);
+        if (type == ProgramType.CGROUP_SOCK_ADDR) {
+            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, io.ebpf4j.AttachType.CGROUP_INET4_CONNECT.value());
+        } else if (type == ProgramType.SK_LOOKUP) {
+            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, io.ebpf4j.AttachType.SK_LOOKUP.value());
+        } else if (type == ProgramType.NETFILTER) {
+            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, io.ebpf4j.AttachType.NETFILTER.value());
+        }
+        extra.accept(a);
         long result = Bpf.call(Bpf.PROG_LOAD, attr, Bpf.PROG_LOAD_SIZE);
         // The kernel got addresses only: keep the buffers alive until it has read them.
         Reference.reachabilityFence(insns);
         Reference.reachabilityFence(license);
         return result;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Hooks
+
+    private static Answer probeKprobes() {
+        ProgramSpec spec = new ProgramSpec("ebpf4j_probe", ProgramType.KPROBE, RETURN_ZERO);
+        try (BpfProgram program = BpfProgram.load(spec);
+                BpfLink link = Links.kprobe(Links.syscallSymbol("getpid"), program)) {
+            return Answer.YES;
+        } catch (NotSupportedException e) {
+            return new Answer(new NotSupportedException("kprobe", "this kernel cannot attach kprobes: "
+                    + e.getMessage(), e.errno()));
+        } catch (BpfException e) {
+            return new Answer(e);
+        }
+    }
+
+    private static Answer probeKprobeMulti() {
+        ProgramSpec spec = new ProgramSpec("ebpf4j_probe", ProgramType.KPROBE, RETURN_ZERO)
+                .attachType(AttachType.TRACE_KPROBE_MULTI);
+        try (BpfProgram program = BpfProgram.load(spec);
+                BpfLink link = Links.kprobeMulti(List.of(Links.syscallSymbol("getpid")), program,
+                        io.ebpf4j.link.MultiProbeOptions.defaults())) {
+            return Answer.YES;
+        } catch (NotSupportedException e) {
+            return new Answer(new NotSupportedException("kprobe_multi", "this kernel cannot attach kprobe_multi"
+                    + " links: " + e.getMessage(), e.errno()));
+        } catch (BpfException e) {
+            return new Answer(e);
+        }
+    }
+
+    private static Answer probeTracingAttach(AttachType type) {
+        String hook;
+        String function;
+        ProgramType programType = ProgramType.TRACING;
+        switch (type) {
+            case TRACE_FENTRY -> { hook = "fentry"; function = "bpf_fentry_test1"; }
+            case TRACE_FEXIT -> { hook = "fexit"; function = "bpf_fentry_test1"; }
+            case MODIFY_RETURN -> { hook = "fmod_ret"; function = "security_file_open"; }
+            case LSM_MAC -> { hook = "lsm"; function = "bpf_lsm_file_open"; programType = ProgramType.LSM; }
+            default -> throw new IllegalArgumentException("no probe for attach type " + type
+                    + " (fentry, fexit, fmod_ret and lsm have one)");
+        }
+        String what = hook + " program on " + function;
+        int btfId;
+        try {
+            Spec kernel = Spec.kernel();
+            Optional<Func> func = kernel.typeByName(function, Func.class);
+            if (func.isEmpty()) {
+                return new Answer(new NotSupportedException(hook, "cannot probe " + hook + " programs: the kernel's"
+                        + " BTF has no function " + function));
+            }
+            btfId = kernel.typeId(func.get());
+        } catch (NotSupportedException e) {
+            return new Answer(new NotSupportedException(hook, hook + " programs need the kernel's BTF: "
+                    + e.getMessage(), e.errno()));
+        }
+        NativeBuffer log = new NativeBuffer(4096);
+        long program = loadProbe(programType, RETURN_ZERO, log, a -> {
+            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, type.value());
+            a.putInt(Bpf.PROG_LOAD_ATTACH_BTF_ID, btfId);
+        });
+        if (program < 0) {
+            int errno = (int) -program;
+            String text = log.getCString(0, 4096).strip();
+            if (meansUnsupported(errno) || errno == Errno.EPERM && io.ebpf4j.internal.Capabilities.missing(
+                    programType.requiredCapabilities()).isEmpty()) {
+                return new Answer(new NotSupportedException(hook, "this kernel does not support " + hook
+                        + " programs: loading a " + what + " failed with " + Errno.name(errno)
+                        + (text.isEmpty() ? " and an empty verifier log" : ": " + text), errno));
+            }
+            return new Answer(Errors.of("probe " + what, errno, programType.requiredCapabilities()));
+        }
+        long link;
+        try {
+            NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.LINK_CREATE_SIZE);
+            attr.buffer().putInt(Bpf.LINK_CREATE_PROG_FD, (int) program);
+            attr.buffer().putInt(Bpf.LINK_CREATE_ATTACH_TYPE, type.value());
+            link = Bpf.call(Bpf.LINK_CREATE, attr, Bpf.LINK_CREATE_SIZE);
+        } finally {
+            LibC.close((int) program);
+        }
+        if (link < 0) {
+            int errno = (int) -link;
+            return new Answer(new NotSupportedException(hook, "this kernel loads " + hook + " programs but cannot"
+                    + " attach them: attaching a " + what + " failed with " + Errno.name(errno), errno));
+        }
+        LibC.close((int) link);
+        if (type == AttachType.LSM_MAC) {
+            Optional<String> lsms = activeLsms();
+            if (lsms.isPresent() && !List.of(lsms.get().split(",")).contains("bpf")) {
+                return new Answer(new NotSupportedException(hook, "BPF LSM programs attach but never run: bpf is not"
+                        + " in the active LSM list (" + lsms.get() + "); boot with lsm=" + lsms.get() + ",bpf"));
+            }
+        }
+        return Answer.YES;
+    }
+
+    private static Answer probeFreplace() {
+        // BTF: [1] int, [2] int (void), [3] global function "probe" of type [2]; func_info puts [3] at instruction 0.
+        byte[] strings = "\0int\0probe\0".getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer blob = ByteBuffer.allocate(24 + 40 + strings.length).order(ByteOrder.nativeOrder());
+        blob.putShort((short) 0xeB9F).put((byte) 1).put((byte) 0).putInt(24);
+        blob.putInt(0).putInt(40).putInt(40).putInt(strings.length);
+        blob.putInt(1).putInt(1 << 24).putInt(4).putInt((1 << 24) | 32); // INT "int", signed, 32 bits
+        blob.putInt(0).putInt(13 << 24).putInt(1); // FUNC_PROTO returning [1], no parameters
+        blob.putInt(5).putInt((12 << 24) | 1).putInt(2); // FUNC "probe", linkage global, type [2]
+        blob.put(strings);
+        int btf = loadBtf(blob.array());
+        if (btf < 0) {
+            return new Answer(new NotSupportedException("freplace", "freplace programs need BTF, which this kernel"
+                    + " does not load (" + Errno.name(-btf) + ")", -btf));
+        }
+        NativeBuffer funcInfo = new NativeBuffer(8);
+        funcInfo.buffer().putInt(0, 0).putInt(4, 3);
+        long target = -1;
+        long extension = -1;
+        try {
+            target = loadWithBtf(ProgramType.XDP, btf, funcInfo, -1);
+            if (target < 0) {
+                return new Answer(Errors.of("probe freplace: load the XDP program to extend", (int) -target,
+                        ProgramType.XDP.requiredCapabilities()));
+            }
+            extension = loadWithBtf(ProgramType.EXT, btf, funcInfo, (int) target);
+            if (extension < 0) {
+                int errno = (int) -extension;
+                if (meansUnsupported(errno) || errno == Errno.EPERM && io.ebpf4j.internal.Capabilities.missing(
+                        ProgramType.EXT.requiredCapabilities()).isEmpty()) {
+                    return new Answer(new NotSupportedException("freplace", "this kernel does not support freplace"
+                            + " programs: loading an extension of a global function failed with "
+                            + Errno.name(errno), errno));
+                }
+                return new Answer(Errors.of("probe freplace", errno, ProgramType.EXT.requiredCapabilities()));
+            }
+            NativeBuffer attr = Bpf.attr(Scratch.get(), 16);
+            attr.buffer().putInt(8, (int) extension); // BPF_RAW_TRACEPOINT_OPEN without a name: the load-time target
+            long link = Bpf.call(Bpf.RAW_TRACEPOINT_OPEN, attr, 16);
+            if (link < 0) {
+                return new Answer(new NotSupportedException("freplace", "this kernel loads freplace programs but"
+                        + " cannot attach them (" + Errno.name((int) -link) + ")", (int) -link));
+            }
+            LibC.close((int) link);
+            return Answer.YES;
+        } finally {
+            for (long fd : new long[] {extension, target, btf}) {
+                if (fd >= 0) {
+                    LibC.close((int) fd);
+                }
+            }
+        }
+    }
+
+    /** Loads a program returning 0 with {@code btf} and one func_info record; an extension of {@code targetFd}. */
+    private static long loadWithBtf(ProgramType type, int btf, NativeBuffer funcInfo, int targetFd) {
+        long result = loadProbe(type, RETURN_ZERO, null, a -> {
+            a.putInt(Bpf.PROG_LOAD_BTF_FD, btf);
+            a.putInt(Bpf.PROG_LOAD_FUNC_INFO_REC_SIZE, 8);
+            a.putLong(Bpf.PROG_LOAD_FUNC_INFO, funcInfo.address());
+            a.putInt(Bpf.PROG_LOAD_FUNC_INFO_CNT, 1);
+            if (targetFd >= 0) {
+                a.putInt(Bpf.PROG_LOAD_ATTACH_PROG_FD, targetFd);
+                a.putInt(Bpf.PROG_LOAD_ATTACH_BTF_ID, 3);
+            }
+        });
+        Reference.reachabilityFence(funcInfo); // the kernel got its address only
+        return result;
+    }
+
+    /** The active LSMs, from securityfs; empty when it is not mounted (then only loading and attaching tell). */
+    private static Optional<String> activeLsms() {
+        try {
+            return Optional.of(Files.readString(Path.of("/sys/kernel/security/lsm")).strip());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

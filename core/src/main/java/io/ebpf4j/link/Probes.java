@@ -79,8 +79,12 @@ final class Probes {
         Path control = tracefsControlFile("kprobe_events").orElseThrow(() -> new NotSupportedException(hook, what
                 + ": this kernel has no kprobe support: no kprobe PMU (" + EVENT_SOURCES.resolve("kprobe")
                 + ") and no kprobe_events in tracefs (" + tracefsLocation() + ")"));
-        TracefsEvent probe = TracefsEvent.create(control, retprobe, symbol + "+" + offset, what);
-        return open(probe, -1, what);
+        return kprobeThroughTracefs(control, symbol, offset, retprobe, what);
+    }
+
+    /** The tracefs fallback of {@link #kprobe}: a probe written to {@code control} ({@code kprobe_events}). */
+    static ProbeEvent kprobeThroughTracefs(Path control, String symbol, long offset, boolean retprobe, String what) {
+        return open(TracefsEvent.create(control, retprobe, symbol + "+" + offset, what), -1, what);
     }
 
     /**

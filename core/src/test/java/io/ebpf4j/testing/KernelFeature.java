@@ -1,5 +1,6 @@
 package io.ebpf4j.testing;
 
+import io.ebpf4j.AttachType;
 import io.ebpf4j.features.Features;
 
 /**
@@ -10,6 +11,20 @@ import io.ebpf4j.features.Features;
 public enum KernelFeature {
     /** {@code BPF_LINK_CREATE}. */
     BPF_LINK(Features::requireBpfLink),
+    /** Kprobes and kretprobes (the kprobe PMU or tracefs {@code kprobe_events}), probed by attaching one. */
+    KPROBE(Features::requireKprobes),
+    /** kprobe_multi links ({@code CONFIG_FPROBE}). */
+    KPROBE_MULTI(Features::requireKprobeMulti),
+    /** freplace: EXT programs replacing a global function of a loaded program. */
+    FREPLACE(Features::requireFreplace),
+    /** fentry through a BPF trampoline. */
+    FENTRY(() -> Features.requireTracingAttach(AttachType.TRACE_FENTRY)),
+    /** fexit through a BPF trampoline. */
+    FEXIT(() -> Features.requireTracingAttach(AttachType.TRACE_FEXIT)),
+    /** fmod_ret through a BPF trampoline. */
+    FMOD_RET(() -> Features.requireTracingAttach(AttachType.MODIFY_RETURN)),
+    /** BPF LSM programs (the bpf LSM active). */
+    LSM(() -> Features.requireTracingAttach(AttachType.LSM_MAC)),
     /** TCX links for TC programs (Linux 6.6). */
     TCX(Features::requireTcx),
     /** Iterators over tasks ({@code iter/task}). */

@@ -15,12 +15,16 @@ import java.util.stream.Stream;
  * Compiles the C test programs of {@code src/test/native} with gcc into a temporary directory, once per JVM, so that
  * no binary is committed. Tests that need one are skipped when gcc, {@code sys/sdt.h} (systemtap-sdt-dev) or
  * libbpf-dev is missing — with a reason starting with {@value KernelExtension#SKIP_PREFIX}, since they are kernel
- * tests that CI must run.
+ * tests that CI must run. Where the system property {@value #PREBUILT_PROPERTY} names a directory holding
+ * {@code <name>}, that binary is used instead: the kernel-test VM ({@code .ci/vm}) has no compiler, so the host
+ * builds them.
  */
 public final class NativeBinaries {
     /** core's sources, from core or from a sibling module (autoconfigure) that uses core's test jar. */
     private static final Path SOURCES = Files.isDirectory(Path.of("src/test/native")) ? Path.of("src/test/native")
             : Path.of("../core/src/test/native");
+    /** Directory of binaries built beforehand (same Debian release), used instead of compiling. */
+    public static final String PREBUILT_PROPERTY = "ebpf4j.test.native-binaries";
     private static final Map<String, Path> COMPILED = new HashMap<>();
     private static Path directory;
 
@@ -36,6 +40,11 @@ public final class NativeBinaries {
         Path binary = COMPILED.get(name);
         if (binary != null) {
             return binary;
+        }
+        String prebuilt = System.getProperty(PREBUILT_PROPERTY);
+        if (prebuilt != null && Files.isExecutable(Path.of(prebuilt, name))) {
+            COMPILED.put(name, Path.of(prebuilt, name));
+            return Path.of(prebuilt, name);
         }
         try {
             if (directory == null) {

@@ -32,6 +32,6 @@ public @interface RequiresKernel {
     /** Program types the test loads. */
     ProgramType[] programTypes() default {};
 
-    /** Other features the test needs. */
+    /** Other features the test needs: hooks, iterators, TCX, bpf_link. */
     KernelFeature[] features() default {};
 }
