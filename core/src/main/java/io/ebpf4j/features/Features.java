@@ -117,6 +117,76 @@ public final class Features {
     }
 
     /**
+     * Whether the running kernel's BTF describes kernel function {@code name}, which a program calling it as a kfunc
+     * needs (kfuncs come and go between releases: {@code bpf_task_from_pid} arrived in 6.2).
+     */
+    public static boolean hasKfunc(String name) {
+        return answer("kfunc " + name, () -> probeKfunc(name)).failure == null;
+    }
+
+    public static void requireKfunc(String name) {
+        raise(answer("kfunc " + name, () -> probeKfunc(name)));
+    }
+
+    private static Answer probeKfunc(String name) {
+        try {
+            return Spec.kernel().typeByName(name, Func.class).isPresent() ? Answer.YES
+                    : new Answer(new NotSupportedException("kfunc " + name, "this kernel has no kfunc " + name
+                            + " (its BTF does not describe it)"));
+        } catch (NotSupportedException e) {
+            return new Answer(e);
+        }
+    }
+
+    /**
+     * Whether uprobe_multi links exist (Linux 6.6): a KPROBE program with the {@code TRACE_UPROBE_MULTI} attach
+     * type loads only where they do.
+     */
+    public static boolean hasUprobeMulti() {
+        return answer("uprobe_multi", Features::probeUprobeMulti).failure == null;
+    }
+
+    public static void requireUprobeMulti() {
+        raise(answer("uprobe_multi", Features::probeUprobeMulti));
+    }
+
+    private static Answer probeUprobeMulti() {
+        long r = loadProbe(ProgramType.KPROBE, RETURN_ZERO, null,
+                a -> a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, AttachType.TRACE_UPROBE_MULTI.value()));
+        if (r >= 0) {
+            LibC.close((int) r);
+            return Answer.YES;
+        }
+        return new Answer(new NotSupportedException("uprobe_multi", "this kernel has no uprobe_multi links (Linux"
+                + " 6.6+; probe: " + Errno.name((int) -r) + ")", (int) -r));
+    }
+
+    /**
+     * Whether struct_ops maps can be attached through links ({@code .struct_ops.link}, Linux 6.4): the kernel
+     * knows the {@code STRUCT_OPS} link attach type.
+     */
+    public static boolean hasStructOpsLink() {
+        return answer("struct_ops link", Features::probeStructOpsLink).failure == null;
+    }
+
+    public static void requireStructOpsLink() {
+        raise(answer("struct_ops link", Features::probeStructOpsLink));
+    }
+
+    private static Answer probeStructOpsLink() {
+        NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.LINK_CREATE_SIZE);
+        attr.buffer().putInt(Bpf.LINK_CREATE_PROG_FD, -1); // the map fd, for this attach type
+        attr.buffer().putInt(Bpf.LINK_CREATE_ATTACH_TYPE, AttachType.STRUCT_OPS.value());
+        long r = Bpf.call(Bpf.LINK_CREATE, attr, Bpf.LINK_CREATE_SIZE);
+        // A kernel with struct_ops links looks up the (invalid) map fd: EBADF; others do not know the attach type.
+        if (r == -Errno.EBADF) {
+            return Answer.YES;
+        }
+        return new Answer(new NotSupportedException("struct_ops link", "this kernel cannot attach struct_ops maps"
+                + " through links (Linux 6.4+; probe: " + Errno.name((int) -r) + ")", (int) -r));
+    }
+
+    /**
      * Whether SCHED_CLS programs can be attached through TCX links (Linux 6.6); without them, TC programs are
      * attached as cls_bpf filters of a clsact qdisc over netlink.
      */

@@ -112,6 +112,7 @@ class StructOpsLinkTest {
     }
 
     @Test
+    @RequiresKernel(features = KernelFeature.STRUCT_OPS_LINK)
     void structOpsLinkMapIsRegisteredWhileItsLinkIsOpenAndTheLinkCanSwitchMaps() throws IOException {
         CollectionSpec spec = CollectionSpec.load(Fixtures.bytes("tcp_cc_link.bpf.o"));
         try (BpfCollection coll = BpfCollection.load(spec); BpfCollection other = BpfCollection.load(spec)) {

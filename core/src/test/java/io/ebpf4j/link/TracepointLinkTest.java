@@ -6,6 +6,7 @@ import io.ebpf4j.BpfProgram;
 import io.ebpf4j.NotSupportedException;
 import io.ebpf4j.ProgramType;
 import io.ebpf4j.testing.FdCount;
+import io.ebpf4j.testing.KernelExtension;
 import io.ebpf4j.testing.RequiresKernel;
 
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,7 @@ class TracepointLinkTest {
             LinkInfo info = link.info();
             assertThat(info.type()).isEqualTo(LinkType.PERF_EVENT);
             assertThat(info.programId()).isEqualTo(program.info().id());
+            KernelExtension.assumePerfLinkInfo(info);
             assertThat(info.target()).isEqualTo(new LinkInfo.PerfTracepoint("sys_enter_getppid", 42));
         }
     }

@@ -19,7 +19,6 @@ import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.testing.FdCount;
 import io.ebpf4j.testing.Fixtures;
 import io.ebpf4j.testing.KernelFeature;
-import io.ebpf4j.testing.KernelExtension;
 import io.ebpf4j.testing.RequiresKernel;
 
 import org.junit.jupiter.api.Assumptions;
@@ -36,8 +35,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Raw tracepoints, BTF tracepoints, kprobes, trampolines (fentry, fexit, fmod_ret) and BPF LSM hooks. */
 @RequiresKernel(programTypes = ProgramType.RAW_TRACEPOINT)
 class TracingLinkTest {
-    private static final int BPF_GET_ATTACH_COOKIE = 174;
-    private static final int BPF_PROBE_WRITE_USER = 36;
     private static final int XDP_DROP = 1;
     private static final int XDP_PASS = 2;
     private static final Path KPROBE_PMU = Path.of("/sys/bus/event_source/devices/kprobe");
@@ -59,8 +56,8 @@ class TracingLinkTest {
     }
 
     @Test
+    @RequiresKernel(features = KernelFeature.RAW_TRACEPOINT_COOKIE)
     void rawTracepointCarriesACookie() {
-        requireProbe(() -> Features.requireHelper(ProgramType.RAW_TRACEPOINT, BPF_GET_ATTACH_COOKIE));
         try (BpfMap counts = Programs.counters(2); TargetProcess target = TargetProcess.start("getppid", 3);
                 BpfProgram program = Programs.load("raw_tp", ProgramType.RAW_TRACEPOINT,
                         Programs.countingWithCookie(counts, target.pid()));
@@ -276,10 +273,8 @@ class TracingLinkTest {
     }
 
     @Test
-    @RequiresKernel(programTypes = ProgramType.TRACEPOINT)
+    @RequiresKernel(programTypes = ProgramType.TRACEPOINT, features = KernelFeature.PROBE_WRITE_USER)
     void probeWriteUserRewritesWhatAProcessWritesWhereTheKernelAllowsIt() throws Exception {
-        // Refused under lockdown (integrity or confidentiality): then the helper probe fails and the test is skipped.
-        requireProbe(() -> Features.requireHelper(ProgramType.TRACEPOINT, BPF_PROBE_WRITE_USER));
         byte[] data = new byte[777]; // a length nothing else in this process writes
         java.util.Arrays.fill(data, (byte) 'x');
         Path file = Files.createTempFile("ebpf4j-write-user", ".txt");
@@ -373,15 +368,6 @@ class TracingLinkTest {
             assertThat(FdCount.now()).isEqualTo(before);
         } finally {
             programs.forEach(BpfProgram::close);
-        }
-    }
-
-    /** Skips the test with the probe's reason when {@code probe} finds the kernel lacking. */
-    private static void requireProbe(Runnable probe) {
-        try {
-            probe.run();
-        } catch (NotSupportedException e) {
-            Assumptions.abort(KernelExtension.SKIP_PREFIX + " " + e.getMessage());
         }
     }
 }

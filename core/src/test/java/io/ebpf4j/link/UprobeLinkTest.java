@@ -9,6 +9,8 @@ import io.ebpf4j.BpfProgram;
 import io.ebpf4j.ProgramType;
 import io.ebpf4j.internal.Mounts;
 import io.ebpf4j.testing.FdCount;
+import io.ebpf4j.testing.KernelExtension;
+import io.ebpf4j.testing.KernelFeature;
 import io.ebpf4j.testing.RequiresKernel;
 
 import org.junit.jupiter.api.Test;
@@ -42,6 +44,7 @@ class UprobeLinkTest {
             assertThat(Programs.read(returns, 0)).isEqualTo(9);
             assertThat(uprobe.description()).isEqualTo("uprobe " + binary.path() + ":" + FUNCTION + " in pid "
                     + target.pid() + " <- program 'entry'");
+            KernelExtension.assumePerfLinkInfo(uprobe.info());
             assertThat(uprobe.info().target()).isEqualTo(new LinkInfo.PerfUprobe(binary.path().toString(),
                     binary.offset(FUNCTION), 0, false, 0));
             assertThat(uretprobe.info().target()).isInstanceOfSatisfying(LinkInfo.PerfUprobe.class,
@@ -108,6 +111,7 @@ class UprobeLinkTest {
     }
 
     @Test
+    @RequiresKernel(features = KernelFeature.UPROBE_MULTI)
     void uprobeMultiCountsSeveralFunctionsThroughOneLink() {
         Executable binary = Executable.of(NativeBinaries.probeTarget());
         try (BpfMap counts = Programs.counters(2); TargetProcess target = TargetProcess.start("multi", 8);

@@ -76,6 +76,16 @@ public final class KernelExtension implements ExecutionCondition {
         Assumptions.assumeTrue(missing.isEmpty(), () -> String.join("; ", missing));
     }
 
+    /**
+     * Skips the rest of the running test when the kernel reported nothing about a perf_event link's target: kernels
+     * before 6.6 do not describe perf_event links in their link info. Everything asserted before still counts.
+     */
+    public static void assumePerfLinkInfo(io.ebpf4j.link.LinkInfo info) {
+        Assumptions.assumeFalse(info.type() == io.ebpf4j.link.LinkType.PERF_EVENT
+                && info.target() instanceof io.ebpf4j.link.LinkInfo.Unknown, () -> MISSING_PREFIX
+                + "perf_event link info: this kernel describes no target for perf_event links (Linux 6.6 added it)");
+    }
+
     /** Empty when the requirement holds, otherwise the skip reason naming the missing feature. */
     private static Optional<String> probe(Runnable requirement) {
         try {

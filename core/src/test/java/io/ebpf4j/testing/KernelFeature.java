@@ -1,6 +1,8 @@
 package io.ebpf4j.testing;
 
 import io.ebpf4j.AttachType;
+import io.ebpf4j.ProgramType;
+import io.ebpf4j.asm.Helper;
 import io.ebpf4j.features.Features;
 
 /**
@@ -25,6 +27,16 @@ public enum KernelFeature {
     FMOD_RET(() -> Features.requireTracingAttach(AttachType.MODIFY_RETURN)),
     /** BPF LSM programs (the bpf LSM active). */
     LSM(() -> Features.requireTracingAttach(AttachType.LSM_MAC)),
+    /** The kfunc {@code bpf_task_from_pid} (Linux 6.2). */
+    TASK_FROM_PID_KFUNC(() -> Features.requireKfunc("bpf_task_from_pid")),
+    /** The bpf_get_attach_cookie helper in raw tracepoint programs (Linux 6.10). */
+    RAW_TRACEPOINT_COOKIE(() -> Features.requireHelper(ProgramType.RAW_TRACEPOINT, Helper.GET_ATTACH_COOKIE.id())),
+    /** bpf_probe_write_user in tracepoint programs: refused under lockdown (integrity or confidentiality). */
+    PROBE_WRITE_USER(() -> Features.requireHelper(ProgramType.TRACEPOINT, Helper.PROBE_WRITE_USER.id())),
+    /** uprobe_multi links (Linux 6.6). */
+    UPROBE_MULTI(Features::requireUprobeMulti),
+    /** struct_ops maps attached through links, {@code .struct_ops.link} (Linux 6.4). */
+    STRUCT_OPS_LINK(Features::requireStructOpsLink),
     /** TCX links for TC programs (Linux 6.6). */
     TCX(Features::requireTcx),
     /** Iterators over tasks ({@code iter/task}). */
