@@ -3,8 +3,8 @@
 
   kernel <release>: <n> tests, <f> failed, <s> skipped (missing: <features>)
 
-<features> are the distinct reasons (up to their first ": ") of the tests skipped because a probe found the kernel
-lacking (reasons starting with "kernel:"), or "none". Lists the failed and skipped tests above it. Fails when a test failed or none ran."""
+<features> are the features of the tests skipped because a probe found the kernel lacking them (reasons
+"kernel lacks <feature>: ...", as on the host), or "none". Lists the failed and skipped tests above it. Fails when a test failed or none ran."""
 import glob
 import re
 import sys
@@ -27,10 +27,8 @@ for report in sorted(glob.glob(f"{directory}/**/*.xml", recursive=True)):
             reason = (skip.get("message") or skip.text or "").strip().split("\n")[0]
             reason = reason.split("Assumption failed: ")[-1].split("TestAbortedException: ")[-1]
             print(f"[vm]   skipped {name}: {reason}")
-            if reason.startswith("kernel:"):
-                # The probe's finding without its details (listed above): "this kernel does not support fentry ..."
-                reason = re.sub(r" \(probe: [^)]*\)", "", reason[len("kernel:"):].strip()).split(": ")[0]
-                if reason not in missing:
-                    missing.append(reason)
-print(f"kernel {release}: {tests} tests, {failed} failed, {skipped} skipped (missing: {'; '.join(missing) or 'none'})")
+            for feature in re.findall(r"(?:^|; )kernel lacks ([^:]+):", reason):
+                if feature not in missing:
+                    missing.append(feature)
+print(f"kernel {release}: {tests} tests, {failed} failed, {skipped} skipped (missing: {', '.join(sorted(missing)) or 'nothing'})")
 sys.exit(1 if failed or tests == 0 else 0)
