@@ -1,0 +1,311 @@
+package io.ebpf4j;
+
+import io.ebpf4j.asm.Instruction;
+import io.ebpf4j.asm.Register;
+import io.ebpf4j.btf.CoreRelocation;
+import io.ebpf4j.testing.LibbpfInventory;
+import io.ebpf4j.testing.RequiresKernel;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Differential test against libbpf on code nobody on this project wrote: the third-party corpus that
+ * {@code src/test/corpus/build-corpus.sh} builds from Debian packages (its directory is given as
+ * {@code -Debpf4j.corpus=DIRECTORY}; {@code .ci/run} builds it and runs this test in a phase of its own). For every
+ * object it compares ebpf4j's {@link CollectionSpec} with libbpf's reading, then loads the object with both into the
+ * running kernel. An object fails when libbpf opens or loads it and ebpf4j does not, when the two read it
+ * differently, or when ebpf4j throws anything but a {@link BpfException} — unless {@code known-differences.tsv} beside
+ * the script lists that difference with its issue-12 class and reason; a listed difference that no longer occurs
+ * fails too, so the list only shrinks. Big-endian objects, which libbpf does not open on this machine and nobody can
+ * load here, are compared with their little-endian twins instead. A table of counts goes to stdout for the CI log.
+ */
+@RequiresKernel
+class CorpusCompatibilityTest {
+    static final String PROPERTY = "ebpf4j.corpus";
+    private static final Path KNOWN_DIFFERENCES = Path.of("src/test/corpus/known-differences.tsv");
+    private static final List<String> ACCEPTABLE_KINDS = List.of("open", "inventory", "load", "twin", "exception");
+    private static final Path PIN_ROOT = Path.of("/sys/fs/bpf/ebpf4j-corpus-" + ProcessHandle.current().pid());
+
+    /** What happened to one object; printed in the table at the end. */
+    record Outcome(String object, String origin, boolean libbpfOpened, boolean libbpfLoaded, boolean ebpf4jOpened,
+            boolean ebpf4jLoaded, boolean twin, Map<String, String> differences, List<String> accepted) {}
+
+    /** Manifest row: the object's path under the corpus directory, its package and its little-endian twin, if any. */
+    record Entry(String object, String origin, String twin) {}
+
+    private static final List<Outcome> OUTCOMES = new ArrayList<>();
+
+    @TestFactory
+    Stream<DynamicTest> everyObjectAsLibbpf() throws IOException {
+        String directory = System.getProperty(PROPERTY);
+        if (directory == null) {
+            // A skipped test rather than an aborted factory: that would leave a report without any test case.
+            return Stream.of(DynamicTest.dynamicTest("no corpus given", () -> Assumptions.abort("corpus: no corpus "
+                    + "given (-D" + PROPERTY + "=DIRECTORY, built by core/src/test/corpus/build-corpus.sh); .ci/run "
+                    + "builds it and runs this test on it")));
+        }
+        Path corpus = Path.of(directory);
+        Path manifest = corpus.resolve("manifest.tsv");
+        if (!Files.isRegularFile(manifest)) {
+            fail("no corpus at %s (%s is missing): build it with core/src/test/corpus/build-corpus.sh %s", corpus,
+                    manifest, corpus);
+        }
+        List<Entry> entries = Files.readAllLines(manifest).stream().skip(1).map(line -> line.split("\t", -1))
+                .map(f -> new Entry(f[0], f[1] + " " + f[2], f[6].equals("-") ? null : f[6])).toList();
+        Map<String, Map<String, String>> known = knownDifferences();
+        List<String> unknownObjects = known.keySet().stream()
+                .filter(o -> entries.stream().noneMatch(e -> e.object().equals(o))).toList();
+        if (!unknownObjects.isEmpty()) {
+            fail("%s lists objects the corpus does not have: %s", KNOWN_DIFFERENCES, unknownObjects);
+        }
+        return entries.stream().map(entry -> DynamicTest.dynamicTest(entry.object(),
+                () -> check(corpus, entry, known.getOrDefault(entry.object(), Map.of()))));
+    }
+
+    private static void check(Path corpus, Entry entry, Map<String, String> known) throws IOException {
+        Path file = corpus.resolve(entry.object());
+        Path pins = Files.createDirectories(PIN_ROOT.resolve("libbpf"));
+        LibbpfInventory libbpf;
+        try {
+            libbpf = LibbpfInventory.openAndLoad(file, pins);
+        } finally {
+            deleteRecursively(pins);
+        }
+        Map<String, String> differences = new LinkedHashMap<>();
+        CollectionSpec spec = null;
+        try {
+            spec = CollectionSpec.load(file);
+        } catch (BpfException e) {
+            if (libbpf.opened()) {
+                differences.put("open", "libbpf opens it, ebpf4j does not: " + e);
+            }
+        } catch (RuntimeException e) {
+            differences.put("exception", "opening threw " + e);
+        }
+        boolean loaded = false;
+        if (entry.twin() != null) {
+            CollectionSpec littleEndian = openOrNull(corpus.resolve(entry.twin()));
+            if (spec != null && littleEndian != null) {
+                twinDifference(spec, littleEndian).ifPresent(d -> differences.put("twin", d));
+            } else if ((spec == null) != (littleEndian == null)) {
+                differences.put("twin", "ebpf4j opens only the " + (spec == null ? "little" : "big") + "-endian object");
+            }
+        } else if (spec != null) {
+            List<String> inventory = libbpf.opened() ? libbpf.differencesFrom(spec) : List.of();
+            if (!inventory.isEmpty()) {
+                differences.put("inventory", String.join("; ", inventory));
+            }
+            try {
+                String failure = load(spec);
+                loaded = failure == null;
+                if (failure != null && libbpf.loaded()) {
+                    differences.put("load", "libbpf loads it, ebpf4j does not: " + failure);
+                }
+            } catch (RuntimeException e) {
+                differences.put("exception", "loading threw " + e);
+            }
+        }
+        List<String> accepted = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        differences.forEach((kind, detail) -> {
+            if (known.containsKey(kind)) {
+                accepted.add(kind);
+            } else {
+                problems.add(kind + ": " + detail);
+            }
+        });
+        known.keySet().stream().filter(kind -> !differences.containsKey(kind)).forEach(kind -> problems.add(
+                "known-differences.tsv lists a '" + kind + "' difference that no longer occurs: remove the entry"));
+        synchronized (OUTCOMES) {
+            OUTCOMES.add(new Outcome(entry.object(), entry.origin(), libbpf.opened(), libbpf.loaded(), spec != null,
+                    loaded, entry.twin() != null, differences, accepted));
+        }
+        if (!problems.isEmpty()) {
+            fail("%s (%s):%n  %s", entry.object(), entry.origin(), String.join("\n  ", problems));
+        }
+    }
+
+    private static CollectionSpec openOrNull(Path object) {
+        try {
+            return CollectionSpec.load(object);
+        } catch (BpfException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Loads the spec into the kernel and closes it again: null when it loaded, else the BpfException's summary.
+     * Other exceptions are thrown.
+     */
+    private static String load(CollectionSpec spec) throws IOException {
+        Path pins = Files.createDirectories(PIN_ROOT.resolve("ebpf4j"));
+        try (BpfCollection ignored = BpfCollection.load(spec, CollectionOptions.defaults()
+                .withPinPath(pins.toString()))) {
+            return null;
+        } catch (BpfException e) {
+            return e.getClass().getSimpleName() + ": " + summary(e.getMessage());
+        } finally {
+            deleteRecursively(pins);
+        }
+    }
+
+    /** How ebpf4j's readings of two byte orders of one object differ, if they do. */
+    private static java.util.Optional<String> twinDifference(CollectionSpec bigEndian, CollectionSpec littleEndian) {
+        if (!bigEndian.programs().keySet().equals(littleEndian.programs().keySet())
+                || !bigEndian.maps().keySet().equals(littleEndian.maps().keySet())) {
+            return java.util.Optional.of("big-endian programs " + bigEndian.programs().keySet() + " and maps "
+                    + bigEndian.maps().keySet() + ", little-endian " + littleEndian.programs().keySet() + " and "
+                    + littleEndian.maps().keySet());
+        }
+        for (var program : bigEndian.programs().entrySet()) {
+            ProgramSpec big = program.getValue();
+            ProgramSpec little = littleEndian.programs().get(program.getKey());
+            if (!big.sectionName().equals(little.sectionName()) || big.type() != little.type()
+                    || big.attachType() != little.attachType()) {
+                return java.util.Optional.of("program " + program.getKey() + ": big-endian " + big.sectionName() + " "
+                        + big.type() + " " + big.attachType() + ", little-endian " + little.sectionName() + " "
+                        + little.type() + " " + little.attachType());
+            }
+            List<Instruction> bigCode = big.instructions().asList();
+            List<Instruction> littleCode = little.instructions().asList();
+            for (int i = 0; i < Math.max(bigCode.size(), littleCode.size()); i++) {
+                Object b = i < bigCode.size() ? Shape.of(bigCode.get(i)) : "(end)";
+                Object l = i < littleCode.size() ? Shape.of(littleCode.get(i)) : "(end)";
+                if (!b.equals(l)) {
+                    return java.util.Optional.of("program " + program.getKey() + ", instruction " + i
+                            + ": big-endian " + b + ", little-endian " + l);
+                }
+            }
+        }
+        for (var map : bigEndian.maps().entrySet()) {
+            MapSpec big = map.getValue();
+            MapSpec little = littleEndian.maps().get(map.getKey());
+            if (big.type() != little.type() || big.keySize() != little.keySize()
+                    || big.valueSize() != little.valueSize() || big.maxEntries() != little.maxEntries()
+                    || big.flags() != little.flags() || big.pinning() != little.pinning()) {
+                return java.util.Optional.of("map " + map.getKey() + " differs between byte orders: " + big + " / "
+                        + little);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * An instruction as both byte orders of an object must read it: all but a data constant, which the compiler may
+     * choose per byte order (a small struct initialised on the stack is stored as one integer), and the BTF of its
+     * metadata, equal only to itself.
+     */
+    record Shape(int opCode, Register dst, Register src, short offset, Long callTarget, String symbol, String label,
+            String reference, String source, String coreRelocation) {
+        static Shape of(Instruction insn) {
+            CoreRelocation relocation = insn.metadata(CoreRelocation.class);
+            return new Shape(insn.opCode(), insn.dst(), insn.src(), insn.offset(),
+                    insn.isCall() ? insn.constant() : null, insn.symbol(), insn.label(), insn.reference(),
+                    insn.source(), relocation == null ? null : relocation.kind() + " " + relocation.accessor());
+        }
+    }
+
+    /** known-differences.tsv: object → kind of difference → reason (with its issue-12 class). */
+    private static Map<String, Map<String, String>> knownDifferences() throws IOException {
+        Map<String, Map<String, String>> known = new TreeMap<>();
+        for (String line : Files.readAllLines(KNOWN_DIFFERENCES)) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            String[] f = line.split("\t", -1);
+            if (f.length != 4 || !ACCEPTABLE_KINDS.contains(f[1]) || f[2].isBlank() || f[3].isBlank()) {
+                throw new IllegalStateException(KNOWN_DIFFERENCES + ": want object, kind (one of " + ACCEPTABLE_KINDS
+                        + "), issue-12 class and reason, tab-separated: " + line);
+            }
+            known.computeIfAbsent(f[0], o -> new TreeMap<>()).put(f[1], f[2] + ": " + f[3]);
+        }
+        return known;
+    }
+
+    @AfterAll
+    static void printCounts() {
+        deleteRecursively(PIN_ROOT);
+        if (OUTCOMES.isEmpty()) {
+            return;
+        }
+        Map<String, List<Outcome>> byOrigin = new TreeMap<>();
+        for (Outcome o : OUTCOMES) {
+            byOrigin.computeIfAbsent(o.origin(), k -> new ArrayList<>()).add(o);
+        }
+        StringBuilder table = new StringBuilder("\n[corpus] libbpf compared with ebpf4j, per origin (objects: opened "
+                + "by libbpf / by ebpf4j, loaded by libbpf / by ebpf4j; big-endian twins are only read by ebpf4j)\n");
+        String format = "[corpus] %-48s %7s %9s %9s %9s %9s %7s %9s%n";
+        table.append(String.format(format, "origin", "objects", "lib open", "e4j open", "lib load", "e4j load",
+                "differ", "accepted"));
+        byOrigin.forEach((origin, outcomes) -> table.append(row(format, origin, outcomes)));
+        table.append(row(format, "total", OUTCOMES));
+        List<Outcome> twins = OUTCOMES.stream().filter(Outcome::twin).toList();
+        table.append(String.format("[corpus] big-endian objects read like their little-endian twins: %d of %d (%d "
+                + "opened in neither byte order)%n", count(twins, o -> !o.differences().containsKey("twin")),
+                twins.size(), count(twins, o -> !o.ebpf4jOpened() && !o.differences().containsKey("twin"))));
+        Map<String, Integer> kinds = new TreeMap<>();
+        OUTCOMES.forEach(o -> o.differences().keySet().forEach(k -> kinds.merge(k, 1, Integer::sum)));
+        table.append("[corpus] differences by kind: ").append(kinds.isEmpty() ? "none" : kinds).append('\n');
+        OUTCOMES.stream().filter(o -> !o.differences().isEmpty())
+                .sorted(Comparator.comparing(Outcome::object))
+                .forEach(o -> o.differences().forEach((kind, detail) -> table.append("[corpus]   ")
+                        .append(o.accepted().contains(kind) ? "known " : "NEW   ").append(o.object()).append(' ')
+                        .append(kind).append(": ").append(firstLine(detail)).append('\n')));
+        System.out.print(table);
+    }
+
+    private static String row(String format, String origin, List<Outcome> outcomes) {
+        return String.format(format, origin, outcomes.size(), count(outcomes, Outcome::libbpfOpened),
+                count(outcomes, Outcome::ebpf4jOpened), count(outcomes, Outcome::libbpfLoaded),
+                count(outcomes, Outcome::ebpf4jLoaded), count(outcomes, o -> !o.differences().isEmpty()),
+                count(outcomes, o -> !o.accepted().isEmpty()));
+    }
+
+    private static long count(List<Outcome> outcomes, java.util.function.Predicate<Outcome> condition) {
+        return outcomes.stream().filter(condition).count();
+    }
+
+    /** The first line of a message and, for a verifier log, its last line too: the verifier's reason. */
+    private static String summary(String message) {
+        List<String> lines = message == null ? List.of() : message.strip().lines().toList();
+        return lines.size() < 2 ? String.join("", lines) : lines.get(0) + " ... " + lines.get(lines.size() - 1);
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        int end = text.indexOf('\n');
+        return end < 0 ? text : text.substring(0, end);
+    }
+
+    private static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the pins under " + root, e);
+        }
+    }
+}
