@@ -45,7 +45,8 @@ class CorpusCompatibilityTest {
 
     /** What happened to one object; printed in the table at the end. */
     record Outcome(String object, String origin, boolean libbpfOpened, boolean libbpfLoaded, boolean ebpf4jOpened,
-            boolean ebpf4jLoaded, boolean twin, Map<String, String> differences, List<String> accepted) {}
+            boolean ebpf4jLoaded, boolean twin, List<ProgramType> programTypes, Map<String, String> differences,
+            List<String> accepted) {}
 
     /** Manifest row: the object's path under the corpus directory, its package and its little-endian twin, if any. */
     record Entry(String object, String origin, String twin) {}
@@ -135,7 +136,9 @@ class CorpusCompatibilityTest {
                 "known-differences.tsv lists a '" + kind + "' difference that no longer occurs: remove the entry"));
         synchronized (OUTCOMES) {
             OUTCOMES.add(new Outcome(entry.object(), entry.origin(), libbpf.opened(), libbpf.loaded(), spec != null,
-                    loaded, entry.twin() != null, differences, accepted));
+                    loaded, entry.twin() != null, spec == null ? List.of()
+                            : spec.programs().values().stream().map(ProgramSpec::type).toList(),
+                    differences, accepted));
         }
         if (!problems.isEmpty()) {
             fail("%s (%s):%n  %s", entry.object(), entry.origin(), String.join("\n  ", problems));
@@ -260,6 +263,15 @@ class CorpusCompatibilityTest {
         table.append(String.format("[corpus] big-endian objects read like their little-endian twins: %d of %d (%d "
                 + "opened in neither byte order)%n", count(twins, o -> !o.differences().containsKey("twin")),
                 twins.size(), count(twins, o -> !o.ebpf4jOpened() && !o.differences().containsKey("twin"))));
+        Map<ProgramType, Integer> programTypes = new TreeMap<>();
+        OUTCOMES.forEach(o -> o.programTypes().forEach(t -> programTypes.merge(t, 1, Integer::sum)));
+        table.append("[corpus] programs ebpf4j read, by type: ").append(programTypes).append('\n');
+        // What ebpf4j accepts beyond libbpf 1.1 (legacy "maps" sections, cilium's test objects...): documented here.
+        OUTCOMES.stream().filter(o -> !o.twin() && (o.ebpf4jOpened() && !o.libbpfOpened()
+                        || o.ebpf4jLoaded() && !o.libbpfLoaded()))
+                .forEach(o -> table.append("[corpus]   beyond libbpf: ").append(o.object()).append(" ebpf4j ")
+                        .append(o.ebpf4jLoaded() ? "loads" : "opens").append(" it, libbpf ")
+                        .append(o.libbpfOpened() ? "only opens it" : "does not open it").append('\n'));
         Map<String, Integer> kinds = new TreeMap<>();
         OUTCOMES.forEach(o -> o.differences().keySet().forEach(k -> kinds.merge(k, 1, Integer::sum)));
         table.append("[corpus] differences by kind: ").append(kinds.isEmpty() ? "none" : kinds).append('\n');
