@@ -11,6 +11,8 @@
 # Nothing is installed from these packages (apt-get download + dpkg-deb -x); only the build tools are installed.
 #
 #   build-corpus.sh DIRECTORY     (as root on Debian 12; .ci/run passes a cache directory)
+# then, to compare ebpf4j with libbpf on it (CorpusCompatibilityTest; differences it accepts: known-differences.tsv):
+#   ./mvnw -pl core test -Dtest=CorpusCompatibilityTest -Debpf4j.corpus=DIRECTORY
 #
 # DIRECTORY/objects/<package>/*.o are the objects; DIRECTORY/manifest.tsv names, for each, its package and version,
 # where in the package it came from, the licence its code declares (its `license` section), the package's copyright
