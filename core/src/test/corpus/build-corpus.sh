@@ -6,8 +6,8 @@
 #     BPF PMDA modules (extract-embedded-bpf.py copies them out);
 #   - cilium/ebpf's test objects (golang-github-cilium-ebpf-dev), each in both byte orders;
 #   - compiled here with clang: the kernel's BPF selftests programs (linux-source-6.1), against vmlinux.h of the
-#     running kernel and libbpf-dev's headers, and statically linked with `bpftool gen object` where the kernel's
-#     Makefile links them.
+#     running kernel and libbpf-dev's headers, statically linked with `bpftool gen object` where the kernel's
+#     Makefile links them, and a choice of them also big-endian (twins of the little-endian objects).
 # Nothing is installed from these packages (apt-get download + dpkg-deb -x); only the build tools are installed.
 #
 #   build-corpus.sh DIRECTORY     (as root on Debian 12; .ci/run passes a cache directory)
@@ -96,6 +96,14 @@ add_embedded() {
   done
 }
 
+# compile_selftest TARGET NAME OUTPUT: one selftests program (TARGET bpf or bpfeb), with the selftests Makefile's
+# flags, against vmlinux.h of the running kernel and libbpf-dev's headers.
+compile_selftest() {
+  clang -g -O2 -target "$1" -mcpu=v3 -D__TARGET_ARCH_x86 -I"$work" -I"$selftests/progs" -I"$selftests" \
+    -I"$tree/tools/include/uapi" -I/usr/include/"$(gcc -dumpmachine)" -Wno-compare-distinct-pointer-types \
+    -c "$selftests/progs/$2.c" -o "$3" 2>/dev/null
+}
+
 # link_selftests LINKED INPUT...: `bpftool gen object` of compiled selftests programs, as the kernel's Makefile
 # links them; skipped when clang could not build an input.
 link_selftests() {
@@ -115,7 +123,7 @@ for pin in "${pins[@]}"; do
     libbpf-tools | xdp-tools)
       for tool in "$root"/usr/sbin/*; do add_embedded "$tool" "$(basename "$tool")"; done
       for object in "$root"/usr/lib/*/bpf/*.o; do
-        [ -e "$object" ] && add "$object" "$(basename "$object")" "${object#"$root"}"
+        if [ -e "$object" ]; then add "$object" "$(basename "$object")" "${object#"$root"}"; fi
       done
       ;;
     libxdp1)
@@ -136,7 +144,7 @@ for pin in "${pins[@]}"; do
       done
       ;;
     linux-source-6.1)
-      # Only the BPF selftests (and the headers and licences they need) out of the kernel's source tarball.
+      # Only the BPF selftests and the headers they need out of the kernel's source tarball.
       tree="$work/linux"
       mkdir -p "$tree"
       tar -xJf "$root"/usr/src/linux-source-*.tar.xz -C "$tree" --strip-components=1 --wildcards \
@@ -153,16 +161,28 @@ for pin in "${pins[@]}"; do
           btf__core_reloc_* | btf_dump_test_case_* | pyperf* | strobemeta* | test_verif_scale* | profiler* | *_bench \
             | loop[1-6]) continue ;;
         esac
-        # The selftests Makefile's flags; clang 14 cannot build some programs written for newer compilers.
-        if clang -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -I"$work" -I"$selftests/progs" -I"$selftests" \
-            -I"$tree/tools/include/uapi" -I/usr/include/"$(gcc -dumpmachine)" -Wno-compare-distinct-pointer-types \
-            -c "$source" -o "$work/selftests/$name.bpf.o" 2>/dev/null; then
+        # clang 14 cannot build some programs written for newer compilers.
+        if compile_selftest bpf "$name" "$work/selftests/$name.bpf.o"; then
           compiled=$((compiled + 1))
         else
           failed=$((failed + 1))
         fi
       done
       echo "corpus: compiled $compiled selftests programs; clang 14 cannot build $failed"
+      # Big-endian twins of a choice of them: CO-RE with bitfields, struct_ops, USDT, globals, map-in-map, legacy
+      # maps, packet parsing, perf and ring buffers, linker inputs.
+      mkdir -p "$work/selftests-eb"
+      for source in "$selftests"/progs/test_core_reloc_*.c "$selftests"/progs/{bpf_cubic,bpf_dctcp,dummy_st_ops}.c \
+          "$selftests"/progs/{test_usdt,test_urandom_usdt,test_global_data,test_global_func_args,test_rdonly_maps}.c \
+          "$selftests"/progs/{test_skeleton,test_map_in_map,test_btf_map_in_map,test_pinning,map_ptr_kern}.c \
+          "$selftests"/progs/{test_sk_assign,test_l4lb,test_xdp_noinline,test_cls_redirect,test_tc_bpf}.c \
+          "$selftests"/progs/{test_perf_buffer,test_ringbuf,test_stacktrace_map,linked_funcs1,linked_vars1}.c; do
+        name=$(basename "$source" .c)
+        if [ -f "$work/selftests/$name.bpf.o" ]; then
+          compile_selftest bpfeb "$name" "$work/selftests-eb/$name.bpfeb.o" \
+            || echo "corpus: no big-endian twin of $name: clang 14 cannot build it"
+        fi
+      done
       # Static links, as the selftests Makefile makes them (its <skeleton>-deps lists).
       link_selftests linked_funcs.linked.o linked_funcs1 linked_funcs2
       link_selftests linked_vars.linked.o linked_vars1 linked_vars2
@@ -175,6 +195,11 @@ for pin in "${pins[@]}"; do
         origin=tools/testing/selftests/bpf/progs/${name%%.*}.c
         case $name in *.linked.o) origin="bpftool gen object of the selftests Makefile's ${name%%.*} inputs" ;; esac
         add "$object" "$name" "compiled from $origin"
+      done
+      for object in "$work"/selftests-eb/*.o; do
+        name=$(basename "$object" .bpfeb.o)
+        add "$object" "$name.bpfeb.o" "compiled big-endian from tools/testing/selftests/bpf/progs/$name.c" \
+          "objects/$package/$name.bpf.o"
       done
       ;;
   esac
