@@ -48,7 +48,7 @@ class CorpusCompatibilityTest {
     /** What happened to one object; printed in the table at the end. */
     record Outcome(String object, String origin, boolean libbpfOpened, boolean libbpfLoaded, boolean ebpf4jOpened,
             boolean ebpf4jLoaded, boolean twin, List<ProgramType> programTypes, Map<String, String> differences,
-            List<String> accepted) {}
+            Map<String, String> acceptedClasses) {}
 
     /** Manifest row: the object's path under the corpus directory, its package and its little-endian twin, if any. */
     record Entry(String object, String origin, String twin) {}
@@ -72,7 +72,7 @@ class CorpusCompatibilityTest {
         }
         List<Entry> entries = Files.readAllLines(manifest).stream().skip(1).map(line -> line.split("\t", -1))
                 .map(f -> new Entry(f[0], f[1] + " " + f[2], f[6].equals("-") ? null : f[6])).toList();
-        Map<String, Map<String, String>> known = knownDifferences();
+        Map<String, Map<String, KnownDifference>> known = knownDifferences();
         List<String> unknownObjects = known.keySet().stream()
                 .filter(o -> entries.stream().noneMatch(e -> e.object().equals(o))).toList();
         if (!unknownObjects.isEmpty()) {
@@ -82,7 +82,7 @@ class CorpusCompatibilityTest {
                 () -> check(corpus, entry, known.getOrDefault(entry.object(), Map.of()))));
     }
 
-    private static void check(Path corpus, Entry entry, Map<String, String> known) throws IOException {
+    private static void check(Path corpus, Entry entry, Map<String, KnownDifference> known) throws IOException {
         Path file = corpus.resolve(entry.object());
         Path pins = Files.createDirectories(PIN_ROOT.resolve("libbpf"));
         LibbpfInventory libbpf;
@@ -125,13 +125,17 @@ class CorpusCompatibilityTest {
                 differences.put("exception", "loading threw " + e);
             }
         }
-        List<String> accepted = new ArrayList<>();
+        Map<String, String> accepted = new TreeMap<>();
         List<String> problems = new ArrayList<>();
         differences.forEach((kind, detail) -> {
-            if (known.containsKey(kind)) {
-                accepted.add(kind);
-            } else {
+            KnownDifference listed = known.get(kind);
+            if (listed == null) {
                 problems.add(kind + ": " + detail);
+            } else if (detail.contains(listed.message())) {
+                accepted.put(kind, listed.issueClass());
+            } else {
+                problems.add(kind + ": " + detail + "\n  known-differences.tsv expects a difference containing \""
+                        + listed.message() + "\" (class " + listed.issueClass() + "): the cause changed, reclassify it");
             }
         });
         known.keySet().stream().filter(kind -> !differences.containsKey(kind)).forEach(kind -> problems.add(
@@ -204,19 +208,22 @@ class CorpusCompatibilityTest {
         return shapes;
     }
 
-    /** known-differences.tsv: object → kind of difference → reason (with its issue-12 class). */
-    private static Map<String, Map<String, String>> knownDifferences() throws IOException {
-        Map<String, Map<String, String>> known = new TreeMap<>();
+    /** A line of known-differences.tsv: the difference's detail must contain {@code message}. */
+    record KnownDifference(String issueClass, String message) {}
+
+    /** known-differences.tsv: object → kind of difference → what is known of it. */
+    private static Map<String, Map<String, KnownDifference>> knownDifferences() throws IOException {
+        Map<String, Map<String, KnownDifference>> known = new TreeMap<>();
         for (String line : Files.readAllLines(KNOWN_DIFFERENCES)) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
             String[] f = line.split("\t", -1);
-            if (f.length != 4 || !ACCEPTABLE_KINDS.contains(f[1]) || f[2].isBlank() || f[3].isBlank()) {
+            if (f.length != 5 || !ACCEPTABLE_KINDS.contains(f[1]) || Stream.of(f).anyMatch(String::isBlank)) {
                 throw new IllegalStateException(KNOWN_DIFFERENCES + ": want object, kind (one of " + ACCEPTABLE_KINDS
-                        + "), issue-12 class and reason, tab-separated: " + line);
+                        + "), issue-12 class, message and reason, tab-separated: " + line);
             }
-            known.computeIfAbsent(f[0], o -> new TreeMap<>()).put(f[1], f[2] + ": " + f[3]);
+            known.computeIfAbsent(f[0], o -> new TreeMap<>()).put(f[1], new KnownDifference(f[2], f[3]));
         }
         return known;
     }
@@ -257,7 +264,9 @@ class CorpusCompatibilityTest {
         OUTCOMES.stream().filter(o -> !o.differences().isEmpty())
                 .sorted(Comparator.comparing(Outcome::object))
                 .forEach(o -> o.differences().forEach((kind, detail) -> table.append("[corpus]   ")
-                        .append(o.accepted().contains(kind) ? "known " : "NEW   ").append(o.object()).append(' ')
+                        .append(o.acceptedClasses().containsKey(kind)
+                                ? "known [" + o.acceptedClasses().get(kind) + "] " : "NEW ")
+                        .append(o.object()).append(' ')
                         .append(kind).append(": ").append(firstLine(detail)).append('\n')));
         System.out.print(table);
     }
@@ -266,7 +275,7 @@ class CorpusCompatibilityTest {
         return String.format(format, origin, outcomes.size(), count(outcomes, Outcome::libbpfOpened),
                 count(outcomes, Outcome::ebpf4jOpened), count(outcomes, Outcome::libbpfLoaded),
                 count(outcomes, Outcome::ebpf4jLoaded), count(outcomes, o -> !o.differences().isEmpty()),
-                count(outcomes, o -> !o.accepted().isEmpty()));
+                count(outcomes, o -> !o.acceptedClasses().isEmpty()));
     }
 
     private static long count(List<Outcome> outcomes, Predicate<Outcome> condition) {
