@@ -41,10 +41,11 @@ fi
 
 export DEBIAN_FRONTEND=noninteractive
 if ! command -v clang >/dev/null || ! command -v bpftool >/dev/null || ! command -v llvm-readelf >/dev/null \
-    || ! command -v xz >/dev/null || ! dpkg -s libbpf-dev libc6-dev >/dev/null 2>&1; then
+    || ! command -v gcc >/dev/null || ! command -v xz >/dev/null || ! command -v python3 >/dev/null \
+    || ! dpkg -s libbpf-dev libc6-dev >/dev/null 2>&1; then
   apt-get -o DPkg::Lock::Timeout=600 update -q
-  apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends clang llvm bpftool libbpf-dev libc6-dev \
-    xz-utils python3
+  apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends clang llvm bpftool libbpf-dev gcc \
+    libc6-dev xz-utils python3
 fi
 
 work=$(mktemp -d)
