@@ -345,6 +345,13 @@ final class CollectionLoader {
         if (layout != null) {
             return createStructOps(mapSpec, layout);
         }
+        try {
+            mapSpec.validate();
+        } catch (IllegalArgumentException e) {
+            // Objects may leave a map for the application to size before loading (libbpf's bpf_map__set_*): say so.
+            throw new BpfException(e.getMessage() + "; the object leaves it to the application: set it on "
+                    + "spec.maps().get(\"" + mapSpec.name() + "\") before loading", Errno.EINVAL);
+        }
         MapSpec plain = withoutReferences(mapSpec);
         BpfMap.MapBtf btf = mapSpec.type().refusesBtf() ? BpfMap.MapBtf.NONE : mapBtf(mapSpec);
         if (btf == BpfMap.MapBtf.NONE || mapSpec.type().requiresBtf()) {
@@ -554,7 +561,7 @@ final class CollectionLoader {
     private static int targetProgramFunction(ProgramSpec program, String name) {
         BpfProgram target = program.attachProgram();
         if (target == null) {
-            throw new IllegalArgumentException("freplace program '" + program.name() + "' replaces function '" + name
+            throw new BpfException("freplace program '" + program.name() + "' replaces function '" + name
                     + "' of another program: set that program with ProgramSpec.attachProgram before loading");
         }
         int btfId = target.info().btfId();

@@ -297,7 +297,7 @@ final class ObjectReader {
 
     /** Builds a map from the struct libbpf's {@code __uint}/{@code __type}/{@code __array} macros produce. */
     private MapSpec btfMap(String name, Type definition, boolean inner) {
-        Type resolved = Types.skipQualifiers(definition);
+        Type resolved = Types.underlying(definition); // libbpf looks through typedefs of the definition too
         if (!(resolved instanceof Struct)) {
             throw new BtfFormatException("map '" + name + "' is not defined by a struct in .maps but by "
                     + Types.describe(definition));

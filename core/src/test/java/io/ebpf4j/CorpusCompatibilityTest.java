@@ -42,7 +42,7 @@ import static org.assertj.core.api.Assertions.fail;
 class CorpusCompatibilityTest {
     static final String PROPERTY = "ebpf4j.corpus";
     private static final Path KNOWN_DIFFERENCES = Path.of("src/test/corpus/known-differences.tsv");
-    private static final List<String> ACCEPTABLE_KINDS = List.of("open", "inventory", "load", "twin", "exception");
+    private static final List<String> ACCEPTABLE_KINDS = List.of("open", "inventory", "load", "twin");
     private static final Path PIN_ROOT = Path.of("/sys/fs/bpf/ebpf4j-corpus-" + ProcessHandle.current().pid());
 
     /** What happened to one object; printed in the table at the end. */
