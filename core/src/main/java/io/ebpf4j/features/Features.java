@@ -139,8 +139,8 @@ public final class Features {
     }
 
     /**
-     * Whether uprobe_multi links exist (Linux 6.6): a KPROBE program with the {@code TRACE_UPROBE_MULTI} attach
-     * type loads only where they do.
+     * Whether uprobe_multi links exist (Linux 6.6): as libbpf probes, a uprobe_multi link on "/" (not an executable)
+     * fails with EBADF where they do, with EINVAL where the kernel does not know the attach type.
      */
     public static boolean hasUprobeMulti() {
         return answer("uprobe_multi", Features::probeUprobeMulti).failure == null;
@@ -151,10 +151,34 @@ public final class Features {
     }
 
     private static Answer probeUprobeMulti() {
-        long r = loadProbe(ProgramType.KPROBE, RETURN_ZERO, null,
+        long program = loadProbe(ProgramType.KPROBE, RETURN_ZERO, null,
                 a -> a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, AttachType.TRACE_UPROBE_MULTI.value()));
+        if (program < 0) {
+            return new Answer(new NotSupportedException("uprobe_multi", "this kernel has no uprobe_multi links"
+                    + " (Linux 6.6+; probe program: " + Errno.name((int) -program) + ")", (int) -program));
+        }
+        NativeBuffer arguments = new NativeBuffer(16);
+        long path = arguments.putCString("/");
+        long offset = arguments.address() + 8; // holds 0 after the 2-byte path
+        long r;
+        try {
+            NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.LINK_CREATE_SIZE);
+            ByteBuffer a = attr.buffer();
+            a.putInt(Bpf.LINK_CREATE_PROG_FD, (int) program);
+            a.putInt(Bpf.LINK_CREATE_ATTACH_TYPE, AttachType.TRACE_UPROBE_MULTI.value());
+            a.putLong(Bpf.LINK_CREATE_EXTRA, path);
+            a.putLong(Bpf.LINK_CREATE_EXTRA + 8, offset);
+            a.putInt(Bpf.LINK_CREATE_EXTRA + 32, 1);
+            r = Bpf.call(Bpf.LINK_CREATE, attr, Bpf.LINK_CREATE_SIZE);
+            Reference.reachabilityFence(arguments);
+        } finally {
+            LibC.close((int) program);
+        }
         if (r >= 0) {
             LibC.close((int) r);
+            return Answer.YES;
+        }
+        if (r == -Errno.EBADF) {
             return Answer.YES;
         }
         return new Answer(new NotSupportedException("uprobe_multi", "this kernel has no uprobe_multi links (Linux"
@@ -162,8 +186,9 @@ public final class Features {
     }
 
     /**
-     * Whether struct_ops maps can be attached through links ({@code .struct_ops.link}, Linux 6.4): the kernel
-     * knows the {@code STRUCT_OPS} link attach type.
+     * Whether struct_ops maps can be attached through links ({@code .struct_ops.link}, Linux 6.4): the kernel's BTF
+     * describes {@code struct bpf_struct_ops_link}, the object such a link is (there is no cheaper side-effect-free
+     * way to ask: the link command checks descriptors before the attach type).
      */
     public static boolean hasStructOpsLink() {
         return answer("struct_ops link", Features::probeStructOpsLink).failure == null;
@@ -174,16 +199,14 @@ public final class Features {
     }
 
     private static Answer probeStructOpsLink() {
-        NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.LINK_CREATE_SIZE);
-        attr.buffer().putInt(Bpf.LINK_CREATE_PROG_FD, -1); // the map fd, for this attach type
-        attr.buffer().putInt(Bpf.LINK_CREATE_ATTACH_TYPE, AttachType.STRUCT_OPS.value());
-        long r = Bpf.call(Bpf.LINK_CREATE, attr, Bpf.LINK_CREATE_SIZE);
-        // A kernel with struct_ops links looks up the (invalid) map fd: EBADF; others do not know the attach type.
-        if (r == -Errno.EBADF) {
-            return Answer.YES;
+        try {
+            return Spec.kernel().typeByName("bpf_struct_ops_link", io.ebpf4j.btf.Struct.class).isPresent()
+                    ? Answer.YES : new Answer(new NotSupportedException("struct_ops link",
+                            "this kernel cannot attach struct_ops maps through links (Linux 6.4+; its BTF has no"
+                                    + " struct bpf_struct_ops_link)"));
+        } catch (NotSupportedException e) {
+            return new Answer(e);
         }
-        return new Answer(new NotSupportedException("struct_ops link", "this kernel cannot attach struct_ops maps"
-                + " through links (Linux 6.4+; probe: " + Errno.name((int) -r) + ")", (int) -r));
     }
 
     /**
