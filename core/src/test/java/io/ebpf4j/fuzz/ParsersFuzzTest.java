@@ -20,7 +20,7 @@ import java.nio.ByteOrder;
  */
 class ParsersFuzzTest {
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = "40s")
     void elfFile(byte[] input) {
         ParserBudget.check(input, () -> {
             try {
@@ -32,7 +32,7 @@ class ParsersFuzzTest {
         });
     }
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = "40s")
     void collectionSpec(byte[] input) {
         ParserBudget.check(input, () -> {
             try {
@@ -43,7 +43,7 @@ class ParsersFuzzTest {
         });
     }
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = "40s")
     void btf(byte[] input) {
         ParserBudget.check(input, () -> {
             try {
