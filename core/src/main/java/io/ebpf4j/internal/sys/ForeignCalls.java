@@ -25,91 +25,65 @@ final class ForeignCalls {
     /** {@code foreign} (the default on Java 22+) or {@code jna}. */
     static final String PROPERTY = "ebpf4j.nativeAccess";
 
-    static final boolean AVAILABLE;
-    private static final Class<?> LINKER_CLASS;
-    private static final Class<?> LOOKUP_CLASS;
-    private static final Object LINKER;
-    private static final Object LOOKUP;
-    private static final Class<?> LAYOUT_CLASS;
-    private static final Class<?> OPTION_CLASS;
-    private static final Object LONG_LAYOUT;
-    private static final Object INT_LAYOUT;
-    private static final Object CAPTURE_ERRNO;
-    private static final MethodHandle CAPTURE_SEGMENT; // () -> MemorySegment of this thread
-    private static final MethodHandle ERRNO;           // () -> int
+    /** The parts of the FFM API the handles are built from, found once; null where the API is not used. */
+    private record Api(Class<?> linkerClass, Object linker, Class<?> lookupClass, Object lookup,
+            Class<?> layoutClass, Class<?> optionClass, Class<?> segmentClass, Class<?> descriptorClass,
+            Object longLayout, Object intLayout, Object captureErrno,
+            MethodHandle captureSegment, // () -> the calling thread's capture segment
+            MethodHandle errno) {        // () -> the errno in it
+    }
 
-    static {
-        boolean available = false;
-        Class<?> linkerType = null;
-        Class<?> lookupType = null;
-        Object linker = null;
-        Object lookup = null;
-        Class<?> layoutClass = null;
-        Class<?> optionClass = null;
-        Object longLayout = null;
-        Object intLayout = null;
-        Object captureErrno = null;
-        MethodHandle captureSegment = null;
-        MethodHandle errno = null;
-        if (Runtime.version().feature() >= 22 && !"jna".equals(System.getProperty(PROPERTY))) {
-            try {
-                Class<?> linkerClass = Class.forName("java.lang.foreign.Linker");
-                linkerType = linkerClass;
-                lookupType = Class.forName("java.lang.foreign.SymbolLookup");
-                optionClass = Class.forName("java.lang.foreign.Linker$Option");
-                layoutClass = Class.forName("java.lang.foreign.MemoryLayout");
-                Class<?> valueLayout = Class.forName("java.lang.foreign.ValueLayout");
-                Class<?> segmentClass = Class.forName("java.lang.foreign.MemorySegment");
-                Class<?> arenaClass = Class.forName("java.lang.foreign.Arena");
-                Class<?> pathElement = Class.forName("java.lang.foreign.MemoryLayout$PathElement");
-                linker = linkerClass.getMethod("nativeLinker").invoke(null);
-                lookup = linkerClass.getMethod("defaultLookup").invoke(linker);
-                longLayout = valueLayout.getField("JAVA_LONG").get(null);
-                intLayout = valueLayout.getField("JAVA_INT").get(null);
-                captureErrno = optionClass.getMethod("captureCallState", String[].class)
-                        .invoke(null, (Object) new String[] {"errno"});
-                Object stateLayout = optionClass.getMethod("captureStateLayout").invoke(null);
-                Object errnoPath = Array.newInstance(pathElement, 1);
-                Array.set(errnoPath, 0, pathElement.getMethod("groupElement", String.class).invoke(null, "errno"));
-                long errnoOffset = (long) layoutClass.getMethod("byteOffset", errnoPath.getClass())
-                        .invoke(stateLayout, errnoPath);
-                Object arena = arenaClass.getMethod("global").invoke(null);
-                Method allocate = arenaClass.getMethod("allocate", layoutClass);
-                final Object globalArena = arena;
-                final Object layout = stateLayout;
-                // One capture segment per thread, for the life of the process: 4 bytes per thread that calls in.
-                ThreadLocal<Object> segments = ThreadLocal.withInitial(() -> {
-                    try {
-                        return allocate.invoke(globalArena, layout);
-                    } catch (ReflectiveOperationException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
-                MethodHandles.Lookup publicLookup = MethodHandles.publicLookup();
-                captureSegment = publicLookup.findVirtual(ThreadLocal.class, "get", MethodType.methodType(Object.class))
-                        .bindTo(segments).asType(MethodType.methodType(segmentClass));
-                Class<?> ofInt = Class.forName("java.lang.foreign.ValueLayout$OfInt");
-                MethodHandle get = publicLookup.findVirtual(segmentClass, "get",
-                        MethodType.methodType(int.class, ofInt, long.class));
-                get = MethodHandles.insertArguments(get, 1, intLayout, errnoOffset);
-                errno = MethodHandles.filterReturnValue(captureSegment, get);
-                available = true;
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                available = false;
-            }
+    private static final Api API = api();
+
+    static final boolean AVAILABLE = API != null && links();
+
+    private static Api api() {
+        if (Runtime.version().feature() < 22 || "jna".equals(System.getProperty(PROPERTY))) {
+            return null;
         }
-        LINKER_CLASS = linkerType;
-        LOOKUP_CLASS = lookupType;
-        LINKER = linker;
-        LOOKUP = lookup;
-        LAYOUT_CLASS = layoutClass;
-        OPTION_CLASS = optionClass;
-        LONG_LAYOUT = longLayout;
-        INT_LAYOUT = intLayout;
-        CAPTURE_ERRNO = captureErrno;
-        CAPTURE_SEGMENT = captureSegment;
-        ERRNO = errno;
-        AVAILABLE = available && links();
+        try {
+            Class<?> linkerClass = Class.forName("java.lang.foreign.Linker");
+            Class<?> lookupClass = Class.forName("java.lang.foreign.SymbolLookup");
+            Class<?> optionClass = Class.forName("java.lang.foreign.Linker$Option");
+            Class<?> layoutClass = Class.forName("java.lang.foreign.MemoryLayout");
+            Class<?> valueLayout = Class.forName("java.lang.foreign.ValueLayout");
+            Class<?> segmentClass = Class.forName("java.lang.foreign.MemorySegment");
+            Class<?> arenaClass = Class.forName("java.lang.foreign.Arena");
+            Class<?> pathElement = Class.forName("java.lang.foreign.MemoryLayout$PathElement");
+            Object linker = linkerClass.getMethod("nativeLinker").invoke(null);
+            Object lookup = linkerClass.getMethod("defaultLookup").invoke(linker);
+            Object intLayout = valueLayout.getField("JAVA_INT").get(null);
+            Object captureErrno = optionClass.getMethod("captureCallState", String[].class)
+                    .invoke(null, (Object) new String[] {"errno"});
+            Object stateLayout = optionClass.getMethod("captureStateLayout").invoke(null);
+            Object errnoPath = Array.newInstance(pathElement, 1);
+            Array.set(errnoPath, 0, pathElement.getMethod("groupElement", String.class).invoke(null, "errno"));
+            long errnoOffset = (long) layoutClass.getMethod("byteOffset", errnoPath.getClass())
+                    .invoke(stateLayout, errnoPath);
+            Object arena = arenaClass.getMethod("global").invoke(null);
+            Method allocate = arenaClass.getMethod("allocate", layoutClass);
+            // One capture segment per thread, for the life of the process: a few bytes per thread that calls in.
+            ThreadLocal<Object> segments = ThreadLocal.withInitial(() -> {
+                try {
+                    return allocate.invoke(arena, stateLayout);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            MethodHandles.Lookup publicLookup = MethodHandles.publicLookup();
+            MethodHandle captureSegment = publicLookup.findVirtual(ThreadLocal.class, "get",
+                    MethodType.methodType(Object.class)).bindTo(segments).asType(MethodType.methodType(segmentClass));
+            Class<?> ofInt = Class.forName("java.lang.foreign.ValueLayout$OfInt");
+            MethodHandle get = publicLookup.findVirtual(segmentClass, "get",
+                    MethodType.methodType(int.class, ofInt, long.class));
+            MethodHandle errno = MethodHandles.filterReturnValue(captureSegment,
+                    MethodHandles.insertArguments(get, 1, intLayout, errnoOffset));
+            return new Api(linkerClass, linker, lookupClass, lookup, layoutClass, optionClass, segmentClass,
+                    Class.forName("java.lang.foreign.FunctionDescriptor"), valueLayout.getField("JAVA_LONG").get(null),
+                    intLayout, captureErrno, captureSegment, errno);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Whether a call through a handle works here: the runtime may refuse native access, for one. */
@@ -131,37 +105,35 @@ final class ForeignCalls {
     static MethodHandle handle(String name, boolean critical, int firstVariadic, Class<?> result,
             Class<?>... parameters) {
         try {
-            Object symbol = ((Optional<?>) LOOKUP_CLASS.getMethod("find", String.class).invoke(LOOKUP, name))
+            Object symbol = ((Optional<?>) API.lookupClass().getMethod("find", String.class).invoke(API.lookup(), name))
                     .orElseThrow(() -> new IllegalStateException("libc has no " + name));
-            Object layouts = Array.newInstance(LAYOUT_CLASS, parameters.length);
+            Object layouts = Array.newInstance(API.layoutClass(), parameters.length);
             for (int i = 0; i < parameters.length; i++) {
                 Array.set(layouts, i, layout(parameters[i]));
             }
-            Class<?> descriptorClass = Class.forName("java.lang.foreign.FunctionDescriptor");
-            Object descriptor = descriptorClass.getMethod("of", LAYOUT_CLASS, layouts.getClass())
+            Object descriptor = API.descriptorClass().getMethod("of", API.layoutClass(), layouts.getClass())
                     .invoke(null, layout(result), layouts);
             java.util.List<Object> chosen = new java.util.ArrayList<>();
-            chosen.add(CAPTURE_ERRNO);
+            chosen.add(API.captureErrno());
             if (critical) {
-                chosen.add(OPTION_CLASS.getMethod("critical", boolean.class).invoke(null, false));
+                chosen.add(API.optionClass().getMethod("critical", boolean.class).invoke(null, false));
             }
             if (firstVariadic >= 0) {
-                chosen.add(OPTION_CLASS.getMethod("firstVariadicArg", int.class).invoke(null, firstVariadic));
+                chosen.add(API.optionClass().getMethod("firstVariadicArg", int.class).invoke(null, firstVariadic));
             }
-            Object options = Array.newInstance(OPTION_CLASS, chosen.size());
+            Object options = Array.newInstance(API.optionClass(), chosen.size());
             for (int i = 0; i < chosen.size(); i++) {
                 Array.set(options, i, chosen.get(i));
             }
-            Class<?> segmentClass = Class.forName("java.lang.foreign.MemorySegment");
             MethodHandle downcall;
             try {
-                downcall = (MethodHandle) LINKER_CLASS.getMethod("downcallHandle", segmentClass,
-                        descriptorClass, options.getClass()).invoke(LINKER, symbol, descriptor, options);
+                downcall = (MethodHandle) API.linkerClass().getMethod("downcallHandle", API.segmentClass(),
+                        API.descriptorClass(), options.getClass()).invoke(API.linker(), symbol, descriptor, options);
             } catch (java.lang.reflect.InvocationTargetException e) {
                 throw new IllegalStateException("cannot link libc's " + name + ": " + e.getCause(), e.getCause());
             }
             // (MemorySegment capture, args...) -> result, with the capture segment taken from this thread.
-            return MethodHandles.foldArguments(downcall, CAPTURE_SEGMENT);
+            return MethodHandles.foldArguments(downcall, API.captureSegment());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot link libc's " + name + " through java.lang.foreign", e);
         }
@@ -179,10 +151,10 @@ final class ForeignCalls {
 
     private static Object layout(Class<?> type) {
         if (type == long.class) {
-            return LONG_LAYOUT;
+            return API.longLayout();
         }
         if (type == int.class) {
-            return INT_LAYOUT;
+            return API.intLayout();
         }
         throw new IllegalArgumentException("only long and int cross the boundary, not " + type);
     }
@@ -201,7 +173,7 @@ final class ForeignCalls {
     /** The errno the last call through a handle of this class left on this thread. */
     static int errno() {
         try {
-            return (int) ERRNO.invokeExact();
+            return (int) API.errno().invokeExact();
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }
