@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -104,7 +105,7 @@ public final class BpfCollection implements AutoCloseable {
         VariableSpec spec = variables.get(name);
         if (spec == null) {
             throw new IllegalArgumentException("no global variable '" + name + "' in this collection; variables: "
-                    + new java.util.TreeSet<>(variables.keySet()));
+                    + new TreeSet<>(variables.keySet()));
         }
         return new Variable(spec, map(spec.mapName()));
     }

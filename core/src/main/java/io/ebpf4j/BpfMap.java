@@ -1,5 +1,9 @@
 package io.ebpf4j;
 
+import io.ebpf4j.btf.Builder;
+import io.ebpf4j.btf.Handle;
+import io.ebpf4j.features.Features;
+import io.ebpf4j.internal.Capabilities;
 import io.ebpf4j.internal.Cpus;
 import io.ebpf4j.internal.Pins;
 import io.ebpf4j.internal.sys.Bpf;
@@ -14,6 +18,7 @@ import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -68,10 +73,10 @@ public final class BpfMap implements KernelObject {
         if ((spec.keyType() == null && spec.valueType() == null) || spec.type().refusesBtf()) {
             return create(spec, MapBtf.NONE);
         }
-        io.ebpf4j.btf.Builder btf = new io.ebpf4j.btf.Builder();
+        Builder btf = new Builder();
         int key = spec.keyType() == null ? 0 : btf.add(spec.keyType());
         int value = spec.valueType() == null ? 0 : btf.add(spec.valueType());
-        try (io.ebpf4j.btf.Handle handle = io.ebpf4j.btf.Handle.load(btf)) {
+        try (Handle handle = Handle.load(btf)) {
             return create(spec, new MapBtf(handle.fd().number(), key, value, 0));
         }
     }
@@ -150,7 +155,7 @@ public final class BpfMap implements KernelObject {
             }
             int errno = (int) -r;
             if (errno == Errno.EINVAL && withName && !spec.name().isEmpty()
-                    && !io.ebpf4j.features.Features.hasObjectNames()) {
+                    && !Features.hasObjectNames()) {
                 return createRaw(spec, maxEntries, inner, btf, false);
             }
             throw createError(spec, errno, btf);
@@ -166,8 +171,8 @@ public final class BpfMap implements KernelObject {
         boolean invalid = errno == Errno.EINVAL || errno == Errno.E2BIG || errno == Errno.EOPNOTSUPP
                 || errno == Errno.ENOTSUPP;
         // EPERM with CAP_BPF present: a kernel build that refuses the type outright (one 6.18 build does for ARENA).
-        boolean refused = errno == Errno.EPERM && io.ebpf4j.internal.Capabilities.missing("CAP_BPF").isEmpty();
-        if ((invalid || refused) && !io.ebpf4j.features.Features.hasMapType(spec.type())) {
+        boolean refused = errno == Errno.EPERM && Capabilities.missing("CAP_BPF").isEmpty();
+        if ((invalid || refused) && !Features.hasMapType(spec.type())) {
             return new NotSupportedException("map type " + spec.type(),
                     operation + ": this kernel does not support map type " + spec.type(), errno);
         }
@@ -655,7 +660,7 @@ public final class BpfMap implements KernelObject {
         if (count == 0) {
             return 0;
         }
-        if (!io.ebpf4j.features.Features.hasBatchOperations(type)) {
+        if (!Features.hasBatchOperations(type)) {
             // One element at a time on kernels (or map types) without batch operations.
             for (int i = 0; i < count; i++) {
                 long key = keys + (long) i * keySize;
@@ -715,7 +720,7 @@ public final class BpfMap implements KernelObject {
 
     public void forEach(BatchCursor cursor, EntryVisitor visitor) {
         EntryView view = new EntryView(cursor);
-        if (io.ebpf4j.features.Features.hasBatchOperations(type)) {
+        if (Features.hasBatchOperations(type)) {
             cursor.reset();
             while (batchLookup(cursor)) {
                 for (int i = 0; i < cursor.count; i++) {
@@ -816,7 +821,7 @@ public final class BpfMap implements KernelObject {
 
     /** All entries, copied (allocates per entry: for inspection and tests, not hot paths). */
     public Map<ByteBuffer, byte[]> toMap() {
-        Map<ByteBuffer, byte[]> out = new java.util.LinkedHashMap<>();
+        Map<ByteBuffer, byte[]> out = new LinkedHashMap<>();
         forEach(e -> out.put(ByteBuffer.wrap(e.key()), e.value()));
         return out;
     }

@@ -2,6 +2,7 @@ package io.ebpf4j;
 
 import io.ebpf4j.asm.Instruction;
 import io.ebpf4j.asm.Instructions;
+import io.ebpf4j.features.Features;
 import io.ebpf4j.internal.Capabilities;
 import io.ebpf4j.internal.Pins;
 import io.ebpf4j.internal.sys.Bpf;
@@ -10,6 +11,7 @@ import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
 import io.ebpf4j.internal.sys.NativeBuffer;
 import io.ebpf4j.internal.sys.Scratch;
+import io.ebpf4j.link.BpfLink;
 
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
@@ -20,6 +22,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A program loaded into the kernel. Owns its file descriptor; {@link #close()} releases it (attached links and
@@ -104,7 +107,7 @@ public final class BpfProgram implements KernelObject {
             a.putInt(Bpf.PROG_LOAD_KERN_VERSION, spec.kernelVersion());
             a.putInt(Bpf.PROG_LOAD_FLAGS, spec.flags());
             byte[] objectName = BpfMap.objectName(spec.name());
-            if (io.ebpf4j.features.Features.hasObjectNames()) {
+            if (Features.hasObjectNames()) {
                 a.put(Bpf.PROG_LOAD_NAME, objectName, 0, objectName.length);
             }
             a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, extras.expectedAttachType() >= 0
@@ -174,7 +177,7 @@ public final class BpfProgram implements KernelObject {
     /** A program loaded alone must not refer to maps, functions or kernel symbols left for a collection to fill. */
     private static void requireResolved(ProgramSpec spec) {
         List<String> unresolved = new ArrayList<>();
-        java.util.Set<String> symbols = spec.instructions().functionOffsets().keySet();
+        Set<String> symbols = spec.instructions().functionOffsets().keySet();
         for (Instruction insn : spec.instructions()) {
             String ref = insn.reference();
             if (ref == null) {
@@ -416,7 +419,7 @@ public final class BpfProgram implements KernelObject {
      * @throws NotSupportedException if the section names no target libbpf attaches to by itself (XDP, cgroup and
      *     other hooks whose target only the application knows; a bare {@code SEC("kprobe")})
      */
-    public io.ebpf4j.link.BpfLink attach() {
+    public BpfLink attach() {
         return AutoAttach.attach(this);
     }
 

@@ -1,5 +1,7 @@
 package io.ebpf4j;
 
+import io.ebpf4j.btf.Type;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -148,7 +150,7 @@ public final class Codecs {
      * for integer arrays, and nested records for nested structs. Unsigned members read into the signed Java type of
      * the same size.
      */
-    public static <R extends Record> Codec<R> record(Class<R> recordType, io.ebpf4j.btf.Type btfType) {
+    public static <R extends Record> Codec<R> record(Class<R> recordType, Type btfType) {
         return new RecordCodec<>(recordType, btfType);
     }
 
@@ -161,7 +163,7 @@ public final class Codecs {
      * @throws IllegalArgumentException if {@code javaType} cannot hold {@code size} bytes
      */
     @SuppressWarnings("unchecked")
-    public static <T> Codec<T> forType(Class<T> javaType, int size, io.ebpf4j.btf.Type btfType, String what) {
+    public static <T> Codec<T> forType(Class<T> javaType, int size, Type btfType, String what) {
         Codec<?> codec;
         if (javaType.isRecord()) {
             if (btfType == null) {

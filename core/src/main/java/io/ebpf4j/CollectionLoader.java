@@ -7,21 +7,23 @@ import io.ebpf4j.btf.BtfLoadException;
 import io.ebpf4j.btf.Builder;
 import io.ebpf4j.btf.CoreResolver;
 import io.ebpf4j.btf.ExtInfo;
-import io.ebpf4j.btf.FuncInfo;
-import io.ebpf4j.btf.LineInfo;
 import io.ebpf4j.btf.Func;
+import io.ebpf4j.btf.FuncInfo;
 import io.ebpf4j.btf.Handle;
+import io.ebpf4j.btf.LineInfo;
 import io.ebpf4j.btf.Spec;
 import io.ebpf4j.btf.Type;
 import io.ebpf4j.btf.Typedef;
 import io.ebpf4j.btf.Types;
 import io.ebpf4j.btf.Var;
+import io.ebpf4j.features.Features;
 import io.ebpf4j.internal.Kallsyms;
 import io.ebpf4j.internal.KernelConfig;
 import io.ebpf4j.internal.KernelVersion;
 import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.internal.sys.Errno;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -250,7 +252,7 @@ final class CollectionLoader {
                     value = 1; // every kernel this library supports (x86_64, aarch64 since 4.17) wraps syscalls
                     break;
                 case "LINUX_HAS_BPF_COOKIE":
-                    value = io.ebpf4j.features.Features.hasBpfLink() ? 1 : 0;
+                    value = Features.hasBpfLink() ? 1 : 0;
                     break;
                 default:
                     if (name.startsWith("LINUX_") && extern.weak()) {
@@ -412,7 +414,7 @@ final class CollectionLoader {
         }
         try {
             Files.createDirectories(path.getParent());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new BpfException("cannot create pin directory " + path.getParent() + ": " + e.getMessage(), e);
         }
         BpfMap map = create(mapSpec);

@@ -6,6 +6,8 @@ import io.ebpf4j.asm.Register;
 import io.ebpf4j.btf.CoreRelocation;
 import io.ebpf4j.btf.CoreResolver;
 import io.ebpf4j.btf.CoreResult;
+import io.ebpf4j.btf.FuncInfo;
+import io.ebpf4j.btf.LineInfo;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -130,8 +132,8 @@ final class CoreRelocator {
     private static Instruction poison(Instruction insn) {
         Instruction call = Instruction.of(0x85, Register.R0, Register.R0, 0, CoreResult.POISON_HELPER)
                 .withSource(insn.source()).withSymbol(insn.symbol()).withLabel(insn.label());
-        io.ebpf4j.btf.FuncInfo func = insn.metadata(io.ebpf4j.btf.FuncInfo.class);
-        io.ebpf4j.btf.LineInfo line = insn.metadata(io.ebpf4j.btf.LineInfo.class);
+        FuncInfo func = insn.metadata(FuncInfo.class);
+        LineInfo line = insn.metadata(LineInfo.class);
         if (func != null) {
             call = call.withMetadata(func);
         }

@@ -1,5 +1,6 @@
 package io.ebpf4j;
 
+import io.ebpf4j.btf.Type;
 import io.ebpf4j.internal.Cpus;
 import io.ebpf4j.internal.Os;
 
@@ -39,8 +40,8 @@ public final class MapSpec {
     private boolean freeze;
     private boolean autocreate = true;
     private List<Entry> contents = new ArrayList<>();
-    private io.ebpf4j.btf.Type keyType;
-    private io.ebpf4j.btf.Type valueType;
+    private Type keyType;
+    private Type valueType;
     private Map<String, String> structOpsPrograms = new LinkedHashMap<>();
 
     public MapSpec(String name, MapType type) {
@@ -182,21 +183,21 @@ public final class MapSpec {
     }
 
     /** BTF type of the keys, when known (from the object's BTF); local-storage maps need it. */
-    public io.ebpf4j.btf.Type keyType() {
+    public Type keyType() {
         return keyType;
     }
 
-    public MapSpec keyType(io.ebpf4j.btf.Type keyType) {
+    public MapSpec keyType(Type keyType) {
         this.keyType = keyType;
         return this;
     }
 
     /** BTF type of the values, when known; used for spin locks, timers and decoding map contents. */
-    public io.ebpf4j.btf.Type valueType() {
+    public Type valueType() {
         return valueType;
     }
 
-    public MapSpec valueType(io.ebpf4j.btf.Type valueType) {
+    public MapSpec valueType(Type valueType) {
         this.valueType = valueType;
         return this;
     }

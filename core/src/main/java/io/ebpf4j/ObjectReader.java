@@ -4,9 +4,18 @@ import io.ebpf4j.asm.Instruction;
 import io.ebpf4j.asm.Instructions;
 import io.ebpf4j.asm.Register;
 import io.ebpf4j.btf.Array;
+import io.ebpf4j.btf.CoreRelocation;
 import io.ebpf4j.btf.Datasec;
+import io.ebpf4j.btf.ExtInfo;
+import io.ebpf4j.btf.Func;
+import io.ebpf4j.btf.FuncInfo;
 import io.ebpf4j.btf.FuncProto;
+import io.ebpf4j.btf.Int;
+import io.ebpf4j.btf.Kind;
+import io.ebpf4j.btf.LineInfo;
+import io.ebpf4j.btf.Linkage;
 import io.ebpf4j.btf.Member;
+import io.ebpf4j.btf.Param;
 import io.ebpf4j.btf.Pointer;
 import io.ebpf4j.btf.Spec;
 import io.ebpf4j.btf.Struct;
@@ -19,6 +28,7 @@ import io.ebpf4j.elf.Relocation;
 import io.ebpf4j.elf.Section;
 import io.ebpf4j.elf.SectionDefinitions;
 import io.ebpf4j.elf.Symbol;
+import io.ebpf4j.internal.sys.Bpf;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -29,6 +39,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -57,7 +68,7 @@ final class ObjectReader {
     private final SectionResolver resolver;
     private final ByteOrder order;
     private final Spec btf;
-    private final io.ebpf4j.btf.ExtInfo ext;
+    private final ExtInfo ext;
     private final Map<Integer, List<Symbol>> symbolsBySection = new HashMap<>();
     /** Maps by the (section index, offset) of their definition, for relocations. */
     private final Map<Integer, TreeMap<Long, String>> mapsBySection = new HashMap<>();
@@ -83,7 +94,7 @@ final class ObjectReader {
         this.btf = btfSection.map(s -> Spec.parse(bytes(s))).orElse(null);
         Optional<Section> extSection = elf.section(".BTF.ext");
         this.ext = btf != null && extSection.isPresent()
-                ? io.ebpf4j.btf.ExtInfo.parse(bytes(extSection.get()), order, btf) : null;
+                ? ExtInfo.parse(bytes(extSection.get()), order, btf) : null;
         for (Symbol symbol : elf.symbols()) {
             if (symbol.isDefinedInSection()) {
                 symbolsBySection.computeIfAbsent(symbol.sectionIndex(), k -> new ArrayList<>()).add(symbol);
@@ -105,7 +116,7 @@ final class ObjectReader {
      * (the linker resolved them) and keep their names, as do programs.
      */
     private void nameFunctions() {
-        Set<String> taken = new java.util.HashSet<>();
+        Set<String> taken = new HashSet<>();
         List<Symbol> statics = new ArrayList<>();
         for (Symbol symbol : elf.symbols()) {
             if (symbol.isFunction() && symbol.isDefinedInSection()) {
@@ -138,7 +149,7 @@ final class ObjectReader {
      * size is left as it is.
      */
     private void fixupDatasecs() {
-        btf.typeIds().filter(id -> btf.kindOf(id) == io.ebpf4j.btf.Kind.DATASEC).forEach(id -> {
+        btf.typeIds().filter(id -> btf.kindOf(id) == Kind.DATASEC).forEach(id -> {
             Datasec datasec = (Datasec) btf.typeById(id);
             Optional<Section> section = elf.section(datasec.name());
             if (section.isEmpty() || datasec.size() != 0) {
@@ -215,9 +226,9 @@ final class ObjectReader {
             boolean readOnly = name.startsWith(".rodata");
             Optional<Datasec> datasec = btf == null ? Optional.empty() : btf.typeByName(name, Datasec.class);
             MapSpec spec = new MapSpec(name, MapType.ARRAY).keySize(4).valueSize(size).maxEntries(1)
-                    .flags((readOnly ? io.ebpf4j.internal.sys.Bpf.F_RDONLY_PROG : 0)
+                    .flags((readOnly ? Bpf.F_RDONLY_PROG : 0)
                             | (datasec.filter(ObjectReader::hasNonStaticVariable).isPresent()
-                                    ? io.ebpf4j.internal.sys.Bpf.F_MMAPABLE : 0))
+                                    ? Bpf.F_MMAPABLE : 0))
                     .freeze(readOnly);
             if (!section.isNoBits()) {
                 // Zero-filled sections (.bss) need no contents: the kernel zeroes new array maps.
@@ -233,7 +244,7 @@ final class ObjectReader {
     /** libbpf maps a data section into user memory (BPF_F_MMAPABLE) when it holds a variable visible outside. */
     private static boolean hasNonStaticVariable(Datasec datasec) {
         return datasec.vars().stream().anyMatch(v -> v.type() instanceof Var
-                && ((Var) v.type()).linkage() != io.ebpf4j.btf.Linkage.STATIC);
+                && ((Var) v.type()).linkage() != Linkage.STATIC);
     }
 
     private void readVariables(Section section, MapSpec map, Optional<Datasec> datasec) {
@@ -560,7 +571,7 @@ final class ObjectReader {
                 Arrays.fill(value, memberOffset, memberOffset + Types.POINTER_SIZE, (byte) 0);
             }
             maps.put(var.name(), new MapSpec(var.name(), MapType.STRUCT_OPS).keySize(4).valueSize(struct.size())
-                    .maxEntries(1).flags(sectionName.equals(STRUCT_OPS_LINK) ? io.ebpf4j.internal.sys.Bpf.F_LINK : 0)
+                    .maxEntries(1).flags(sectionName.equals(STRUCT_OPS_LINK) ? Bpf.F_LINK : 0)
                     .valueType(struct)
                     .contents(List.of(new MapSpec.Entry(0, value)))
                     .structOpsPrograms(programs));
@@ -616,7 +627,7 @@ final class ObjectReader {
         if (kconfigSize > 0) {
             // Contents are written at load time, from the running kernel's configuration.
             maps.put(KCONFIG, new MapSpec(KCONFIG, MapType.ARRAY).keySize(4).valueSize(kconfigSize).maxEntries(1)
-                    .flags(io.ebpf4j.internal.sys.Bpf.F_RDONLY_PROG | io.ebpf4j.internal.sys.Bpf.F_MMAPABLE)
+                    .flags(Bpf.F_RDONLY_PROG | Bpf.F_MMAPABLE)
                     .freeze(true));
         }
     }
@@ -632,7 +643,7 @@ final class ObjectReader {
             return;
         }
         boolean kconfig = name.equals(KCONFIG);
-        io.ebpf4j.btf.Int int32 = null;
+        Int int32 = null;
         Var dummy = null;
         int offset = 0;
         List<VarSecinfo> vars = datasec.get().vars();
@@ -652,7 +663,7 @@ final class ObjectReader {
                 int align = Math.max(1, btfAlignment(var.type(), "kconfig extern '" + externName + "'"));
                 offset = (offset + align - 1) / align * align;
                 externs.put(externName, new ExternVariable(externName, name, offset, size, var.type(), weak));
-                var.setLinkage(io.ebpf4j.btf.Linkage.GLOBAL);
+                var.setLinkage(Linkage.GLOBAL);
                 vars.set(i, new VarSecinfo(var, offset, size));
                 offset += size;
                 continue;
@@ -662,27 +673,27 @@ final class ObjectReader {
             }
             // .ksyms: every entry becomes a 4-byte int variable; the real types are kept for resolution.
             if (int32 == null) {
-                int32 = new io.ebpf4j.btf.Int("int", 4, io.ebpf4j.btf.Int.Encoding.SIGNED);
+                int32 = new Int("int", 4, Int.Encoding.SIGNED);
             }
-            if (t instanceof io.ebpf4j.btf.Func) {
-                io.ebpf4j.btf.Func func = (io.ebpf4j.btf.Func) t;
+            if (t instanceof Func) {
+                Func func = (Func) t;
                 externs.put(externName, new ExternVariable(externName, name, 0, 0, func, weak));
-                func.setLinkage(io.ebpf4j.btf.Linkage.GLOBAL);
-                List<io.ebpf4j.btf.Param> params = func.proto().params();
+                func.setLinkage(Linkage.GLOBAL);
+                List<Param> params = func.proto().params();
                 for (int p = 0; p < params.size(); p++) {
-                    io.ebpf4j.btf.Param param = params.get(p);
+                    Param param = params.get(p);
                     if (param.name().isEmpty() && param.type() != io.ebpf4j.btf.Void.INSTANCE) {
-                        params.set(p, new io.ebpf4j.btf.Param("dummy_ksym", param.type()));
+                        params.set(p, new Param("dummy_ksym", param.type()));
                     }
                 }
                 if (dummy == null) {
-                    dummy = new Var("dummy_ksym", int32, io.ebpf4j.btf.Linkage.GLOBAL);
+                    dummy = new Var("dummy_ksym", int32, Linkage.GLOBAL);
                 }
                 vars.set(i, new VarSecinfo(dummy, 4 * i, 4));
             } else if (t instanceof Var) {
                 Var var = (Var) t;
                 externs.put(externName, new ExternVariable(externName, name, 0, 0, var.type(), weak));
-                var.setLinkage(io.ebpf4j.btf.Linkage.GLOBAL);
+                var.setLinkage(Linkage.GLOBAL);
                 var.setType(int32);
                 vars.set(i, new VarSecinfo(var, 4 * i, 4));
             }
@@ -834,8 +845,8 @@ final class ObjectReader {
             if (btf != null && !symbol.isLocal() && (symbol.isHidden() || symbol.visibility() == Symbol.STV_INTERNAL)) {
                 // libbpf marks hidden global functions (usdt.bpf.h's bpf_usdt_arg, say) static in BTF, so that the
                 // verifier checks them together with their caller instead of alone, with arguments it cannot trust.
-                btf.typeByName(symbol.name(), io.ebpf4j.btf.Func.class)
-                        .ifPresent(func -> func.setLinkage(io.ebpf4j.btf.Linkage.STATIC));
+                btf.typeByName(symbol.name(), Func.class)
+                        .ifPresent(func -> func.setLinkage(Linkage.STATIC));
             }
             boolean isProgram = programSection && symbol.isGlobal();
             functions.add(new Function(functionName(symbol), section, symbol.value(), isProgram,
@@ -849,19 +860,19 @@ final class ObjectReader {
      * CO-RE relocations), so that they follow the instructions through linking.
      */
     private void annotate(Section section, List<Instruction> insns, Map<Long, Integer> indexBySlot) {
-        Optional<io.ebpf4j.btf.ExtInfo.Section> records = ext.section(section.name());
+        Optional<ExtInfo.Section> records = ext.section(section.name());
         if (records.isEmpty()) {
             return;
         }
-        for (io.ebpf4j.btf.FuncInfo info : records.get().funcInfos()) {
+        for (FuncInfo info : records.get().funcInfos()) {
             int i = instructionAt(section, indexBySlot, info.insnOffset(), "func_info");
             insns.set(i, insns.get(i).withMetadata(info));
         }
-        for (io.ebpf4j.btf.LineInfo info : records.get().lineInfos()) {
+        for (LineInfo info : records.get().lineInfos()) {
             int i = instructionAt(section, indexBySlot, info.insnOffset(), "line_info");
             insns.set(i, insns.get(i).withMetadata(info).withSource(info.line().strip()));
         }
-        for (io.ebpf4j.btf.CoreRelocation relocation : records.get().coreRelocations()) {
+        for (CoreRelocation relocation : records.get().coreRelocations()) {
             int i = instructionAt(section, indexBySlot, relocation.insnOffset(), "CO-RE relocation");
             insns.set(i, insns.get(i).withMetadata(relocation));
         }

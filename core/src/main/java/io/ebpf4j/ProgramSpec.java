@@ -2,6 +2,7 @@ package io.ebpf4j;
 
 import io.ebpf4j.asm.Instructions;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -149,7 +150,7 @@ public final class ProgramSpec {
     public String hookName() {
         int slash = sectionName.indexOf('/');
         String prefix = slash < 0 ? sectionName : sectionName.substring(0, slash);
-        return prefix.isEmpty() ? type.name().toLowerCase(java.util.Locale.ROOT) : prefix;
+        return prefix.isEmpty() ? type.name().toLowerCase(Locale.ROOT) : prefix;
     }
 
     public ProgramSpec copy() {

@@ -1,11 +1,11 @@
 package io.ebpf4j;
 
 import io.ebpf4j.btf.Array;
+import io.ebpf4j.btf.Composite;
 import io.ebpf4j.btf.Enumeration;
 import io.ebpf4j.btf.Int;
 import io.ebpf4j.btf.Member;
 import io.ebpf4j.btf.Pointer;
-import io.ebpf4j.btf.Composite;
 import io.ebpf4j.btf.Type;
 import io.ebpf4j.btf.Types;
 

@@ -1,11 +1,15 @@
 package io.ebpf4j;
 
+import io.ebpf4j.btf.Array;
+import io.ebpf4j.btf.Int;
 import io.ebpf4j.btf.Type;
+import io.ebpf4j.btf.Types;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -42,7 +46,7 @@ public final class VariableSpec {
         byte[] section = section();
         if (section == null) {
             section = new byte[map.valueSize()];
-            map.contents(java.util.List.of(new MapSpec.Entry(0, section)));
+            map.contents(List.of(new MapSpec.Entry(0, section)));
         }
         return section;
     }
@@ -112,8 +116,8 @@ public final class VariableSpec {
         } else if (value instanceof Number) {
             bytes = integerBytes(((Number) value).longValue());
         } else if (value instanceof String) {
-            if (type != null && !(io.ebpf4j.btf.Types.underlying(type) instanceof io.ebpf4j.btf.Array)) {
-                throw new IllegalArgumentException("variable '" + name + "' is " + io.ebpf4j.btf.Types.describe(type)
+            if (type != null && !(Types.underlying(type) instanceof Array)) {
+                throw new IllegalArgumentException("variable '" + name + "' is " + Types.describe(type)
                         + ", not a char array: it cannot be set from a string");
             }
             byte[] text = ((String) value).getBytes(StandardCharsets.UTF_8);
@@ -134,8 +138,8 @@ public final class VariableSpec {
 
     private byte[] integerBytes(long v) {
         ByteBuffer b = ByteBuffer.allocate(size).order(order);
-        boolean signed = type != null && io.ebpf4j.btf.Types.underlying(type) instanceof io.ebpf4j.btf.Int
-                && ((io.ebpf4j.btf.Int) io.ebpf4j.btf.Types.underlying(type)).isSigned();
+        boolean signed = type != null && Types.underlying(type) instanceof Int
+                && ((Int) Types.underlying(type)).isSigned();
         switch (size) {
             case 1:
                 checkRange(v, signed ? Byte.MIN_VALUE : 0, signed ? Byte.MAX_VALUE : 0xff);

@@ -1,5 +1,7 @@
 package io.ebpf4j;
 
+import io.ebpf4j.internal.sys.Errno;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -84,7 +86,7 @@ public class VerifierException extends BpfException {
 
     private static String summary(String program, int errno, String log, boolean truncated) {
         StringBuilder message = new StringBuilder("verifier rejected program '").append(program).append("' (")
-                .append(io.ebpf4j.internal.sys.Errno.describe(errno)).append(')');
+                .append(Errno.describe(errno)).append(')');
         if (log == null || log.isBlank()) {
             message.append(": the verifier log is empty");
             return message.toString();

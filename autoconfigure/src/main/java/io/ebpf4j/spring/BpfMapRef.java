@@ -1,5 +1,8 @@
 package io.ebpf4j.spring;
 
+import io.ebpf4j.BpfMap;
+import io.ebpf4j.TypedMap;
+
 import org.springframework.beans.factory.annotation.Qualifier;
 
 import java.lang.annotation.Documented;
@@ -9,8 +12,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Selects a map of a collection declared under {@code ebpf.collections} for injection, as a {@link io.ebpf4j.BpfMap}
- * or as a {@link io.ebpf4j.TypedMap} whose codecs follow its generic types ({@code Long}/{@code Integer} for
+ * Selects a map of a collection declared under {@code ebpf.collections} for injection, as a {@link BpfMap}
+ * or as a {@link TypedMap} whose codecs follow its generic types ({@code Long}/{@code Integer} for
  * integers of the map's key or value size, {@code String} for {@code char[]}, {@code byte[]}, records for structs
  * described by the object's BTF).
  *

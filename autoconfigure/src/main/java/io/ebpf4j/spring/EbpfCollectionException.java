@@ -1,9 +1,11 @@
 package io.ebpf4j.spring;
+import io.ebpf4j.BpfPermissionException;
+import io.ebpf4j.VerifierException;
 
 /**
  * A collection declared under {@code ebpf.collections} could not be read, configured, loaded or attached. Says which
  * collection, which object and (when one is to blame) which program; the cause is what ebpf4j or the kernel
- * reported, e.g. a {@link io.ebpf4j.VerifierException} or a {@link io.ebpf4j.BpfPermissionException}. Startup
+ * reported, e.g. a {@link VerifierException} or a {@link BpfPermissionException}. Startup
  * failures of this type are explained by the starter's failure analyzers.
  */
 public class EbpfCollectionException extends RuntimeException {

@@ -1,5 +1,6 @@
 package io.ebpf4j.asm;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -295,12 +296,12 @@ public final class Instruction {
         }
         copy[n++] = value;
         return new Instruction(opCode, dst, src, offset, constant, symbol, label, reference, source,
-                java.util.Arrays.copyOf(copy, n));
+                Arrays.copyOf(copy, n));
     }
 
     /** A copy without metadata of type {@code kind}. */
     public Instruction withoutMetadata(Class<?> kind) {
-        Object[] kept = java.util.Arrays.stream(metadata).filter(m -> !kind.isInstance(m)).toArray();
+        Object[] kept = Arrays.stream(metadata).filter(m -> !kind.isInstance(m)).toArray();
         return kept.length == metadata.length ? this
                 : new Instruction(opCode, dst, src, offset, constant, symbol, label, reference, source, kept);
     }
@@ -327,7 +328,7 @@ public final class Instruction {
         return opCode == other.opCode && dst == other.dst && src == other.src && offset == other.offset
                 && constant == other.constant && Objects.equals(symbol, other.symbol)
                 && Objects.equals(label, other.label) && Objects.equals(reference, other.reference)
-                && Objects.equals(source, other.source) && java.util.Arrays.equals(metadata, other.metadata);
+                && Objects.equals(source, other.source) && Arrays.equals(metadata, other.metadata);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.ebpf4j.btf;
 
+import io.ebpf4j.BpfPermissionException;
 import io.ebpf4j.NotSupportedException;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
@@ -35,7 +36,7 @@ public record BtfFeatures(boolean funcs, boolean globalFuncs, boolean datasec, b
      * What the running kernel accepts, found by loading one tiny BTF blob per feature (as libbpf does) the first
      * time this is called.
      *
-     * @throws io.ebpf4j.BpfPermissionException without CAP_BPF
+     * @throws BpfPermissionException without CAP_BPF
      * @throws NotSupportedException when the kernel loads no BTF at all
      */
     public static BtfFeatures kernel() {

@@ -1,6 +1,7 @@
 package io.ebpf4j.btf;
 
 import io.ebpf4j.BpfException;
+import io.ebpf4j.BpfPermissionException;
 import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
@@ -50,7 +51,7 @@ public final class Handle implements AutoCloseable {
      * fails, the load is repeated with the kernel's BTF log enabled so that the exception explains the failure.
      *
      * @throws BtfLoadException when the kernel rejects the blob, with its log
-     * @throws io.ebpf4j.BpfPermissionException without CAP_BPF
+     * @throws BpfPermissionException without CAP_BPF
      */
     public static Handle load(byte[] blob) {
         NativeBuffer raw = new NativeBuffer(blob.length).put(0, blob, 0, blob.length);

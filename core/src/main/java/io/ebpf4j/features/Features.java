@@ -12,6 +12,7 @@ import io.ebpf4j.asm.Instructions;
 import io.ebpf4j.asm.Register;
 import io.ebpf4j.btf.Func;
 import io.ebpf4j.btf.Spec;
+import io.ebpf4j.btf.Struct;
 import io.ebpf4j.internal.Capabilities;
 import io.ebpf4j.internal.Os;
 import io.ebpf4j.internal.sys.Bpf;
@@ -22,6 +23,7 @@ import io.ebpf4j.internal.sys.NativeBuffer;
 import io.ebpf4j.internal.sys.Scratch;
 import io.ebpf4j.link.BpfLink;
 import io.ebpf4j.link.Links;
+import io.ebpf4j.link.MultiProbeOptions;
 
 import java.io.IOException;
 import java.lang.ref.Reference;
@@ -34,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Does the running kernel support a map type, a program type, a helper, batch operations, object names, bpf_link?
@@ -200,7 +204,7 @@ public final class Features {
 
     private static Answer probeStructOpsLink() {
         try {
-            return Spec.kernel().typeByName("bpf_struct_ops_link", io.ebpf4j.btf.Struct.class).isPresent()
+            return Spec.kernel().typeByName("bpf_struct_ops_link", Struct.class).isPresent()
                     ? Answer.YES : new Answer(new NotSupportedException("struct_ops link",
                             "this kernel cannot attach struct_ops maps through links (Linux 6.4+; its BTF has no"
                                     + " struct bpf_struct_ops_link)"));
@@ -222,7 +226,7 @@ public final class Features {
     }
 
     /**
-     * Whether kprobes can be attached: a kprobe program is attached through {@link io.ebpf4j.link.Links#kprobe}
+     * Whether kprobes can be attached: a kprobe program is attached through {@link Links#kprobe}
      * (the kprobe perf PMU, else tracefs {@code kprobe_events}) to the {@code getpid} system call handler, then
      * detached. Kernels built without {@code CONFIG_KPROBES} have neither.
      */
@@ -236,7 +240,7 @@ public final class Features {
 
     /**
      * Whether kprobe_multi links can be created (fprobe-based, Linux 5.18+ with {@code CONFIG_FPROBE}): a program is
-     * attached through {@link io.ebpf4j.link.Links#kprobeMulti} to the {@code getpid} system call handler.
+     * attached through {@link Links#kprobeMulti} to the {@code getpid} system call handler.
      */
     public static boolean hasKprobeMulti() {
         return answer("kprobe_multi", Features::probeKprobeMulti).failure == null;
@@ -248,9 +252,9 @@ public final class Features {
 
     /**
      * Whether programs of a BPF trampoline or LSM attach type can be loaded and attached: {@link
-     * io.ebpf4j.AttachType#TRACE_FENTRY} and {@link io.ebpf4j.AttachType#TRACE_FEXIT} on {@code bpf_fentry_test1},
-     * {@link io.ebpf4j.AttachType#MODIFY_RETURN} on {@code security_file_open} (returning 0: the hooked function
-     * runs as usual), {@link io.ebpf4j.AttachType#LSM_MAC} on the {@code file_open} hook (allowing everything),
+     * AttachType#TRACE_FENTRY} and {@link AttachType#TRACE_FEXIT} on {@code bpf_fentry_test1},
+     * {@link AttachType#MODIFY_RETURN} on {@code security_file_open} (returning 0: the hooked function
+     * runs as usual), {@link AttachType#LSM_MAC} on the {@code file_open} hook (allowing everything),
      * which also needs {@code bpf} in the active LSM list, or its programs never run. Each probe program is
      * attached for an instant and detached.
      */
@@ -275,7 +279,7 @@ public final class Features {
         raise(answer("freplace", Features::probeFreplace));
     }
 
-    private static Answer answer(String feature, java.util.function.Supplier<Answer> probe) {
+    private static Answer answer(String feature, Supplier<Answer> probe) {
         Answer cached = CACHE.get(feature);
         if (cached != null) {
             return cached;
@@ -585,7 +589,7 @@ public final class Features {
      * they point to reachable.
      */
     private static long loadProbe(ProgramType type, Instructions instructions, NativeBuffer log,
-            java.util.function.Consumer<ByteBuffer> extra) {
+            Consumer<ByteBuffer> extra) {
         byte[] code = instructions.marshal(ByteOrder.nativeOrder());
         NativeBuffer insns = new NativeBuffer(code.length).put(0, code, 0, code.length);
         NativeBuffer license = new NativeBuffer(8);
@@ -605,11 +609,11 @@ public final class Features {
             a.putInt(Bpf.PROG_LOAD_FLAGS, 1 << 4); // BPF_F_SLEEPABLE: syscall programs must be sleepable
         }
         if (type == ProgramType.CGROUP_SOCK_ADDR) {
-            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, io.ebpf4j.AttachType.CGROUP_INET4_CONNECT.value());
+            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, AttachType.CGROUP_INET4_CONNECT.value());
         } else if (type == ProgramType.SK_LOOKUP) {
-            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, io.ebpf4j.AttachType.SK_LOOKUP.value());
+            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, AttachType.SK_LOOKUP.value());
         } else if (type == ProgramType.NETFILTER) {
-            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, io.ebpf4j.AttachType.NETFILTER.value());
+            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, AttachType.NETFILTER.value());
         }
         extra.accept(a);
         long result = Bpf.call(Bpf.PROG_LOAD, attr, Bpf.PROG_LOAD_SIZE);
@@ -640,7 +644,7 @@ public final class Features {
                 .attachType(AttachType.TRACE_KPROBE_MULTI);
         try (BpfProgram program = BpfProgram.load(spec);
                 BpfLink link = Links.kprobeMulti(List.of(Links.syscallSymbol("getpid")), program,
-                        io.ebpf4j.link.MultiProbeOptions.defaults())) {
+                        MultiProbeOptions.defaults())) {
             return Answer.YES;
         } catch (NotSupportedException e) {
             return new Answer(new NotSupportedException("kprobe_multi", "this kernel cannot attach kprobe_multi"
@@ -684,7 +688,7 @@ public final class Features {
         if (program < 0) {
             int errno = (int) -program;
             String text = log.getCString(0, 4096).strip();
-            if (meansUnsupported(errno) || errno == Errno.EPERM && io.ebpf4j.internal.Capabilities.missing(
+            if (meansUnsupported(errno) || errno == Errno.EPERM && Capabilities.missing(
                     programType.requiredCapabilities()).isEmpty()) {
                 return new Answer(new NotSupportedException(hook, "this kernel does not support " + hook
                         + " programs: loading a " + what + " failed with " + Errno.name(errno)
@@ -745,7 +749,7 @@ public final class Features {
             extension = loadWithBtf(ProgramType.EXT, btf, funcInfo, (int) target);
             if (extension < 0) {
                 int errno = (int) -extension;
-                if (meansUnsupported(errno) || errno == Errno.EPERM && io.ebpf4j.internal.Capabilities.missing(
+                if (meansUnsupported(errno) || errno == Errno.EPERM && Capabilities.missing(
                         ProgramType.EXT.requiredCapabilities()).isEmpty()) {
                     return new Answer(new NotSupportedException("freplace", "this kernel does not support freplace"
                             + " programs: loading an extension of a global function failed with "
@@ -846,7 +850,7 @@ public final class Features {
             NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.LINK_CREATE_SIZE);
             attr.buffer().putInt(Bpf.LINK_CREATE_PROG_FD, (int) program);
             attr.buffer().putInt(Bpf.LINK_CREATE_TARGET_FD, -1);
-            attr.buffer().putInt(Bpf.LINK_CREATE_ATTACH_TYPE, io.ebpf4j.AttachType.PERF_EVENT.value());
+            attr.buffer().putInt(Bpf.LINK_CREATE_ATTACH_TYPE, AttachType.PERF_EVENT.value());
             r = Bpf.call(Bpf.LINK_CREATE, attr, Bpf.LINK_CREATE_SIZE);
         } finally {
             LibC.close((int) program);

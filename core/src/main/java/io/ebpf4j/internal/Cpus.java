@@ -5,6 +5,8 @@ import io.ebpf4j.BpfException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** CPU sets from sysfs. Per-CPU map values hold one slot per <em>possible</em> CPU, not per online CPU. */
 public final class Cpus {
@@ -39,7 +41,7 @@ public final class Cpus {
         if (trimmed.isEmpty()) {
             throw new BpfException("empty CPU list");
         }
-        java.util.List<Integer> ids = new java.util.ArrayList<>();
+        List<Integer> ids = new ArrayList<>();
         for (String part : trimmed.split(",")) {
             int dash = part.indexOf('-');
             try {

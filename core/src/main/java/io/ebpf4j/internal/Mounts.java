@@ -1,6 +1,10 @@
 package io.ebpf4j.internal;
 
 import io.ebpf4j.BpfException;
+import io.ebpf4j.BpfPermissionException;
+import io.ebpf4j.internal.sys.Errors;
+import io.ebpf4j.internal.sys.LibC;
+import io.ebpf4j.internal.sys.NativeBuffer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -99,24 +103,24 @@ public final class Mounts {
      * privileged agent (or a test) does on a machine that has not mounted bpffs or tracefs.
      *
      * @return whether it mounted one
-     * @throws io.ebpf4j.BpfPermissionException without CAP_SYS_ADMIN
+     * @throws BpfPermissionException without CAP_SYS_ADMIN
      */
     public static synchronized boolean mountIfMissing(String fsType, Path target) {
         if (find(fsType).isPresent()) {
             return false;
         }
         try {
-            java.nio.file.Files.createDirectories(target);
+            Files.createDirectories(target);
         } catch (IOException e) {
             throw new BpfException("cannot create mount point " + target + ": " + e.getMessage(), e);
         }
-        io.ebpf4j.internal.sys.NativeBuffer source = new io.ebpf4j.internal.sys.NativeBuffer(64);
-        io.ebpf4j.internal.sys.NativeBuffer path = new io.ebpf4j.internal.sys.NativeBuffer(256);
-        io.ebpf4j.internal.sys.NativeBuffer type = new io.ebpf4j.internal.sys.NativeBuffer(64);
-        if (io.ebpf4j.internal.sys.LibC.mount(source.putCString(fsType), path.putCString(target.toString()),
+        NativeBuffer source = new NativeBuffer(64);
+        NativeBuffer path = new NativeBuffer(256);
+        NativeBuffer type = new NativeBuffer(64);
+        if (LibC.mount(source.putCString(fsType), path.putCString(target.toString()),
                 type.putCString(fsType), 0, 0) != 0) {
-            throw io.ebpf4j.internal.sys.Errors.of("mount " + fsType + " at " + target,
-                    io.ebpf4j.internal.sys.LibC.errno(), "CAP_SYS_ADMIN");
+            throw Errors.of("mount " + fsType + " at " + target,
+                    LibC.errno(), "CAP_SYS_ADMIN");
         }
         return true;
     }

@@ -1,6 +1,7 @@
 package io.ebpf4j.link;
 
 import io.ebpf4j.BpfException;
+import io.ebpf4j.BpfProgram;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
@@ -14,7 +15,7 @@ import java.time.Duration;
 /**
  * A raw {@code AF_PACKET} socket bound to one network interface: it receives every frame the interface sends and
  * receives, Ethernet header included. Made by {@link Links#packetSocket}; attach a socket filter to it with
- * {@link Links#socketFilter(io.ebpf4j.BpfProgram, PacketSocket)} to see (and choose) which frames it keeps.
+ * {@link Links#socketFilter(BpfProgram, PacketSocket)} to see (and choose) which frames it keeps.
  * Needs CAP_NET_RAW. Owns its descriptor: {@link #close()} closes the socket.
  */
 public final class PacketSocket implements AutoCloseable {

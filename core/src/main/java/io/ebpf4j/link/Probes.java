@@ -1,6 +1,7 @@
 package io.ebpf4j.link;
 
 import io.ebpf4j.BpfException;
+import io.ebpf4j.BpfPermissionException;
 import io.ebpf4j.NotSupportedException;
 import io.ebpf4j.internal.Mounts;
 import io.ebpf4j.internal.sys.Errno;
@@ -8,6 +9,7 @@ import io.ebpf4j.internal.sys.Fd;
 import io.ebpf4j.internal.sys.NativeBuffer;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -38,8 +40,8 @@ final class Probes {
             throw new BpfException("unknown tracepoint " + group + "/" + name + ": " + idFile + " does not exist"
                     + " (the available tracepoints are listed in " + tracefs.resolve("available_events")
                     + " as group:name)", Errno.ENOENT);
-        } catch (java.nio.file.AccessDeniedException e) {
-            throw new io.ebpf4j.BpfPermissionException("cannot read the id of tracepoint " + group + "/" + name
+        } catch (AccessDeniedException e) {
+            throw new BpfPermissionException("cannot read the id of tracepoint " + group + "/" + name
                     + " from " + idFile + ": tracefs is readable by root only; run as root or grant"
                     + " CAP_DAC_READ_SEARCH (besides CAP_BPF and CAP_PERFMON)", "CAP_DAC_READ_SEARCH", Errno.EACCES);
         } catch (IOException | NumberFormatException e) {

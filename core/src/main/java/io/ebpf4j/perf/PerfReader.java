@@ -8,6 +8,7 @@ import io.ebpf4j.internal.Os;
 import io.ebpf4j.internal.sys.Epoll;
 import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.internal.sys.Mapping;
+import io.ebpf4j.ringbuf.RingBufferReader;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -41,12 +42,12 @@ import java.util.function.Consumer;
  * <p>Records are samples or notices of lost samples (written by the kernel when a ring was full; they are also
  * counted per CPU: {@link #lostSamples(int)}). Each tells its {@linkplain RecordView#cpu() CPU}. Records of one CPU
  * arrive in order; there is no order between CPUs. The ways to read are those of
- * {@link io.ebpf4j.ringbuf.RingBufferReader}: {@link #read()}, {@link #readInto(Record)}, and the zero-copy
+ * {@link RingBufferReader}: {@link #read()}, {@link #readInto(Record)}, and the zero-copy
  * {@link #poll} / {@link #drain} (a sample that wraps around the end of its ring is copied into a buffer the reader
  * reuses, so nothing is allocated per record either way).
  *
  * <p>Waiting, deadlines, threads, virtual threads and {@link #close()} behave as described for
- * {@link io.ebpf4j.ringbuf.RingBufferReader}: one epoll set covers every CPU's event plus a close signal, a virtual
+ * {@link RingBufferReader}: one epoll set covers every CPU's event plus a close signal, a virtual
  * thread parks instead of pinning its carrier in {@code epoll_wait}, and closing wakes a waiting reader at once. A
  * wait that ends at its timeout or deadline still reads what is in the rings, including records below the
  * {@linkplain PerfReaderOptions#wakeupWatermark() watermark}. One reader per map: a second one would replace the

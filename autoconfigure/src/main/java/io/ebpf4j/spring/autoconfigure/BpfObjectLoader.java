@@ -6,14 +6,17 @@ import io.ebpf4j.CollectionOptions;
 import io.ebpf4j.CollectionSpec;
 import io.ebpf4j.MapSpec;
 import io.ebpf4j.ProgramSpec;
+import io.ebpf4j.ProgramType;
 import io.ebpf4j.VariableSpec;
+import io.ebpf4j.VerifierException;
 import io.ebpf4j.btf.Spec;
 import io.ebpf4j.btf.Types;
 import io.ebpf4j.internal.Mounts;
-import io.ebpf4j.spring.EbpfCollectionException;
 import io.ebpf4j.spring.EbpfCollectionException.Stage;
+import io.ebpf4j.spring.EbpfCollectionException;
 import io.ebpf4j.spring.EbpfConfigurationException;
 import io.ebpf4j.spring.EbpfObjectNotFoundException;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.core.io.ClassPathResource;
@@ -22,10 +25,12 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -53,7 +58,7 @@ final class BpfObjectLoader {
         } catch (IOException e) {
             throw new EbpfCollectionException(name, description, null, Stage.READ, "cannot read " + description
                     + ": " + e.getMessage(), e);
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw new EbpfCollectionException(name, description, null, Stage.READ, "cannot read " + description
                     + ": " + e.getCause().getMessage(), e.getCause());
         } catch (BpfException e) {
@@ -114,7 +119,7 @@ final class BpfObjectLoader {
             }
         }
         for (ProgramSpec program : spec.programs().values()) {
-            if (program.autoload() && program.type() == io.ebpf4j.ProgramType.UNSPEC) {
+            if (program.autoload() && program.type() == ProgramType.UNSPEC) {
                 throw new EbpfConfigurationException(name, description, program.name(), PREFIX + name + ".programs."
                         + program.name() + ".type", "program '" + program.name() + "' of " + description
                         + " is in section " + program.sectionName() + ", whose name libbpf does not know: set its"
@@ -149,7 +154,7 @@ final class BpfObjectLoader {
     }
 
     private static EbpfConfigurationException unknownName(String collection, String description, String property,
-            String key, String what, java.util.Collection<String> existing) {
+            String key, String what, Collection<String> existing) {
         List<String> names = List.copyOf(new TreeSet<>(existing));
         return new EbpfConfigurationException(collection, description, null, PREFIX + collection + "." + property
                 + "." + key, description + " has no " + what + " '" + key + "'; it has "
@@ -192,7 +197,7 @@ final class BpfObjectLoader {
         CollectionOptions options = CollectionOptions.defaults().withPinPath(pinPath).withKernelBtf(kernelBtf);
         try {
             return BpfCollection.load(spec, options);
-        } catch (io.ebpf4j.VerifierException e) {
+        } catch (VerifierException e) {
             logger.debug("Verifier log of program '" + e.program() + "' of BPF collection '" + name + "':\n" + e.log());
             throw new EbpfCollectionException(name, config.getObject().getDescription(), e.program(), Stage.LOAD,
                     e.getMessage(), e);

@@ -1,5 +1,7 @@
 package io.ebpf4j.spring.autoconfigure;
 
+import io.ebpf4j.ProgramType;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.io.Resource;
 import org.springframework.validation.Errors;
@@ -247,7 +249,7 @@ public class EbpfProperties implements Validator {
          * Program type for a program whose section name libbpf does not know (e.g. 'xdp' for SEC("xdp/lo")), which
          * is otherwise not loadable; the section's type by default.
          */
-        private io.ebpf4j.ProgramType type;
+        private ProgramType type;
 
         /** Tracepoint as 'group/name' for tracepoints, the name alone for raw tracepoints. */
         private String tracepoint;
@@ -315,11 +317,11 @@ public class EbpfProperties implements Validator {
             this.required = required;
         }
 
-        public io.ebpf4j.ProgramType getType() {
+        public ProgramType getType() {
             return type;
         }
 
-        public void setType(io.ebpf4j.ProgramType type) {
+        public void setType(ProgramType type) {
             this.type = type;
         }
 

@@ -22,14 +22,16 @@ import io.ebpf4j.link.UprobeOptions;
 import io.ebpf4j.link.UsdtOptions;
 import io.ebpf4j.link.XdpMode;
 import io.ebpf4j.spring.EbpfAttachTargetException;
-import io.ebpf4j.spring.EbpfCollectionException;
 import io.ebpf4j.spring.EbpfCollectionException.Stage;
+import io.ebpf4j.spring.EbpfCollectionException;
 import io.ebpf4j.spring.autoconfigure.AttachKind.Family;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Works out where a program attaches, from its section name and its {@code programs.<name>} configuration, and
@@ -145,7 +147,7 @@ final class ProgramAttacher {
             }
             case PERF_EVENT: {
                 PerfEventSpec perfEvent = perfEvent(config.getPerfEvent());
-                return new Plan(kind, config.getPerfEvent().getEvent().name().toLowerCase(java.util.Locale.ROOT),
+                return new Plan(kind, config.getPerfEvent().getEvent().name().toLowerCase(Locale.ROOT),
                         program -> new Attachment(Links.perfEvent(program, perfEvent), null));
             }
             case NETFILTER: {
@@ -577,7 +579,7 @@ final class ProgramAttacher {
     }
 
     /** A section target parsed by core, its errors (an offset that is not a number) reported as target errors. */
-    private static <T> T parse(Context context, AttachKind kind, String target, java.util.function.Supplier<T> parser) {
+    private static <T> T parse(Context context, AttachKind kind, String target, Supplier<T> parser) {
         try {
             return parser.get();
         } catch (IllegalArgumentException e) {

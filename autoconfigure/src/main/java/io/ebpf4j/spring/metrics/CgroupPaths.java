@@ -1,6 +1,8 @@
 package io.ebpf4j.spring.metrics;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +35,7 @@ final class CgroupPaths {
 
     /** The decoder: a cgroup id (decimal text, as {@code uint} produces it) to its path, or {@code unknown_cgroup_id:<id>}. */
     String decode(byte[] input) {
-        long id = Long.parseUnsignedLong(new String(input, java.nio.charset.StandardCharsets.UTF_8));
+        long id = Long.parseUnsignedLong(new String(input, StandardCharsets.UTF_8));
         String path = known.get(id);
         if (path == null && rescan()) {
             path = known.get(id);
@@ -74,7 +76,7 @@ final class CgroupPaths {
                 }
             });
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot walk the cgroup hierarchy at " + root, e);
+            throw new UncheckedIOException("cannot walk the cgroup hierarchy at " + root, e);
         }
         return found;
     }

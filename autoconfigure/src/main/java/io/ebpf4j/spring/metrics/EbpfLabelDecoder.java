@@ -1,4 +1,6 @@
 package io.ebpf4j.spring.metrics;
+import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A label decoder contributed by the application: declare it as a bean and name it in a label's decoder chain
@@ -33,9 +35,9 @@ public interface EbpfLabelDecoder {
     String decode(byte[] input);
 
     /** A decoder from a name and a function. */
-    static EbpfLabelDecoder of(String name, java.util.function.Function<byte[], String> decode) {
-        java.util.Objects.requireNonNull(name, "name");
-        java.util.Objects.requireNonNull(decode, "decode");
+    static EbpfLabelDecoder of(String name, Function<byte[], String> decode) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(decode, "decode");
         return new EbpfLabelDecoder() {
             @Override
             public String name() {

@@ -6,6 +6,8 @@ import io.ebpf4j.BpfStats;
 import io.ebpf4j.MapSpec;
 import io.ebpf4j.MapType;
 import io.ebpf4j.VariableSpec;
+import io.ebpf4j.btf.Composite;
+import io.ebpf4j.btf.Type;
 import io.ebpf4j.spring.EbpfCollections;
 import io.ebpf4j.spring.EbpfConfigurationException;
 import io.ebpf4j.spring.ManagedCollection;
@@ -21,7 +23,6 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.config.MeterFilter;
-
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -251,11 +252,11 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
                         + (map == null ? "there is no map '" + config.getMap() + "'" : "'" + config.getMap()
                                 + "' is a " + map.type() + " map"));
             }
-            io.ebpf4j.btf.Type recordType = null;
+            Type recordType = null;
             if (config.getRecordType() != null) {
                 recordType = managed.spec().btf()
                         .flatMap(btf -> btf.typesByName(config.getRecordType()).stream()
-                                .filter(t -> t instanceof io.ebpf4j.btf.Composite).findFirst())
+                                .filter(t -> t instanceof Composite).findFirst())
                         .orElseThrow(() -> new IllegalArgumentException("record-type '" + config.getRecordType()
                                 + "' is not a struct or union in the object's BTF"));
             }

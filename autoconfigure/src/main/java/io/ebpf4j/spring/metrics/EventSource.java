@@ -4,12 +4,12 @@ import io.ebpf4j.BpfException;
 import io.ebpf4j.BpfMap;
 import io.ebpf4j.MapType;
 import io.ebpf4j.perf.PerfReader;
+import io.ebpf4j.ringbuf.RecordView;
 import io.ebpf4j.ringbuf.RingBufferReader;
 
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
-
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.context.ApplicationEvent;
@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Consumes one ring buffer or perf event array for the event counters declared on it: a daemon thread waits for
@@ -50,7 +51,7 @@ final class EventSource implements AutoCloseable {
     private final String collection;
     private final String map;
     private final Clock clock;
-    private final java.util.function.Consumer<ApplicationEvent> publisher;
+    private final Consumer<ApplicationEvent> publisher;
     private final Object eventSource;
     private final List<Counter> counters = new ArrayList<>();
     private final List<ApplicationEvent> pending = new ArrayList<>();
@@ -66,7 +67,7 @@ final class EventSource implements AutoCloseable {
      * @param publisher where record events go
      * @param eventSource the source of record events
      */
-    EventSource(String collection, String map, Clock clock, java.util.function.Consumer<ApplicationEvent> publisher,
+    EventSource(String collection, String map, Clock clock, Consumer<ApplicationEvent> publisher,
             Object eventSource) {
         this.collection = collection;
         this.map = map;
@@ -128,7 +129,7 @@ final class EventSource implements AutoCloseable {
 
     /** A ring buffer record, valid during one visit. */
     private static final class RingRecord implements RecordBytes {
-        io.ebpf4j.ringbuf.RecordView view;
+        RecordView view;
 
         @Override
         public int length() {
@@ -170,11 +171,11 @@ final class EventSource implements AutoCloseable {
         Duration timeout = Duration.ofMillis(PUBLISH_MILLIS);
         RingRecord ringRecord = new RingRecord();
         PerfRecord perfRecord = new PerfRecord();
-        java.util.function.Consumer<io.ebpf4j.ringbuf.RecordView> onRing = view -> {
+        Consumer<RecordView> onRing = view -> {
             ringRecord.view = view;
             record(ringRecord);
         };
-        java.util.function.Consumer<io.ebpf4j.perf.RecordView> onPerf = view -> {
+        Consumer<io.ebpf4j.perf.RecordView> onPerf = view -> {
             perfRecord.view = view;
             record(perfRecord);
         };

@@ -2,6 +2,7 @@ package io.ebpf4j.spring.metrics;
 
 import io.ebpf4j.spring.autoconfigure.EbpfProperties;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -134,6 +135,6 @@ final class HistogramBuckets {
 
     @Override
     public String toString() {
-        return type + " " + java.util.Arrays.toString(upperBounds) + (hasSum() ? " + sum" : "");
+        return type + " " + Arrays.toString(upperBounds) + (hasSum() ? " + sum" : "");
     }
 }

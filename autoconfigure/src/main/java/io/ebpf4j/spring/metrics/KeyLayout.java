@@ -1,5 +1,6 @@
 package io.ebpf4j.spring.metrics;
 
+import io.ebpf4j.btf.Composite;
 import io.ebpf4j.btf.Enumeration;
 import io.ebpf4j.btf.Int;
 import io.ebpf4j.btf.Type;
@@ -155,7 +156,7 @@ final class KeyLayout {
     }
 
     private static String memberNames(Type type) {
-        if (Types.underlying(type) instanceof io.ebpf4j.btf.Composite c) {
+        if (Types.underlying(type) instanceof Composite c) {
             return "; members: " + c.members().stream().map(io.ebpf4j.btf.Member::name).toList();
         }
         return " (it is not a struct)";

@@ -9,12 +9,12 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
-
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -438,7 +438,7 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
         if (!perCpu) {
             return new TagValues(values);
         }
-        String[] withCpu = java.util.Arrays.copyOf(values, values.length + 1);
+        String[] withCpu = Arrays.copyOf(values, values.length + 1);
         withCpu[values.length] = Integer.toString(cpu);
         return new TagValues(withCpu);
     }

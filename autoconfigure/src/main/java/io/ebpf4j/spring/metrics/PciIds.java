@@ -2,6 +2,7 @@ package io.ebpf4j.spring.metrics;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -78,7 +79,7 @@ final class PciIds {
     }
 
     private static int parse(byte[] input) {
-        return (int) Long.parseLong(new String(input, java.nio.charset.StandardCharsets.UTF_8));
+        return (int) Long.parseLong(new String(input, StandardCharsets.UTF_8));
     }
 
     private static String hex(int value, int digits) {
@@ -109,7 +110,7 @@ final class PciIds {
         Map<Integer, String> devices = new HashMap<>();
         Map<Integer, String> classes = new HashMap<>();
         Map<Integer, String> subclasses = new HashMap<>();
-        try (BufferedReader in = Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
             int vendor = -1;
             int deviceClass = -1;

@@ -4,6 +4,7 @@ import io.ebpf4j.MapSpec;
 import io.ebpf4j.btf.Composite;
 import io.ebpf4j.btf.Enumeration;
 import io.ebpf4j.btf.Int;
+import io.ebpf4j.btf.Member;
 import io.ebpf4j.btf.Type;
 import io.ebpf4j.btf.Types;
 import io.ebpf4j.internal.Cpus;
@@ -71,7 +72,7 @@ final class ValueLayout {
                 if (underlying instanceof Composite) {
                     throw new IllegalArgumentException("the value is " + Types.describe(valueType)
                             + "; choose its members with values[].field: " + ((Composite) underlying).members()
-                            .stream().map(io.ebpf4j.btf.Member::name).toList());
+                            .stream().map(Member::name).toList());
                 }
                 if (!(underlying instanceof Int || underlying instanceof Enumeration)) {
                     throw new IllegalArgumentException("the value is " + Types.describe(valueType)

@@ -5,6 +5,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Array;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -113,7 +115,7 @@ final class ForeignCalls {
             }
             Object descriptor = API.descriptorClass().getMethod("of", API.layoutClass(), layouts.getClass())
                     .invoke(null, layout(result), layouts);
-            java.util.List<Object> chosen = new java.util.ArrayList<>();
+            List<Object> chosen = new ArrayList<>();
             chosen.add(API.captureErrno());
             if (critical) {
                 chosen.add(API.optionClass().getMethod("critical", boolean.class).invoke(null, false));

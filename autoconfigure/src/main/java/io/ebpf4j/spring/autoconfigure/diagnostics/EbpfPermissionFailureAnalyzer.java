@@ -2,11 +2,13 @@ package io.ebpf4j.spring.autoconfigure.diagnostics;
 
 import io.ebpf4j.BpfPermissionException;
 import io.ebpf4j.spring.EbpfCollectionException;
+
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -27,7 +29,7 @@ class EbpfPermissionFailureAnalyzer extends AbstractFailureAnalyzer<BpfPermissio
                 + ", which this process lacks." + NL + NL + cause.getMessage();
         String action = "Grant " + String.join(" and ", capabilities) + " to the JVM (root has every capability):" + NL
                 + "    - on a host: run as root, or `sudo setcap " + capabilities.stream()
-                .map(c -> c.toLowerCase(java.util.Locale.ROOT)).collect(Collectors.joining(",")) + "+ep \"$(readlink -f"
+                .map(c -> c.toLowerCase(Locale.ROOT)).collect(Collectors.joining(",")) + "+ep \"$(readlink -f"
                 + " \"$(command -v java)\")\"`" + NL
                 + "    - with Docker: `docker run " + capabilities.stream().map(c -> "--cap-add "
                 + (c.startsWith("CAP_") ? c.substring(4) : c)).collect(Collectors.joining(" ")) + " ...`" + NL
