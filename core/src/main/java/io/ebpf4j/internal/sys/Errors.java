@@ -8,7 +8,11 @@ import io.ebpf4j.internal.KernelVersion;
 
 import java.util.List;
 
-/** Turns an errno from a syscall into the exception DESIGN.md prescribes, with a message that says what to do. */
+/**
+ * Turns an errno from a syscall into the exception it means: {@link io.ebpf4j.BpfPermissionException} naming the
+ * capability for EPERM/EACCES, {@link io.ebpf4j.NotSupportedException} without bpf(2), {@link io.ebpf4j.BpfException}
+ * otherwise, with a message that says what to do.
+ */
 public final class Errors {
     private Errors() {}
 
