@@ -18,14 +18,22 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Many threads on the same map while a BPF program writes it from the kernel: every value read must carry a valid
- * checksum, iterations must end, and only documented exceptions may occur. And: operations racing with close never
- * touch the object that later gets the same descriptor number.
+ * Many threads on the same map while a BPF program writes it from the kernel: every value read must be whole (sealed
+ * for some key), what the map holds must be sealed for its own key, iterations must end, and only documented
+ * exceptions may occur. And: operations racing with close never touch the object that later gets the same descriptor
+ * number.
+ *
+ * <p>A single-element lookup racing with a delete may return the value of <em>another</em> key: since Linux 6.1 hash
+ * map elements are type-safe-by-RCU (kernel commit 0fd7c5d43339, "bpf: Optimize call_rcu in non-preallocated hash
+ * map"), so an element found by a lookup can be freed and reused for another key before the kernel copies its value
+ * out. Seen about once in three runs on a loaded 2-CPU VM, through JNA and through java.lang.foreign alike. Batch
+ * lookups copy under the bucket lock and must always match.
  */
 @RequiresKernel(programTypes = ProgramType.XDP)
 class ConcurrencyTest {
     private static final long SEAL = 0x5ea15ea15ea15ea1L;
     private static final Duration RUN = Duration.ofSeconds(5);
+    private static final long KEYS = 128;
 
     static byte[] key(long k) {
         return ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(k).array();
@@ -36,14 +44,24 @@ class ConcurrencyTest {
                 .array();
     }
 
-    /** Records a value whose checksum does not match {@code k}, with the key it was sealed for and who read it. */
-    static void verify(String reader, long k, ByteBuffer value, int offset, List<String> corruptions) {
+    /**
+     * Records a value that is not sealed for {@code k}: a corruption, unless {@code reuseAllowed} (single-element
+     * lookups) and it is whole, sealed for another key of the map, which the kernel's element reuse explains.
+     */
+    static void verify(String reader, long k, ByteBuffer value, int offset, List<String> corruptions,
+            boolean reuseAllowed, AtomicLong reused) {
         long count = value.getLong(offset);
         long check = value.getLong(offset + 8);
-        if (check != (k ^ count ^ SEAL)) {
-            corruptions.add(reader + " of key " + k + ": count " + count + ", check " + Long.toHexString(check)
-                    + " (sealed for key " + (count ^ check ^ SEAL) + ")");
+        long sealedFor = count ^ check ^ SEAL;
+        if (sealedFor == k) {
+            return;
         }
+        if (reuseAllowed && sealedFor >= 0 && sealedFor < KEYS) {
+            reused.incrementAndGet();
+            return;
+        }
+        corruptions.add(reader + " of key " + k + ": count " + count + ", check " + Long.toHexString(check)
+                + " (sealed for key " + sealedFor + ")");
     }
 
     @Test
@@ -55,6 +73,7 @@ class ConcurrencyTest {
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicLong operations = new AtomicLong();
             AtomicLong aborted = new AtomicLong();
+            AtomicLong reused = new AtomicLong();
             List<Thread> threads = new ArrayList<>();
             threads.add(new Thread(() -> {
                 while (running.get()) {
@@ -76,7 +95,7 @@ class ConcurrencyTest {
                         long k = ThreadLocalRandom.current().nextLong(128);
                         if (map.lookup(key(k), value)) {
                             verify("lookup", k, ByteBuffer.wrap(value).order(ByteOrder.nativeOrder()), 0,
-                                    corruptions);
+                                    corruptions, true, reused);
                         }
                         operations.incrementAndGet();
                     }
@@ -97,7 +116,8 @@ class ConcurrencyTest {
                         try {
                             while (it.next(k, v)) {
                                 verify("iterator", ByteBuffer.wrap(k).order(ByteOrder.nativeOrder()).getLong(),
-                                        ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()), 0, corruptions);
+                                        ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()), 0, corruptions, true,
+                                        reused);
                             }
                         } catch (IterationAbortedException documented) {
                             aborted.incrementAndGet();
@@ -112,7 +132,7 @@ class ConcurrencyTest {
                         while (map.batchLookup(cursor)) {
                             for (int i = 0; i < cursor.count(); i++) {
                                 verify("batch lookup", cursor.keys().getLong(cursor.keyOffset(i)), cursor.values(),
-                                        cursor.valueOffset(i), corruptions);
+                                        cursor.valueOffset(i), corruptions, false, reused);
                             }
                         }
                         operations.incrementAndGet();
@@ -148,6 +168,14 @@ class ConcurrencyTest {
                 assertThat(t.isAlive()).as("thread finished (iterations terminate)").isFalse();
             }
             assertThat(failures).isEmpty();
+            // What the map holds, read consistently once everything stopped: each entry sealed for its own key.
+            BatchCursor all = map.batchCursor(32);
+            while (map.batchLookup(all)) {
+                for (int i = 0; i < all.count(); i++) {
+                    verify("final batch lookup", all.keys().getLong(all.keyOffset(i)), all.values(),
+                            all.valueOffset(i), corruptions, false, reused);
+                }
+            }
             assertThat(corruptions).isEmpty();
             assertThat(operations.get()).isGreaterThan(10_000);
         }
