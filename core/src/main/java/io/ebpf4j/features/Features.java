@@ -13,6 +13,7 @@ import io.ebpf4j.asm.Register;
 import io.ebpf4j.btf.Func;
 import io.ebpf4j.btf.Spec;
 import io.ebpf4j.btf.Struct;
+import io.ebpf4j.btf.Type;
 import io.ebpf4j.internal.Capabilities;
 import io.ebpf4j.internal.Os;
 import io.ebpf4j.internal.sys.Bpf;
@@ -132,14 +133,28 @@ public final class Features {
         raise(answer("kfunc " + name, () -> probeKfunc(name)));
     }
 
-    private static Answer probeKfunc(String name) {
+    /**
+     * The id of the {@code kind} type called {@code name} in the running kernel's BTF; where there is none (or no
+     * kernel BTF), {@link KernelType#missing} says so for {@code feature}.
+     */
+    private static KernelType kernelType(String feature, String name, Class<? extends Type> kind) {
         try {
-            return Spec.kernel().typeByName(name, Func.class).isPresent() ? Answer.YES
-                    : new Answer(new NotSupportedException("kfunc " + name, "this kernel has no kfunc " + name
-                            + " (its BTF does not describe it)"));
+            Spec kernel = Spec.kernel();
+            return kernel.typeByName(name, kind).map(t -> new KernelType(kernel.typeId(t), null))
+                    .orElseGet(() -> new KernelType(0, new Answer(new NotSupportedException(feature,
+                            "this kernel has no " + feature + " (its BTF does not describe " + name + ")"))));
         } catch (NotSupportedException e) {
-            return new Answer(e);
+            return new KernelType(0, new Answer(new NotSupportedException(feature, feature
+                    + " needs the kernel's BTF: " + e.getMessage(), e.errno())));
         }
+    }
+
+    /** A kernel BTF type id, or the answer that explains its absence. */
+    private record KernelType(int id, Answer missing) {}
+
+    private static Answer probeKfunc(String name) {
+        KernelType func = kernelType("kfunc " + name, name, Func.class);
+        return func.missing() != null ? func.missing() : Answer.YES;
     }
 
     /**
@@ -203,14 +218,8 @@ public final class Features {
     }
 
     private static Answer probeStructOpsLink() {
-        try {
-            return Spec.kernel().typeByName("bpf_struct_ops_link", Struct.class).isPresent()
-                    ? Answer.YES : new Answer(new NotSupportedException("struct_ops link",
-                            "this kernel cannot attach struct_ops maps through links (Linux 6.4+; its BTF has no"
-                                    + " struct bpf_struct_ops_link)"));
-        } catch (NotSupportedException e) {
-            return new Answer(e);
-        }
+        KernelType link = kernelType("struct_ops link", "bpf_struct_ops_link", Struct.class);
+        return link.missing() != null ? link.missing() : Answer.YES;
     }
 
     /**
@@ -549,20 +558,11 @@ public final class Features {
     }
 
     private static Answer probeIterator(String target) {
-        String function = "bpf_iter_" + target;
-        Spec kernel;
-        try {
-            kernel = Spec.kernel();
-        } catch (NotSupportedException e) {
-            return new Answer(new NotSupportedException("iterator " + target, "iterators need kernel BTF: "
-                    + e.getMessage(), e.errno()));
+        KernelType function = kernelType("iterator " + target, "bpf_iter_" + target, Func.class);
+        if (function.missing() != null) {
+            return function.missing();
         }
-        Optional<Func> func = kernel.typeByName(function, Func.class);
-        if (func.isEmpty()) {
-            return new Answer(new NotSupportedException("iterator " + target,
-                    "this kernel has no iterator '" + target + "' (its BTF has no " + function + ")"));
-        }
-        int attachBtfId = kernel.typeId(func.get());
+        int attachBtfId = function.id();
         long r = loadProbe(ProgramType.TRACING, RETURN_ZERO, null, a -> {
             a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, AttachType.TRACE_ITER.value());
             a.putInt(Bpf.PROG_LOAD_ATTACH_BTF_ID, attachBtfId);
@@ -667,19 +667,11 @@ public final class Features {
                     + " (fentry, fexit, fmod_ret and lsm have one)");
         }
         String what = hook + " program on " + function;
-        int btfId;
-        try {
-            Spec kernel = Spec.kernel();
-            Optional<Func> func = kernel.typeByName(function, Func.class);
-            if (func.isEmpty()) {
-                return new Answer(new NotSupportedException(hook, "cannot probe " + hook + " programs: the kernel's"
-                        + " BTF has no function " + function));
-            }
-            btfId = kernel.typeId(func.get());
-        } catch (NotSupportedException e) {
-            return new Answer(new NotSupportedException(hook, hook + " programs need the kernel's BTF: "
-                    + e.getMessage(), e.errno()));
+        KernelType target = kernelType(hook, function, Func.class);
+        if (target.missing() != null) {
+            return target.missing();
         }
+        int btfId = target.id();
         NativeBuffer log = new NativeBuffer(4096);
         long program = loadProbe(programType, RETURN_ZERO, log, a -> {
             a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, type.value());
@@ -688,8 +680,7 @@ public final class Features {
         if (program < 0) {
             int errno = (int) -program;
             String text = log.getCString(0, 4096).strip();
-            if (meansUnsupported(errno) || errno == Errno.EPERM && Capabilities.missing(
-                    programType.requiredCapabilities()).isEmpty()) {
+            if (meansUnsupported(errno) || refusedWithCapabilities(errno, programType.requiredCapabilities())) {
                 return new Answer(new NotSupportedException(hook, "this kernel does not support " + hook
                         + " programs: loading a " + what + " failed with " + Errno.name(errno)
                         + (text.isEmpty() ? " and an empty verifier log" : ": " + text), errno));
@@ -749,8 +740,7 @@ public final class Features {
             extension = loadWithBtf(ProgramType.EXT, btf, funcInfo, (int) target);
             if (extension < 0) {
                 int errno = (int) -extension;
-                if (meansUnsupported(errno) || errno == Errno.EPERM && Capabilities.missing(
-                        ProgramType.EXT.requiredCapabilities()).isEmpty()) {
+                if (meansUnsupported(errno) || refusedWithCapabilities(errno, ProgramType.EXT.requiredCapabilities())) {
                     return new Answer(new NotSupportedException("freplace", "this kernel does not support freplace"
                             + " programs: loading an extension of a global function failed with "
                             + Errno.name(errno), errno));
