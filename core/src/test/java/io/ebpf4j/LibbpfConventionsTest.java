@@ -62,10 +62,10 @@ class LibbpfConventionsTest {
     void aMapLeftUncreatedIsAbsentAndProgramsUsingItAreRefusedBeforeAnythingIsCreated() {
         CollectionSpec spec = CollectionSpec.load(Fixtures.bytes("ringbuf_size.bpf.o"));
         spec.maps().get("events").autocreate(false);
-        int before = FdCount.now();
+        FdCount.Snapshot before = FdCount.snapshot();
         assertThatThrownBy(() -> BpfCollection.load(spec)).isInstanceOf(BpfException.class)
                 .hasMessageContaining("program 'send_event' uses map 'events', whose autocreate is off");
-        assertThat(FdCount.now()).isEqualTo(before);
+        assertThat(before.openedSince()).isEmpty();
         spec.programs().get("send_event").autoload(false);
         try (BpfCollection coll = BpfCollection.load(spec)) {
             assertThat(coll.maps()).isEmpty();
@@ -153,11 +153,11 @@ class LibbpfConventionsTest {
         assertThat(spec.programs().values()).extracting(ProgramSpec::sectionName, ProgramSpec::type).containsExactly(
                 tuple("xdp/lo", ProgramType.UNSPEC), tuple("perf_event/type=0,config=3,frequency=1", ProgramType.UNSPEC),
                 tuple("sk_skb1", ProgramType.UNSPEC));
-        int before = FdCount.now();
+        FdCount.Snapshot before = FdCount.snapshot();
         assertThatThrownBy(() -> BpfCollection.load(spec)).isInstanceOf(BpfException.class)
                 .hasMessageContaining("program 'xdp_on_lo' (section xdp/lo) has no program type")
                 .hasMessageContaining(".type(ProgramType.XDP)").hasMessageContaining("SectionResolver");
-        assertThat(FdCount.now()).as("nothing was created").isEqualTo(before);
+        assertThat(before.openedSince()).as("nothing was created").isEmpty();
 
         spec.programs().get("xdp_on_lo").type(ProgramType.XDP).attachType(AttachType.XDP);
         spec.programs().get("sample").type(ProgramType.PERF_EVENT);
@@ -208,12 +208,12 @@ class LibbpfConventionsTest {
         }
 
         spec.programs().get("with_callback").autoload(true);
-        int before = FdCount.now();
+        FdCount.Snapshot before = FdCount.snapshot();
         assertThatThrownBy(() -> BpfCollection.load(spec)).isInstanceOf(BpfException.class)
                 .hasMessageContaining("the kernel rejected the object's BTF, which program 'with_callback' (it passes"
                         + " callback 'add_one'")
                 .hasMessageContaining("Invalid name");
-        assertThat(FdCount.now()).isEqualTo(before);
+        assertThat(before.openedSince()).isEmpty();
     }
 
     @Test

@@ -334,7 +334,7 @@ class TracingLinkTest {
                     .mov64(io.ebpf4j.asm.Register.R0, 0).exit().build())
                     .attachType(attachType).sectionName(hook[0] + "/" + hook[2]);
             int btfId = VmlinuxBtf.id("FUNC", hook[2]);
-            int before = FdCount.now();
+            FdCount.Snapshot before = FdCount.snapshot();
             if (Features.hasTracingAttach(attachType)) {
                 try (BpfProgram program = TestPrograms.loadWithAttachBtfId(spec, btfId);
                         BpfLink link = Links.tracing(program)) {
@@ -348,7 +348,7 @@ class TracingLinkTest {
                 }).as(hook[0]).isInstanceOfSatisfying(NotSupportedException.class,
                         e -> assertThat(e.feature()).isEqualTo(hook[0]));
             }
-            assertThat(FdCount.now()).as("%s: nothing left open", hook[0]).isEqualTo(before);
+            assertThat(before.openedSince()).as("%s: nothing left open", hook[0]).isEmpty();
         }
     }
 
@@ -361,11 +361,11 @@ class TracingLinkTest {
                 programs.add(Programs.load("cycle", ProgramType.RAW_TRACEPOINT, Programs.counting(counts, 0)));
             }
             Links.rawTracepoint("sys_enter", programs.get(0)).close();
-            int before = FdCount.now();
+            FdCount.Snapshot before = FdCount.snapshot();
             Cycles.run(1000, thread -> Links.rawTracepoint("sys_enter", programs.get(thread)).close());
             Cycles.run(100, thread -> assertThatThrownBy(() -> Links.rawTracepoint("no_such_tracepoint",
                     programs.get(thread))).isInstanceOf(BpfException.class));
-            assertThat(FdCount.now()).isEqualTo(before);
+            assertThat(before.openedSince()).isEmpty();
         } finally {
             programs.forEach(BpfProgram::close);
         }

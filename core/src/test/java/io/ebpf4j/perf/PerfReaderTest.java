@@ -302,7 +302,7 @@ class PerfReaderTest {
             for (int i = 0; i < 20; i++) {
                 PerfReader.open(events).close();
             }
-            int fds = FdCount.now();
+            FdCount.Snapshot fds = FdCount.snapshot();
             long perfMappings = ProcessMaps.bpfAndPerfMappings();
             int mapLines = ProcessMaps.lines().size();
             PerfReaderOptions small = PerfReaderOptions.defaults().withPerCpuBufferSize(PAGE);
@@ -311,7 +311,7 @@ class PerfReaderTest {
                     reader.drain(view -> { });
                 }
             }
-            assertThat(FdCount.now()).isEqualTo(fds);
+            assertThat(fds.openedSince()).isEmpty();
             assertThat(ProcessMaps.bpfAndPerfMappings()).isEqualTo(perfMappings);
             assertThat(ProcessMaps.lines().size()).isEqualTo(mapLines);
         }

@@ -122,7 +122,7 @@ class EbpfKernelTests {
                 "ebpf.collections.hooks.object=classpath:bpf/two_hooks.bpf.o",
                 "ebpf.collections.hooks.programs.missing_hook.required=false");
         twoCollections.run(context -> assertThat(context).hasNotFailed()); // loads classes and opens jars once
-        int descriptors = FdCount.now();
+        FdCount.Snapshot descriptors = FdCount.snapshot();
         Set<Integer> programIds = new HashSet<>();
         twoCollections.run(context -> {
             EbpfCollections collections = context.getBean(EbpfCollections.class);
@@ -136,7 +136,7 @@ class EbpfKernelTests {
         });
         assertThat(BpfProgram.allIds()).doesNotContainAnyElementsOf(programIds);
         assertThat(linksOf(programIds)).isEmpty();
-        assertThat(FdCount.now()).isEqualTo(descriptors);
+        assertThat(descriptors.openedSince()).isEmpty();
     }
 
     @Test
@@ -189,7 +189,7 @@ class EbpfKernelTests {
         ApplicationContextRunner failing = runner.withPropertyValues(
                 "ebpf.collections.hooks.object=classpath:bpf/two_hooks.bpf.o");
         failing.run(context -> assertThat(context).hasFailed());
-        int descriptors = FdCount.now();
+        FdCount.Snapshot descriptors = FdCount.snapshot();
         failing.run(context -> {
             assertThat(context).hasFailed();
             EbpfAttachTargetException failure = EbpfAutoConfigurationTests.findCause(context.getStartupFailure(),
@@ -198,7 +198,7 @@ class EbpfKernelTests {
             assertThat(failure.program()).isEqualTo("missing_hook");
             assertThat(failure.property()).isEqualTo("ebpf.collections.hooks.programs.missing_hook.tracepoint");
         });
-        assertThat(FdCount.now()).isEqualTo(descriptors);
+        assertThat(descriptors.openedSince()).isEmpty();
     }
 
     @Test
@@ -206,9 +206,9 @@ class EbpfKernelTests {
         ApplicationContextRunner failing = runner.withPropertyValues(
                 "ebpf.collections.rejected.object=classpath:bpf/rejected.bpf.o");
         failing.run(context -> assertThat(context).hasFailed());
-        int descriptors = FdCount.now();
+        FdCount.Snapshot descriptors = FdCount.snapshot();
         failing.run(context -> assertThat(context.getStartupFailure()).hasRootCauseInstanceOf(VerifierException.class));
-        assertThat(FdCount.now()).isEqualTo(descriptors);
+        assertThat(descriptors.openedSince()).isEmpty();
     }
 
     @Test
