@@ -1,6 +1,5 @@
 package io.ebpf4j;
 
-import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.link.BpfLink;
 import io.ebpf4j.link.Links;
@@ -157,7 +156,7 @@ public final class BpfCollection implements AutoCloseable {
         if (map.type() != MapType.STRUCT_OPS) {
             throw new IllegalArgumentException("map '" + name + "' is a " + map.type() + " map, not a struct_ops map");
         }
-        if ((map.flags() & Bpf.F_LINK) != 0) {
+        if ((map.flags() & MapFlags.LINK) != 0) {
             return Links.structOps(map);
         }
         StructOpsValue value = structOpsValues.get(name);

@@ -844,7 +844,7 @@ public final class BpfMap implements KernelObject {
 
     /** Maps the values of a {@code BPF_F_MMAPABLE} array into memory. */
     public MappedArray mmap() {
-        if ((flags & Bpf.F_MMAPABLE) == 0) {
+        if ((flags & MapFlags.MMAPABLE) == 0) {
             throw new IllegalStateException("map '" + name + "' was not created with BPF_F_MMAPABLE");
         }
         return new MappedArray(this);

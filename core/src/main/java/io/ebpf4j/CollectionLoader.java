@@ -20,7 +20,6 @@ import io.ebpf4j.features.Features;
 import io.ebpf4j.internal.Kallsyms;
 import io.ebpf4j.internal.KernelConfig;
 import io.ebpf4j.internal.KernelVersion;
-import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.internal.sys.Errno;
 
 import java.io.IOException;
@@ -661,7 +660,7 @@ final class CollectionLoader {
         structOps.forEach((name, layout) -> {
             BpfMap map = maps.get(name);
             byte[] value = layout.kernelValue(programs);
-            if ((map.flags() & Bpf.F_LINK) == 0) {
+            if ((map.flags() & MapFlags.LINK) == 0) {
                 structOpsValues.put(name, new BpfCollection.StructOpsValue(layout.structName(), value));
                 return;
             }

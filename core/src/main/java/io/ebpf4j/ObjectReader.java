@@ -28,7 +28,6 @@ import io.ebpf4j.elf.Relocation;
 import io.ebpf4j.elf.Section;
 import io.ebpf4j.elf.SectionDefinitions;
 import io.ebpf4j.elf.Symbol;
-import io.ebpf4j.internal.sys.Bpf;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -226,9 +225,9 @@ final class ObjectReader {
             boolean readOnly = name.startsWith(".rodata");
             Optional<Datasec> datasec = btf == null ? Optional.empty() : btf.typeByName(name, Datasec.class);
             MapSpec spec = new MapSpec(name, MapType.ARRAY).keySize(4).valueSize(size).maxEntries(1)
-                    .flags((readOnly ? Bpf.F_RDONLY_PROG : 0)
+                    .flags((readOnly ? MapFlags.RDONLY_PROG : 0)
                             | (datasec.filter(ObjectReader::hasNonStaticVariable).isPresent()
-                                    ? Bpf.F_MMAPABLE : 0))
+                                    ? MapFlags.MMAPABLE : 0))
                     .freeze(readOnly);
             if (!section.isNoBits()) {
                 // Zero-filled sections (.bss) need no contents: the kernel zeroes new array maps.
@@ -571,7 +570,7 @@ final class ObjectReader {
                 Arrays.fill(value, memberOffset, memberOffset + Types.POINTER_SIZE, (byte) 0);
             }
             maps.put(var.name(), new MapSpec(var.name(), MapType.STRUCT_OPS).keySize(4).valueSize(struct.size())
-                    .maxEntries(1).flags(sectionName.equals(STRUCT_OPS_LINK) ? Bpf.F_LINK : 0)
+                    .maxEntries(1).flags(sectionName.equals(STRUCT_OPS_LINK) ? MapFlags.LINK : 0)
                     .valueType(struct)
                     .contents(List.of(new MapSpec.Entry(0, value)))
                     .structOpsPrograms(programs));
@@ -627,7 +626,7 @@ final class ObjectReader {
         if (kconfigSize > 0) {
             // Contents are written at load time, from the running kernel's configuration.
             maps.put(KCONFIG, new MapSpec(KCONFIG, MapType.ARRAY).keySize(4).valueSize(kconfigSize).maxEntries(1)
-                    .flags(Bpf.F_RDONLY_PROG | Bpf.F_MMAPABLE)
+                    .flags(MapFlags.RDONLY_PROG | MapFlags.MMAPABLE)
                     .freeze(true));
         }
     }

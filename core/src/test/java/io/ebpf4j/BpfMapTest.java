@@ -1,7 +1,6 @@
 package io.ebpf4j;
 
 import io.ebpf4j.internal.Cpus;
-import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.testing.FdCount;
 import io.ebpf4j.testing.RequiresKernel;
@@ -158,7 +157,7 @@ class BpfMapTest {
     @RequiresKernel(mapTypes = MapType.LPM_TRIE)
     void lpmTrieMatchesLongestPrefix() {
         try (BpfMap trie = BpfMap.create(new MapSpec("lpm", MapType.LPM_TRIE).keySize(8).valueSize(8)
-                .maxEntries(16).flags(Bpf.F_NO_PREALLOC))) {
+                .maxEntries(16).flags(MapFlags.NO_PREALLOC))) {
             trie.put(lpmKey(8, 10, 0, 0, 0), u64(8));
             trie.put(lpmKey(16, 10, 1, 0, 0), u64(16));
             assertThat(trie.lookup(lpmKey(32, 10, 1, 2, 3)).map(b -> readU64(b, 0))).contains(16L);
@@ -425,7 +424,7 @@ class BpfMapTest {
     @Test
     void mmapedArrayAndLookupSeeTheSameMemory() {
         try (BpfMap map = BpfMap.create(new MapSpec("mm", MapType.ARRAY).keySize(4).valueSize(8).maxEntries(16)
-                .flags(Bpf.F_MMAPABLE));
+                .flags(MapFlags.MMAPABLE));
                 MappedArray mem = map.mmap()) {
             mem.putLong(8 * 3, 1234);
             assertThat(map.lookup(u32(3)).map(b -> readU64(b, 0))).contains(1234L);
@@ -525,7 +524,7 @@ class BpfMapTest {
             MapType[] types = {MapType.TASK_STORAGE, MapType.SK_STORAGE, MapType.CGRP_STORAGE};
             for (int i = 0; i < types.length; i++) {
                 MapSpec spec = new MapSpec("storage", types[i]).keySize(4).valueSize(8).maxEntries(0)
-                        .flags(Bpf.F_NO_PREALLOC);
+                        .flags(MapFlags.NO_PREALLOC);
                 MapType type = types[i];
                 assertThatThrownBy(() -> BpfMap.create(spec.copy())).as("%s without BTF", type)
                         .isInstanceOf(BpfException.class).hasMessageContaining("needs BTF");

@@ -1,7 +1,6 @@
 package io.ebpf4j;
 
 import io.ebpf4j.asm.Instruction;
-import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.testing.Fixtures;
 
 import org.junit.jupiter.api.Test;
@@ -129,7 +128,7 @@ class CollectionSpecTest {
             assertThat(map.keySize()).isEqualTo(4);
             assertThat(map.valueSize()).as("the object's own, shorter struct tcp_congestion_ops").isEqualTo(56);
             assertThat(map.maxEntries()).isEqualTo(1);
-            assertThat(map.flags()).isEqualTo(link ? Bpf.F_LINK : 0);
+            assertThat(map.flags()).isEqualTo(link ? MapFlags.LINK : 0);
             assertThat(map.valueType().name()).isEqualTo("tcp_congestion_ops");
             assertThat(map.structOpsPrograms()).containsOnly(entry("ssthresh", "cc_ssthresh"),
                     entry("cong_avoid", "cc_cong_avoid"), entry("undo_cwnd", "cc_undo_cwnd"), entry("init", "cc_init"));

@@ -3,6 +3,7 @@ package io.ebpf4j.features;
 import io.ebpf4j.AttachType;
 import io.ebpf4j.BpfException;
 import io.ebpf4j.BpfProgram;
+import io.ebpf4j.MapFlags;
 import io.ebpf4j.MapType;
 import io.ebpf4j.NotSupportedException;
 import io.ebpf4j.ProgramSpec;
@@ -355,7 +356,7 @@ public final class Features {
             case LPM_TRIE:
                 key = 8;
                 value = 8;
-                flags = Bpf.F_NO_PREALLOC;
+                flags = MapFlags.NO_PREALLOC;
                 break;
             case CGROUP_STORAGE:
             case PERCPU_CGROUP_STORAGE:
@@ -378,14 +379,14 @@ public final class Features {
                 key = 0;
                 value = 0;
                 max = 1;
-                flags = Bpf.F_MMAPABLE;
+                flags = MapFlags.MMAPABLE;
                 break;
             case SK_STORAGE:
             case INODE_STORAGE:
             case TASK_STORAGE:
             case CGRP_STORAGE:
                 max = 0;
-                flags = Bpf.F_NO_PREALLOC;
+                flags = MapFlags.NO_PREALLOC;
                 btfFd = loadIntBtf();
                 if (btfFd < 0) {
                     return btfFd;

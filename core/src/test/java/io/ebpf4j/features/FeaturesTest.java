@@ -2,6 +2,7 @@ package io.ebpf4j.features;
 
 import io.ebpf4j.BpfMap;
 import io.ebpf4j.BpfProgram;
+import io.ebpf4j.MapFlags;
 import io.ebpf4j.MapSpec;
 import io.ebpf4j.MapType;
 import io.ebpf4j.NotSupportedException;
@@ -12,7 +13,6 @@ import io.ebpf4j.asm.Instructions;
 import io.ebpf4j.asm.Register;
 import io.ebpf4j.btf.Int;
 import io.ebpf4j.internal.Os;
-import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.testing.RequiresKernel;
 
 import org.junit.jupiter.api.Test;
@@ -54,7 +54,7 @@ class FeaturesTest {
             case STACK_TRACE:
                 return spec.valueSize(8);
             case LPM_TRIE:
-                return spec.keySize(8).valueSize(8).flags(Bpf.F_NO_PREALLOC);
+                return spec.keySize(8).valueSize(8).flags(MapFlags.NO_PREALLOC);
             case CGROUP_STORAGE:
             case PERCPU_CGROUP_STORAGE:
                 return spec.keySize(16).valueSize(8).maxEntries(0);
@@ -66,12 +66,12 @@ class FeaturesTest {
             case USER_RINGBUF:
                 return spec.keySize(0).valueSize(0).maxEntries(Os.pageSize());
             case ARENA:
-                return spec.keySize(0).valueSize(0).flags(Bpf.F_MMAPABLE);
+                return spec.keySize(0).valueSize(0).flags(MapFlags.MMAPABLE);
             case SK_STORAGE:
             case INODE_STORAGE:
             case TASK_STORAGE:
             case CGRP_STORAGE:
-                return spec.maxEntries(0).flags(Bpf.F_NO_PREALLOC).keyType(INT).valueType(INT);
+                return spec.maxEntries(0).flags(MapFlags.NO_PREALLOC).keyType(INT).valueType(INT);
             case ARRAY_OF_MAPS:
             case HASH_OF_MAPS:
                 return spec.innerMap(new MapSpec("inner", MapType.ARRAY).keySize(4).valueSize(4).maxEntries(1));

@@ -1,6 +1,7 @@
 package io.ebpf4j.testing;
 
 import io.ebpf4j.CollectionSpec;
+import io.ebpf4j.MapFlags;
 import io.ebpf4j.MapSpec;
 import io.ebpf4j.MapType;
 import io.ebpf4j.Pinning;
@@ -8,7 +9,6 @@ import io.ebpf4j.ProgramSpec;
 import io.ebpf4j.ProgramType;
 import io.ebpf4j.btf.Member;
 import io.ebpf4j.btf.Struct;
-import io.ebpf4j.internal.sys.Bpf;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -134,7 +134,7 @@ public record LibbpfInventory(int major, int minor, Map<String, Program> program
         Map<String, MapSpec> ours = new LinkedHashMap<>(spec.maps());
         if (major == 1 && minor < 2) {
             // SEC(".struct_ops.link") arrived in libbpf 1.2: older versions skip the section.
-            ours.values().removeIf(m -> m.type() == MapType.STRUCT_OPS && (m.flags() & Bpf.F_LINK) != 0);
+            ours.values().removeIf(m -> m.type() == MapType.STRUCT_OPS && (m.flags() & MapFlags.LINK) != 0);
         }
         List<String> unmatched = new ArrayList<>(maps.keySet());
         ours.forEach((name, map) -> {

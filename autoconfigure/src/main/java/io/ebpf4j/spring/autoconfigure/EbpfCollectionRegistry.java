@@ -4,11 +4,11 @@ import io.ebpf4j.BpfCollection;
 import io.ebpf4j.BpfMap;
 import io.ebpf4j.BpfProgram;
 import io.ebpf4j.CollectionSpec;
+import io.ebpf4j.MapFlags;
 import io.ebpf4j.MapType;
 import io.ebpf4j.TypedMap;
 import io.ebpf4j.btf.Spec;
 import io.ebpf4j.internal.Mounts;
-import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.spring.EbpfCollectionException.Stage;
 import io.ebpf4j.spring.EbpfCollectionException;
 import io.ebpf4j.spring.EbpfCollections;
@@ -305,7 +305,7 @@ public final class EbpfCollectionRegistry implements EbpfCollections, Initializi
             return true;
         }
         for (BpfMap map : entry.collection.maps().values()) {
-            if (map.type() != MapType.STRUCT_OPS || (map.flags() & Bpf.F_LINK) != 0) {
+            if (map.type() != MapType.STRUCT_OPS || (map.flags() & MapFlags.LINK) != 0) {
                 continue;
             }
             try {

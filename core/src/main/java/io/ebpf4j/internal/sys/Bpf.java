@@ -47,22 +47,6 @@ public final class Bpf {
     public static final int LINK_DETACH = 34;
     public static final int PROG_BIND_MAP = 35;
 
-    /** Update flags. */
-    public static final long ANY = 0;
-    public static final long NOEXIST = 1;
-    public static final long EXIST = 2;
-    public static final long F_LOCK = 4;
-
-    /** Map creation flags. */
-    public static final int F_NO_PREALLOC = 1 << 0;
-    public static final int F_RDONLY = 1 << 3;
-    public static final int F_WRONLY = 1 << 4;
-    public static final int F_RDONLY_PROG = 1 << 7;
-    public static final int F_WRONLY_PROG = 1 << 8;
-    public static final int F_MMAPABLE = 1 << 10;
-    /** A struct_ops map registered by a bpf_link instead of by its update. */
-    public static final int F_LINK = 1 << 13;
-
     public static final int OBJ_NAME_LEN = 16;
 
     // BPF_MAP_CREATE
