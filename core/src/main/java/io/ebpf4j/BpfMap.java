@@ -304,6 +304,14 @@ public final class BpfMap implements KernelObject {
         return maxEntries;
     }
 
+    /**
+     * Number of possible CPUs ({@code /sys/devices/system/cpu/possible}): a per-CPU map holds one value slot per
+     * possible CPU, online or not, and per-CPU values are indexed by CPU id below it.
+     */
+    public static int possibleCpus() {
+        return Cpus.possible();
+    }
+
     public int flags() {
         return flags;
     }

@@ -16,6 +16,7 @@ import io.ebpf4j.btf.Spec;
 import io.ebpf4j.btf.Struct;
 import io.ebpf4j.btf.Type;
 import io.ebpf4j.internal.Capabilities;
+import io.ebpf4j.internal.KernelVersion;
 import io.ebpf4j.internal.Os;
 import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.internal.sys.Errno;
@@ -56,6 +57,11 @@ public final class Features {
     }
 
     private Features() {}
+
+    /** The running kernel's release, as {@code uname -r} prints it. */
+    public static String kernelRelease() {
+        return KernelVersion.current().release();
+    }
 
     public static boolean hasMapType(MapType type) {
         return answer("map type " + type, () -> probeMapType(type)).failure == null;

@@ -15,7 +15,6 @@ import io.ebpf4j.UpdateFlags;
 import io.ebpf4j.btf.Type;
 import io.ebpf4j.btf.Types;
 import io.ebpf4j.features.Features;
-import io.ebpf4j.internal.Cpus;
 import io.ebpf4j.spring.EbpfCollections;
 import io.ebpf4j.spring.ManagedCollection;
 
@@ -243,8 +242,8 @@ public class EbpfEndpoint {
         entry.put("key", keyType != null ? BtfValues.decode(keyType, key, 0) : BtfValues.hex(key, 0, key.length));
         if (map.type().isPerCpu()) {
             int stride = (map.valueSize() + 7) & ~7;
-            List<Object> perCpu = new ArrayList<>(Cpus.possible());
-            for (int cpu = 0; cpu < Cpus.possible(); cpu++) {
+            List<Object> perCpu = new ArrayList<>(BpfMap.possibleCpus());
+            for (int cpu = 0; cpu < BpfMap.possibleCpus(); cpu++) {
                 perCpu.add(valueType != null ? BtfValues.decode(valueType, value, cpu * stride)
                         : BtfValues.hex(value, cpu * stride, map.valueSize()));
             }

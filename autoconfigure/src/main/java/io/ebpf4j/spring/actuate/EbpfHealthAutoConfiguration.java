@@ -1,6 +1,6 @@
 package io.ebpf4j.spring.actuate;
 
-import io.ebpf4j.internal.KernelVersion;
+import io.ebpf4j.features.Features;
 import io.ebpf4j.spring.EbpfCollections;
 import io.ebpf4j.spring.autoconfigure.EbpfAutoConfiguration;
 import io.ebpf4j.spring.autoconfigure.EbpfProperties;
@@ -41,7 +41,7 @@ public final class EbpfHealthAutoConfiguration {
 
     private static String kernelRelease() {
         try {
-            return KernelVersion.current().release();
+            return Features.kernelRelease();
         } catch (RuntimeException e) {
             return "unknown (" + e.getMessage() + ")";
         }

@@ -13,7 +13,6 @@ import io.ebpf4j.btf.Member;
 import io.ebpf4j.btf.Pointer;
 import io.ebpf4j.btf.Type;
 import io.ebpf4j.btf.Types;
-import io.ebpf4j.internal.Cpus;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.json.JsonParseException;
@@ -308,7 +307,7 @@ final class MapBytes {
         }
         int stride = (map.valueSize() + 7) & ~7;
         byte[] out = new byte[map.valueBufferSize()];
-        for (int cpu = 0; cpu < Cpus.possible(); cpu++) {
+        for (int cpu = 0; cpu < BpfMap.possibleCpus(); cpu++) {
             System.arraycopy(value, 0, out, cpu * stride, value.length);
         }
         return out;

@@ -1,5 +1,6 @@
 package io.ebpf4j.spring.metrics;
 
+import io.ebpf4j.BpfMap;
 import io.ebpf4j.MapSpec;
 import io.ebpf4j.btf.Composite;
 import io.ebpf4j.btf.Enumeration;
@@ -7,7 +8,6 @@ import io.ebpf4j.btf.Int;
 import io.ebpf4j.btf.Member;
 import io.ebpf4j.btf.Type;
 import io.ebpf4j.btf.Types;
-import io.ebpf4j.internal.Cpus;
 import io.ebpf4j.spring.autoconfigure.EbpfProperties;
 
 import java.nio.ByteBuffer;
@@ -110,7 +110,7 @@ final class ValueLayout {
             throw new IllegalArgumentException("at most " + maxFields + " value(s) can be published by this metric");
         }
         boolean perCpu = map.type().isPerCpu();
-        return new ValueLayout(fields.toArray(Field[]::new), perCpu ? Cpus.possible() : 1,
+        return new ValueLayout(fields.toArray(Field[]::new), perCpu ? BpfMap.possibleCpus() : 1,
                 perCpu ? (map.valueSize() + 7) & ~7 : 0);
     }
 

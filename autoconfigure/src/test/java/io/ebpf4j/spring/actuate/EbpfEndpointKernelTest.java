@@ -1,8 +1,8 @@
 package io.ebpf4j.spring.actuate;
 
+import io.ebpf4j.BpfMap;
 import io.ebpf4j.BpfProgram;
 import io.ebpf4j.TestRun;
-import io.ebpf4j.internal.Cpus;
 import io.ebpf4j.internal.sys.Arch;
 import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.spring.autoconfigure.EbpfAutoConfiguration;
@@ -154,7 +154,7 @@ class EbpfEndpointKernelTest {
 
             DocumentContext perCpu = list(context, "packets_per_cpu");
             List<Integer> values = perCpu.read("$.entries[0].values");
-            assertThat(values).hasSize(Cpus.possible());
+            assertThat(values).hasSize(BpfMap.possibleCpus());
             assertThat(values.stream().mapToInt(Integer::intValue).sum()).isEqualTo(3);
             assertThat(perCpu.read("$.perCpu", Boolean.class)).isTrue();
 

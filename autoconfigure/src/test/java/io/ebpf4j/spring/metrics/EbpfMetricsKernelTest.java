@@ -4,7 +4,6 @@ import io.ebpf4j.testing.PrometheusText;
 
 import io.ebpf4j.BpfMap;
 import io.ebpf4j.BpfProgram;
-import io.ebpf4j.internal.Cpus;
 import io.ebpf4j.testing.RequiresKernel;
 
 import io.micrometer.core.instrument.FunctionCounter;
@@ -170,10 +169,10 @@ class EbpfMetricsKernelTest {
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             observe(context.getBean("sys.observe", BpfProgram.class), 7, 80, 6, 1, 1);
             List<PrometheusText.Sample> perCpu = scrape(registry).samples("ebpf_observations_total");
-            assertThat(perCpu).hasSize(Cpus.possible());
+            assertThat(perCpu).hasSize(BpfMap.possibleCpus());
             assertThat(perCpu.stream().mapToDouble(PrometheusText.Sample::value).sum()).isEqualTo(7);
             assertThat(perCpu.stream().map(s -> s.labels().get("cpu")).collect(Collectors.toSet()))
-                    .hasSize(Cpus.possible());
+                    .hasSize(BpfMap.possibleCpus());
         });
     }
 

@@ -1,11 +1,11 @@
 package io.ebpf4j.spring.metrics;
 
+import io.ebpf4j.BpfMap;
 import io.ebpf4j.testing.PrometheusText;
 
 import io.ebpf4j.MapSpec;
 import io.ebpf4j.MapType;
 import io.ebpf4j.btf.Struct;
-import io.ebpf4j.internal.Cpus;
 import io.ebpf4j.spring.autoconfigure.EbpfProperties;
 
 import io.micrometer.core.instrument.FunctionCounter;
@@ -213,7 +213,7 @@ class HistogramTest {
 
     @Test
     void perCpuHistogramsAddUpOrSplitByCpu() {
-        int cpus = Cpus.possible();
+        int cpus = BpfMap.possibleCpus();
         MapSpec perCpu = TestMaps.map(MapType.PERCPU_HASH, 16, 8, KEY, U64);
         EbpfProperties.Histogram summed = config(EbpfProperties.BucketType.LINEAR, 0, 2);
         summed.setSumKey(false);

@@ -1,8 +1,8 @@
 package io.ebpf4j.spring.metrics;
 
+import io.ebpf4j.BpfMap;
 import io.ebpf4j.BpfProgram;
 import io.ebpf4j.TestRun;
-import io.ebpf4j.internal.Cpus;
 import io.ebpf4j.testing.PrometheusText;
 import io.ebpf4j.testing.RequiresKernel;
 
@@ -124,7 +124,7 @@ class OverloadKernelTest {
             });
             // test runs may move between CPUs: at most every CPU's ring (256 KiB, 8192 samples) was filled
             assertThat(lost(meters, "samples")).as("samples the kernel dropped: all but what the rings held")
-                    .isGreaterThanOrEqualTo(BURST - Cpus.possible() * (256 << 10) / 32.0);
+                    .isGreaterThanOrEqualTo(BURST - BpfMap.possibleCpus() * (256 << 10) / 32.0);
             assertThat(PrometheusText.parse(context.getBean(PrometheusMeterRegistry.class).scrape())
                     .value("ebpf_events_lost_total", "map", "samples")).hasValue(lost(meters, "samples"));
             System.out.printf("[reliability] perf overrun: %d samples behind a blocked reader, %.0f read, %.0f lost"

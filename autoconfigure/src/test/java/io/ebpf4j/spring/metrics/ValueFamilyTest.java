@@ -1,9 +1,9 @@
 package io.ebpf4j.spring.metrics;
 
+import io.ebpf4j.BpfMap;
 import io.ebpf4j.MapSpec;
 import io.ebpf4j.MapType;
 import io.ebpf4j.btf.Struct;
-import io.ebpf4j.internal.Cpus;
 import io.ebpf4j.spring.autoconfigure.EbpfProperties;
 
 import io.micrometer.core.instrument.FunctionCounter;
@@ -111,8 +111,8 @@ class ValueFamilyTest {
 
     private byte[] perCpu(MapSpec map, long... values) {
         int slot = (map.valueSize() + 7) & ~7;
-        ByteBuffer b = ByteBuffer.allocate(slot * Cpus.possible()).order(java.nio.ByteOrder.nativeOrder());
-        for (int cpu = 0; cpu < Cpus.possible(); cpu++) {
+        ByteBuffer b = ByteBuffer.allocate(slot * BpfMap.possibleCpus()).order(java.nio.ByteOrder.nativeOrder());
+        for (int cpu = 0; cpu < BpfMap.possibleCpus(); cpu++) {
             b.putLong(cpu * slot, values[cpu % values.length] + cpu);
         }
         return b.array();
@@ -121,7 +121,7 @@ class ValueFamilyTest {
     @Test
     void perCpuValuesAreSummedTakenAtTheirMaximumOrPublishedPerCpu() {
         MapSpec map = TestMaps.map(MapType.PERCPU_HASH, 4, 8, U32, U64);
-        int cpus = Cpus.possible();
+        int cpus = BpfMap.possibleCpus();
         byte[] value = perCpu(map, 100); // CPU i holds 100 + i
         for (EbpfProperties.PerCpu mode : EbpfProperties.PerCpu.values()) {
             EbpfProperties.Counter config = metric(new EbpfProperties.Counter(), "pc." + mode, sized("id", 4, 0));
