@@ -1,7 +1,7 @@
 package io.ebpf4j;
 
-import io.ebpf4j.elf.ProgramSection;
-import io.ebpf4j.elf.SectionDefinitions;
+import io.ebpf4j.internal.elf.ProgramSection;
+import io.ebpf4j.internal.elf.SectionDefinitions;
 import io.ebpf4j.link.BpfLink;
 import io.ebpf4j.link.Executable;
 import io.ebpf4j.link.KprobeOptions;

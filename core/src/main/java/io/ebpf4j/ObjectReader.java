@@ -23,11 +23,11 @@ import io.ebpf4j.btf.Type;
 import io.ebpf4j.btf.Types;
 import io.ebpf4j.btf.Var;
 import io.ebpf4j.btf.VarSecinfo;
-import io.ebpf4j.elf.ElfFile;
-import io.ebpf4j.elf.Relocation;
-import io.ebpf4j.elf.Section;
-import io.ebpf4j.elf.SectionDefinitions;
-import io.ebpf4j.elf.Symbol;
+import io.ebpf4j.internal.elf.ElfFile;
+import io.ebpf4j.internal.elf.Relocation;
+import io.ebpf4j.internal.elf.Section;
+import io.ebpf4j.internal.elf.SectionDefinitions;
+import io.ebpf4j.internal.elf.Symbol;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -2,9 +2,9 @@ package io.ebpf4j.link;
 
 import io.ebpf4j.BpfException;
 import io.ebpf4j.ElfFormatException;
-import io.ebpf4j.elf.ElfFile;
-import io.ebpf4j.elf.ProgramHeader;
-import io.ebpf4j.elf.Symbol;
+import io.ebpf4j.internal.elf.ElfFile;
+import io.ebpf4j.internal.elf.ProgramHeader;
+import io.ebpf4j.internal.elf.Symbol;
 import io.ebpf4j.internal.sys.Arch;
 import io.ebpf4j.internal.sys.Errno;
 

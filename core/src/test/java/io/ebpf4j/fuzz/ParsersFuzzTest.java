@@ -6,7 +6,7 @@ import io.ebpf4j.ElfFormatException;
 import io.ebpf4j.asm.Instructions;
 import io.ebpf4j.btf.ExtInfo;
 import io.ebpf4j.btf.Spec;
-import io.ebpf4j.elf.ElfFile;
+import io.ebpf4j.internal.elf.ElfFile;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 

@@ -69,7 +69,7 @@ public final class Fixtures {
 
     /** The contents of ELF section {@code section} of fixture {@code fileName}, e.g. its {@code .BTF}. */
     public static byte[] section(String fileName, String section) {
-        io.ebpf4j.elf.ElfFile elf = io.ebpf4j.elf.ElfFile.parse(bytes(fileName));
+        io.ebpf4j.internal.elf.ElfFile elf = io.ebpf4j.internal.elf.ElfFile.parse(bytes(fileName));
         java.nio.ByteBuffer data = elf.data(elf.section(section).orElseThrow(() -> new IllegalStateException(
                 "fixture " + fileName + " has no section " + section)));
         byte[] out = new byte[data.remaining()];

@@ -1,4 +1,4 @@
-package io.ebpf4j.elf;
+package io.ebpf4j.internal.elf;
 
 import io.ebpf4j.ElfFormatException;
 

@@ -1,10 +1,10 @@
-package io.ebpf4j.elf;
+package io.ebpf4j.internal.elf;
 
 import io.ebpf4j.testing.Fixtures;
 
-import io.ebpf4j.elf.LlvmReadelf.Block;
-import io.ebpf4j.elf.LlvmReadelf.Output;
-import io.ebpf4j.elf.LlvmReadelf.RelocationGroup;
+import io.ebpf4j.internal.elf.LlvmReadelf.Block;
+import io.ebpf4j.internal.elf.LlvmReadelf.Output;
+import io.ebpf4j.internal.elf.LlvmReadelf.RelocationGroup;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

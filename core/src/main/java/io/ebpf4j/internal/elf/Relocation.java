@@ -1,4 +1,4 @@
-package io.ebpf4j.elf;
+package io.ebpf4j.internal.elf;
 
 /**
  * One relocation entry, applying to the section named by its relocation section's {@code sh_info}.

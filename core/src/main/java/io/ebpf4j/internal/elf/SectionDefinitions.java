@@ -1,21 +1,21 @@
-package io.ebpf4j.elf;
+package io.ebpf4j.internal.elf;
 
 import io.ebpf4j.AttachType;
 import io.ebpf4j.ProgramType;
-import io.ebpf4j.elf.ProgramSection.AutoAttach;
-import io.ebpf4j.elf.ProgramSection.Flag;
+import io.ebpf4j.internal.elf.ProgramSection.AutoAttach;
+import io.ebpf4j.internal.elf.ProgramSection.Flag;
 
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-import static io.ebpf4j.elf.ProgramSection.Flag.ATTACHABLE;
-import static io.ebpf4j.elf.ProgramSection.Flag.ATTACH_BTF;
-import static io.ebpf4j.elf.ProgramSection.Flag.EXPECTED_ATTACH_TYPE_OPTIONAL;
-import static io.ebpf4j.elf.ProgramSection.Flag.SLEEPABLE;
-import static io.ebpf4j.elf.ProgramSection.Flag.USDT;
-import static io.ebpf4j.elf.ProgramSection.Flag.XDP_FRAGS;
+import static io.ebpf4j.internal.elf.ProgramSection.Flag.ATTACHABLE;
+import static io.ebpf4j.internal.elf.ProgramSection.Flag.ATTACH_BTF;
+import static io.ebpf4j.internal.elf.ProgramSection.Flag.EXPECTED_ATTACH_TYPE_OPTIONAL;
+import static io.ebpf4j.internal.elf.ProgramSection.Flag.SLEEPABLE;
+import static io.ebpf4j.internal.elf.ProgramSection.Flag.USDT;
+import static io.ebpf4j.internal.elf.ProgramSection.Flag.XDP_FRAGS;
 
 /**
  * libbpf's table of program section names ({@code section_defs[]} in libbpf.c): which section name means which

@@ -1,4 +1,4 @@
-package io.ebpf4j.elf;
+package io.ebpf4j.internal.elf;
 
 import io.ebpf4j.ElfFormatException;
 
@@ -9,9 +9,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.ebpf4j.elf.ElfFile.ELFCLASS32;
-import static io.ebpf4j.elf.ElfFile.ELFCLASS64;
-import static io.ebpf4j.elf.ElfFile.ET_REL;
+import static io.ebpf4j.internal.elf.ElfFile.ELFCLASS32;
+import static io.ebpf4j.internal.elf.ElfFile.ELFCLASS64;
+import static io.ebpf4j.internal.elf.ElfFile.ET_REL;
 
 /**
  * Reads and validates the structures of an ELF64 file for {@link ElfFile}, in dependency order: each step only uses

@@ -1,4 +1,4 @@
-package io.ebpf4j.elf;
+package io.ebpf4j.internal.elf;
 
 /**
  * One entry of a symbol table ({@code .symtab} or {@code .dynsym}).

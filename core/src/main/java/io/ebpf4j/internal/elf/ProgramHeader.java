@@ -1,4 +1,4 @@
-package io.ebpf4j.elf;
+package io.ebpf4j.internal.elf;
 
 /**
  * One entry of the program header table (segments) of an executable or shared library. BPF objects have none.

@@ -1,9 +1,9 @@
-package io.ebpf4j.elf;
+package io.ebpf4j.internal.elf;
 
 import io.ebpf4j.AttachType;
 import io.ebpf4j.ProgramType;
-import io.ebpf4j.elf.ProgramSection.AutoAttach;
-import io.ebpf4j.elf.ProgramSection.Flag;
+import io.ebpf4j.internal.elf.ProgramSection.AutoAttach;
+import io.ebpf4j.internal.elf.ProgramSection.Flag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -1,9 +1,9 @@
-package io.ebpf4j.elf;
+package io.ebpf4j.internal.elf;
 
 import io.ebpf4j.testing.Fixtures;
 
 import io.ebpf4j.ElfFormatException;
-import io.ebpf4j.elf.ElfBuilder.SymbolSpec;
+import io.ebpf4j.internal.elf.ElfBuilder.SymbolSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -14,20 +14,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
-import static io.ebpf4j.elf.Section.SHF_ALLOC;
-import static io.ebpf4j.elf.Section.SHF_EXECINSTR;
-import static io.ebpf4j.elf.Section.SHF_INFO_LINK;
-import static io.ebpf4j.elf.Section.SHF_WRITE;
-import static io.ebpf4j.elf.Section.SHT_DYNSYM;
-import static io.ebpf4j.elf.Section.SHT_NOTE;
-import static io.ebpf4j.elf.Section.SHT_PROGBITS;
-import static io.ebpf4j.elf.Section.SHT_REL;
-import static io.ebpf4j.elf.Section.SHT_RELA;
-import static io.ebpf4j.elf.Section.SHT_STRTAB;
-import static io.ebpf4j.elf.Section.SHT_SYMTAB;
-import static io.ebpf4j.elf.Section.SHT_SYMTAB_SHNDX;
-import static io.ebpf4j.elf.Symbol.STB_GLOBAL;
-import static io.ebpf4j.elf.Symbol.STT_FUNC;
+import static io.ebpf4j.internal.elf.Section.SHF_ALLOC;
+import static io.ebpf4j.internal.elf.Section.SHF_EXECINSTR;
+import static io.ebpf4j.internal.elf.Section.SHF_INFO_LINK;
+import static io.ebpf4j.internal.elf.Section.SHF_WRITE;
+import static io.ebpf4j.internal.elf.Section.SHT_DYNSYM;
+import static io.ebpf4j.internal.elf.Section.SHT_NOTE;
+import static io.ebpf4j.internal.elf.Section.SHT_PROGBITS;
+import static io.ebpf4j.internal.elf.Section.SHT_REL;
+import static io.ebpf4j.internal.elf.Section.SHT_RELA;
+import static io.ebpf4j.internal.elf.Section.SHT_STRTAB;
+import static io.ebpf4j.internal.elf.Section.SHT_SYMTAB;
+import static io.ebpf4j.internal.elf.Section.SHT_SYMTAB_SHNDX;
+import static io.ebpf4j.internal.elf.Symbol.STB_GLOBAL;
+import static io.ebpf4j.internal.elf.Symbol.STT_FUNC;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
