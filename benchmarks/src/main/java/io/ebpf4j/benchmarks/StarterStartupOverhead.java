@@ -12,6 +12,8 @@ import org.springframework.core.env.MapPropertySource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -43,6 +45,8 @@ import java.util.Random;
  */
 public final class StarterStartupOverhead {
     static final String OBJECT = "bpf/syscall_counters.bpf.o";
+    /** Prefix of the line a fresh JVM prints its start-up time on (the JVM may print warnings of its own). */
+    static final String FIRST_START = "first start ms: ";
 
     enum Variant {
         /** An annotation-config context without the starter: the floor. */
@@ -62,7 +66,7 @@ public final class StarterStartupOverhead {
         switch (mode) {
             case "warm" -> warm(200, 400);
             case "cold" -> cold(15);
-            case "first" -> System.out.println(timeFirstStart(Variant.valueOf(args[1])));
+            case "first" -> System.out.println(FIRST_START + timeFirstStart(Variant.valueOf(args[1])));
             default -> throw new IllegalArgumentException("usage: [warm|cold]");
         }
     }
@@ -92,27 +96,53 @@ public final class StarterStartupOverhead {
         return times;
     }
 
+    /**
+     * First starts in fresh JVMs, each variant twice per round: with the JDK's default class data sharing, and with
+     * an application CDS archive that a training run of {@link Variant#STARTER_WITH_COLLECTION} wrote at exit
+     * ({@code -XX:ArchiveClassesAtExit}), as Spring Boot documents for production start-up. The archive holds the
+     * classes of Spring Boot, JNA and ebpf4j as loaded and verified, so the with-archive runs show what class loading
+     * costs in the other runs.
+     */
     private static void cold(int jvmsPerVariant) throws Exception {
-        Map<Variant, List<Double>> times = new EnumMap<>(Variant.class);
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String classPath = System.getProperty("java.class.path");
-        List<Variant> order = new ArrayList<>(Arrays.asList(Variant.values()));
-        Random random = new Random(42);
-        for (int round = 0; round < jvmsPerVariant; round++) {
-            Collections.shuffle(order, random);
-            for (Variant variant : order) {
-                Process process = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", classPath,
-                        StarterStartupOverhead.class.getName(), "first", variant.name())
-                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-                String output = new String(process.getInputStream().readAllBytes()).trim();
-                if (process.waitFor() != 0) {
-                    throw new IllegalStateException(variant + " failed: " + output);
-                }
-                String[] lines = output.split("\n");
-                times.computeIfAbsent(variant, v -> new ArrayList<>()).add(Double.parseDouble(lines[lines.length - 1]));
+        Path archive = Files.createTempFile("ebpf4j-startup", ".jsa");
+        try {
+            Files.delete(archive);
+            firstStart(Variant.STARTER_WITH_COLLECTION, "-XX:ArchiveClassesAtExit=" + archive);
+            if (!Files.exists(archive)) {
+                throw new IllegalStateException("the training run wrote no CDS archive at " + archive);
             }
+            Map<Variant, List<Double>> plain = new EnumMap<>(Variant.class);
+            Map<Variant, List<Double>> shared = new EnumMap<>(Variant.class);
+            List<Variant> order = new ArrayList<>(Arrays.asList(Variant.values()));
+            Random random = new Random(42);
+            for (int round = 0; round < jvmsPerVariant; round++) {
+                Collections.shuffle(order, random);
+                for (Variant variant : order) {
+                    plain.computeIfAbsent(variant, v -> new ArrayList<>()).add(firstStart(variant, "-Xshare:auto"));
+                    shared.computeIfAbsent(variant, v -> new ArrayList<>())
+                            .add(firstStart(variant, "-XX:SharedArchiveFile=" + archive));
+                }
+            }
+            report("cold: first start in " + jvmsPerVariant + " fresh JVMs per variant, default CDS", plain);
+            report("cold: the same with an application CDS archive from a training run", shared);
+        } finally {
+            Files.deleteIfExists(archive);
         }
-        report("cold: first start in " + jvmsPerVariant + " fresh JVMs per variant", times);
+    }
+
+    /** Starts {@code variant} once in a fresh JVM with {@code jvmOption}; returns its start-up time in ms. */
+    private static double firstStart(Variant variant, String jvmOption) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process process = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", jvmOption, "-cp",
+                System.getProperty("java.class.path"), StarterStartupOverhead.class.getName(), "first", variant.name())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String output = new String(process.getInputStream().readAllBytes()).trim();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(variant + " failed: " + output);
+        }
+        return output.lines().filter(line -> line.startsWith(FIRST_START)).findFirst()
+                .map(line -> Double.parseDouble(line.substring(FIRST_START.length())))
+                .orElseThrow(() -> new IllegalStateException(variant + " printed no start-up time: " + output));
     }
 
     private static double timeFirstStart(Variant variant) throws Exception {
