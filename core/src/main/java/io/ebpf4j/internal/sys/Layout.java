@@ -25,6 +25,6 @@ public @interface Layout {
     /** The named members leading from {@link #type} to the described part, separated by dots; empty for all of it. */
     String member() default "";
 
-    /** For an anonymous struct inside that part (as most {@code bpf_attr} commands are): the name of its first field. */
+    /** For an anonymous struct inside that part (as most {@code bpf_attr} commands have): its first field's name. */
     String firstField() default "";
 }

@@ -1,6 +1,9 @@
 package io.ebpf4j.internal.sys;
 
-/** The part of {@code union bpf_attr} shared by the {@code BPF_MAP_*_ELEM} commands, {@code BPF_MAP_GET_NEXT_KEY} and {@code BPF_MAP_FREEZE}. */
+/**
+ * The part of {@code union bpf_attr} shared by the {@code BPF_MAP_*_ELEM} commands, {@code BPF_MAP_GET_NEXT_KEY}
+ * and {@code BPF_MAP_FREEZE}.
+ */
 @Layout(type = "union bpf_attr", firstField = "map_fd")
 public final class MapElemAttr {
     public static final int MAP_FD = 0;
