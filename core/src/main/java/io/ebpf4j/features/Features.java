@@ -17,6 +17,7 @@ import io.ebpf4j.btf.Type;
 import io.ebpf4j.internal.Capabilities;
 import io.ebpf4j.internal.Os;
 import io.ebpf4j.internal.sys.Bpf;
+import io.ebpf4j.internal.sys.BpfFuncInfo;
 import io.ebpf4j.internal.sys.BtfLoadAttr;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
@@ -732,8 +733,8 @@ public final class Features {
             return new Answer(new NotSupportedException("freplace", "freplace programs need BTF, which this kernel"
                     + " does not load (" + Errno.name(-btf) + ")", -btf));
         }
-        NativeBuffer funcInfo = new NativeBuffer(8);
-        funcInfo.buffer().putInt(0, 0).putInt(4, 3);
+        NativeBuffer funcInfo = new NativeBuffer(BpfFuncInfo.BYTES);
+        funcInfo.buffer().putInt(BpfFuncInfo.INSN_OFF, 0).putInt(BpfFuncInfo.TYPE_ID, 3);
         long target = -1;
         long extension = -1;
         try {
@@ -775,7 +776,7 @@ public final class Features {
     private static long loadWithBtf(ProgramType type, int btf, NativeBuffer funcInfo, int targetFd) {
         long result = loadProbe(type, RETURN_ZERO, null, a -> {
             a.putInt(ProgLoadAttr.PROG_BTF_FD, btf);
-            a.putInt(ProgLoadAttr.FUNC_INFO_REC_SIZE, 8);
+            a.putInt(ProgLoadAttr.FUNC_INFO_REC_SIZE, BpfFuncInfo.BYTES);
             a.putLong(ProgLoadAttr.FUNC_INFO, funcInfo.address());
             a.putInt(ProgLoadAttr.FUNC_INFO_CNT, 1);
             if (targetFd >= 0) {
