@@ -17,10 +17,14 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +37,9 @@ import org.junit.jupiter.api.Test;
  */
 class KernelLayoutsTest {
     private static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
+    /** {@code .getInt(Layout.FIELD}, {@code .putLong(at + Layout.Nested.FIELD}, ...: the method and the constant. */
+    private static final Pattern FIELD_ACCESS = Pattern.compile(
+            "\\.(get|put)(Short|Int|Long)\\(\\s*(?:\\w+\\s*\\+\\s*)?((?:[A-Z]\\w*\\.)+[A-Z][A-Z0-9_]*)\\s*[,)]");
 
     private static Spec kernel;
 
@@ -51,6 +58,58 @@ class KernelLayoutsTest {
             check(layout, mismatches);
         }
         assertThat(layouts).as("layout classes found").hasSizeGreaterThan(20);
+        assertThat(mismatches).isEmpty();
+    }
+
+    /**
+     * Reads of and writes to a layout field in the main sources ({@code putInt(ProgLoadAttr.INSN_CNT, ...)}, also
+     * after {@code at + }) use the width the kernel gives the field: a {@code putLong} on a 4-byte field would
+     * overwrite its neighbour. Byte-array copies and bit-field words are not checked.
+     */
+    @Test
+    void everyAccessOfALayoutFieldHasTheFieldsWidth() throws IOException {
+        Map<String, Long> widths = new HashMap<>();
+        for (Class<?> layout : layoutClasses()) {
+            Part part = part(layout.getAnnotation(Layout.class));
+            for (Field constant : constants(layout, int.class)) {
+                Located field = isSize(constant.getName()) ? null : part.find(cName(constant.getName()));
+                if (field != null && !field.member.isBitfield()) {
+                    widths.put(name(constant).replace('$', '.'), Types.sizeof(field.member.type()));
+                }
+            }
+        }
+        Path sources = Path.of("src/main/java");
+        assertThat(sources).as("the core's sources, relative to the module directory").isDirectory();
+        List<String> mismatches = new ArrayList<>();
+        int checked = 0;
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(sources)) {
+            files = walk.filter(f -> f.toString().endsWith(".java")).toList();
+        }
+        for (Path file : files) {
+            List<String> lines = Files.readAllLines(file);
+            for (int i = 0; i < lines.size(); i++) {
+                Matcher access = FIELD_ACCESS.matcher(lines.get(i));
+                while (access.find()) {
+                    Long width = widths.get(access.group(3));
+                    if (width == null) {
+                        continue;
+                    }
+                    checked++;
+                    long used = switch (access.group(2)) {
+                        case "Short" -> Short.BYTES;
+                        case "Int" -> Integer.BYTES;
+                        default -> Long.BYTES;
+                    };
+                    if (used != width) {
+                        mismatches.add(sources.relativize(file) + ":" + (i + 1) + ": " + access.group(1)
+                                + access.group(2) + "(" + access.group(3) + "), but the kernel's field has " + width
+                                + " bytes");
+                    }
+                }
+            }
+        }
+        assertThat(checked).as("layout field accesses found").isGreaterThan(100);
         assertThat(mismatches).isEmpty();
     }
 
