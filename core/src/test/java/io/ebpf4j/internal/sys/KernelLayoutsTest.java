@@ -27,13 +27,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every {@link Layout} class of this package, checked constant by constant against the running kernel's BTF: field
- * offsets, the {@code *_BIT} masks of bit fields, and the {@code BYTES} sizes. A field this kernel lacks must lie
- * beyond the end of its struct (the kernel is older than the layout and ignores it).
+ * offsets, the {@code *_BIT} masks of bit fields, the {@code BYTES} sizes, and the width of each access to a field in
+ * the main sources. A field this kernel lacks must lie beyond the end of its struct (the kernel is older than the
+ * layout and ignores it).
  */
 class KernelLayoutsTest {
     private static final Path VMLINUX = Path.of("/sys/kernel/btf/vmlinux");
@@ -41,13 +41,16 @@ class KernelLayoutsTest {
     private static final Pattern FIELD_ACCESS = Pattern.compile(
             "\\.(get|put)(Short|Int|Long)\\(\\s*(?:\\w+\\s*\\+\\s*)?((?:[A-Z]\\w*\\.)+[A-Z][A-Z0-9_]*)\\s*[,)]");
 
-    private static Spec kernel;
+    private static Spec cachedKernel;
 
-    @BeforeAll
-    static void readKernelBtf() {
+    /** The running kernel's BTF; skips the calling test when the kernel has none. */
+    private static synchronized Spec kernel() {
         assumeTrue(Files.isReadable(VMLINUX), "the running kernel exposes no BTF at " + VMLINUX
                 + " (built without CONFIG_DEBUG_INFO_BTF)");
-        kernel = Spec.load(VMLINUX);
+        if (cachedKernel == null) {
+            cachedKernel = Spec.load(VMLINUX);
+        }
+        return cachedKernel;
     }
 
     @Test
@@ -196,7 +199,7 @@ class KernelLayoutsTest {
     private static Part part(Layout declared) {
         String[] kindAndName = declared.type().split(" ");
         Class<? extends Composite> kind = kindAndName[0].equals("union") ? Union.class : Struct.class;
-        Composite composite = kernel.typeByName(kindAndName[1], kind)
+        Composite composite = kernel().typeByName(kindAndName[1], kind)
                 .orElseThrow(() -> new AssertionError("the kernel has no " + declared.type()));
         Part part = new Part(declared.type(), composite, 0);
         if (!declared.member().isEmpty()) {
