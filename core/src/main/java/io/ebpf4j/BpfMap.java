@@ -7,10 +7,13 @@ import io.ebpf4j.internal.Capabilities;
 import io.ebpf4j.internal.Cpus;
 import io.ebpf4j.internal.Pins;
 import io.ebpf4j.internal.sys.Bpf;
+import io.ebpf4j.internal.sys.BpfMapInfo;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
 import io.ebpf4j.internal.sys.LibC;
+import io.ebpf4j.internal.sys.MapBatchAttr;
+import io.ebpf4j.internal.sys.MapCreateAttr;
 import io.ebpf4j.internal.sys.NativeBuffer;
 import io.ebpf4j.internal.sys.Scratch;
 
@@ -38,7 +41,6 @@ import java.util.Optional;
  * with a {@link BpfException} instead of touching a recycled descriptor.
  */
 public final class BpfMap implements KernelObject {
-    private static final int MAP_INFO_SIZE = 88;
 
     private final Fd fd;
     private final String name;
@@ -120,36 +122,36 @@ public final class BpfMap implements KernelObject {
 
     private static int createRaw(MapSpec spec, int maxEntries, BpfMap inner, MapBtf btf, boolean withName) {
         Scratch scratch = Scratch.get();
-        NativeBuffer attr = Bpf.attr(scratch, Bpf.MAP_CREATE_SIZE);
+        NativeBuffer attr = Bpf.attr(scratch, MapCreateAttr.BYTES);
         ByteBuffer b = attr.buffer();
-        b.putInt(Bpf.MAP_CREATE_TYPE, spec.type().value());
-        b.putInt(Bpf.MAP_CREATE_KEY_SIZE, spec.keySize());
-        b.putInt(Bpf.MAP_CREATE_VALUE_SIZE, spec.valueSize());
-        b.putInt(Bpf.MAP_CREATE_MAX_ENTRIES, maxEntries);
+        b.putInt(MapCreateAttr.MAP_TYPE, spec.type().value());
+        b.putInt(MapCreateAttr.KEY_SIZE, spec.keySize());
+        b.putInt(MapCreateAttr.VALUE_SIZE, spec.valueSize());
+        b.putInt(MapCreateAttr.MAX_ENTRIES, maxEntries);
         int mapFlags = spec.flags();
         if (spec.numaNode() >= 0) {
             mapFlags |= 1 << 2; // BPF_F_NUMA_NODE
-            b.putInt(Bpf.MAP_CREATE_NUMA_NODE, spec.numaNode());
+            b.putInt(MapCreateAttr.NUMA_NODE, spec.numaNode());
         }
-        b.putInt(Bpf.MAP_CREATE_FLAGS, mapFlags);
+        b.putInt(MapCreateAttr.MAP_FLAGS, mapFlags);
         int innerFd = -1;
         if (withName) {
             byte[] objectName = objectName(spec.name());
-            b.put(Bpf.MAP_CREATE_NAME, objectName, 0, objectName.length);
+            b.put(MapCreateAttr.MAP_NAME, objectName, 0, objectName.length);
         }
         if (btf.btfFd() >= 0) {
-            b.putInt(Bpf.MAP_CREATE_BTF_FD, btf.btfFd());
-            b.putInt(Bpf.MAP_CREATE_BTF_KEY_TYPE_ID, btf.keyTypeId());
-            b.putInt(Bpf.MAP_CREATE_BTF_VALUE_TYPE_ID, btf.valueTypeId());
-            b.putInt(Bpf.MAP_CREATE_BTF_VMLINUX_VALUE_TYPE_ID, btf.vmlinuxValueTypeId());
+            b.putInt(MapCreateAttr.BTF_FD, btf.btfFd());
+            b.putInt(MapCreateAttr.BTF_KEY_TYPE_ID, btf.keyTypeId());
+            b.putInt(MapCreateAttr.BTF_VALUE_TYPE_ID, btf.valueTypeId());
+            b.putInt(MapCreateAttr.BTF_VMLINUX_VALUE_TYPE_ID, btf.vmlinuxValueTypeId());
         }
-        b.putLong(Bpf.MAP_CREATE_MAP_EXTRA, spec.mapExtra());
+        b.putLong(MapCreateAttr.MAP_EXTRA, spec.mapExtra());
         try {
             if (inner != null) {
                 innerFd = inner.fd.acquire();
-                b.putInt(Bpf.MAP_CREATE_INNER_MAP_FD, innerFd);
+                b.putInt(MapCreateAttr.INNER_MAP_FD, innerFd);
             }
-            long r = Bpf.call(Bpf.MAP_CREATE, attr, Bpf.MAP_CREATE_SIZE);
+            long r = Bpf.call(Bpf.MAP_CREATE, attr, MapCreateAttr.BYTES);
             if (r >= 0) {
                 return (int) r;
             }
@@ -335,14 +337,16 @@ public final class BpfMap implements KernelObject {
         int raw = fd.acquire();
         try {
             Scratch scratch = Scratch.get();
-            int r = Bpf.objInfo(raw, scratch.info, MAP_INFO_SIZE);
+            int r = Bpf.objInfo(raw, scratch.info, BpfMapInfo.BYTES);
             if (r < 0) {
                 throw Errors.of("get info of " + fd.description(), -r, "CAP_BPF");
             }
             ByteBuffer b = scratch.info.buffer();
-            return new MapInfo(b.getInt(4), MapType.of(b.getInt(0)), scratch.info.getCString(24, 16), b.getInt(8),
-                    b.getInt(12), b.getInt(16), b.getInt(20), b.getInt(64), b.getInt(68), b.getInt(72),
-                    b.getLong(80));
+            return new MapInfo(b.getInt(BpfMapInfo.ID), MapType.of(b.getInt(BpfMapInfo.TYPE)),
+                    scratch.info.getCString(BpfMapInfo.NAME, Bpf.OBJ_NAME_LEN), b.getInt(BpfMapInfo.KEY_SIZE),
+                    b.getInt(BpfMapInfo.VALUE_SIZE), b.getInt(BpfMapInfo.MAX_ENTRIES), b.getInt(BpfMapInfo.MAP_FLAGS),
+                    b.getInt(BpfMapInfo.BTF_ID), b.getInt(BpfMapInfo.BTF_KEY_TYPE_ID),
+                    b.getInt(BpfMapInfo.BTF_VALUE_TYPE_ID), b.getLong(BpfMapInfo.MAP_EXTRA));
         } finally {
             fd.release();
         }
@@ -600,7 +604,7 @@ public final class BpfMap implements KernelObject {
         int count;
         try {
             r = Bpf.batch(s, cmd, raw, in, out, cursor.keys.address(), cursor.values.address(), cursor.capacity, 0);
-            count = s.attr.buffer().getInt(Bpf.BATCH_COUNT);
+            count = s.attr.buffer().getInt(MapBatchAttr.COUNT);
         } finally {
             fd.release();
         }
@@ -685,7 +689,7 @@ public final class BpfMap implements KernelObject {
         int raw = fd.acquire();
         try {
             int r = Bpf.batch(s, cmd, raw, 0, 0, keys, values, count, elemFlags);
-            int done = s.attr.buffer().getInt(Bpf.BATCH_COUNT);
+            int done = s.attr.buffer().getInt(MapBatchAttr.COUNT);
             if (r != 0) {
                 throw batchError(operation + " (" + done + " of " + count + " done)", -r, count);
             }

@@ -6,10 +6,13 @@ import io.ebpf4j.features.Features;
 import io.ebpf4j.internal.Capabilities;
 import io.ebpf4j.internal.Pins;
 import io.ebpf4j.internal.sys.Bpf;
+import io.ebpf4j.internal.sys.BpfProgInfo;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
 import io.ebpf4j.internal.sys.NativeBuffer;
+import io.ebpf4j.internal.sys.ProgLoadAttr;
+import io.ebpf4j.internal.sys.ProgTestRunAttr;
 import io.ebpf4j.internal.sys.Scratch;
 import io.ebpf4j.link.BpfLink;
 
@@ -29,7 +32,6 @@ import java.util.Set;
  * pins keep the program alive in the kernel).
  */
 public final class BpfProgram implements KernelObject {
-    private static final int PROG_INFO_SIZE = 232;
 
     private final Fd fd;
     private final String name;
@@ -98,52 +100,52 @@ public final class BpfProgram implements KernelObject {
         boolean truncated = false;
         for (;;) {
             Scratch scratch = Scratch.get();
-            NativeBuffer attr = Bpf.attr(scratch, Bpf.PROG_LOAD_SIZE);
+            NativeBuffer attr = Bpf.attr(scratch, ProgLoadAttr.BYTES);
             ByteBuffer a = attr.buffer();
-            a.putInt(Bpf.PROG_LOAD_TYPE, spec.type().value());
-            a.putInt(Bpf.PROG_LOAD_INSN_CNT, instructions.slotCount());
-            a.putLong(Bpf.PROG_LOAD_INSNS, insns.address());
-            a.putLong(Bpf.PROG_LOAD_LICENSE, licenseAddress);
-            a.putInt(Bpf.PROG_LOAD_KERN_VERSION, spec.kernelVersion());
-            a.putInt(Bpf.PROG_LOAD_FLAGS, spec.flags());
+            a.putInt(ProgLoadAttr.PROG_TYPE, spec.type().value());
+            a.putInt(ProgLoadAttr.INSN_CNT, instructions.slotCount());
+            a.putLong(ProgLoadAttr.INSNS, insns.address());
+            a.putLong(ProgLoadAttr.LICENSE, licenseAddress);
+            a.putInt(ProgLoadAttr.KERN_VERSION, spec.kernelVersion());
+            a.putInt(ProgLoadAttr.PROG_FLAGS, spec.flags());
             byte[] objectName = BpfMap.objectName(spec.name());
             if (Features.hasObjectNames()) {
-                a.put(Bpf.PROG_LOAD_NAME, objectName, 0, objectName.length);
+                a.put(ProgLoadAttr.PROG_NAME, objectName, 0, objectName.length);
             }
-            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, extras.expectedAttachType() >= 0
+            a.putInt(ProgLoadAttr.EXPECTED_ATTACH_TYPE, extras.expectedAttachType() >= 0
                     ? extras.expectedAttachType() : spec.attachType().value());
             if (extras.btfFd() >= 0) {
-                a.putInt(Bpf.PROG_LOAD_BTF_FD, extras.btfFd());
+                a.putInt(ProgLoadAttr.PROG_BTF_FD, extras.btfFd());
                 if (funcInfo != null) {
-                    a.putInt(Bpf.PROG_LOAD_FUNC_INFO_REC_SIZE, extras.funcInfoRecordSize());
-                    a.putLong(Bpf.PROG_LOAD_FUNC_INFO, funcInfo.address());
-                    a.putInt(Bpf.PROG_LOAD_FUNC_INFO_CNT, extras.funcInfoCount());
+                    a.putInt(ProgLoadAttr.FUNC_INFO_REC_SIZE, extras.funcInfoRecordSize());
+                    a.putLong(ProgLoadAttr.FUNC_INFO, funcInfo.address());
+                    a.putInt(ProgLoadAttr.FUNC_INFO_CNT, extras.funcInfoCount());
                 }
                 if (lineInfo != null) {
-                    a.putInt(Bpf.PROG_LOAD_LINE_INFO_REC_SIZE, extras.lineInfoRecordSize());
-                    a.putLong(Bpf.PROG_LOAD_LINE_INFO, lineInfo.address());
-                    a.putInt(Bpf.PROG_LOAD_LINE_INFO_CNT, extras.lineInfoCount());
+                    a.putInt(ProgLoadAttr.LINE_INFO_REC_SIZE, extras.lineInfoRecordSize());
+                    a.putLong(ProgLoadAttr.LINE_INFO, lineInfo.address());
+                    a.putInt(ProgLoadAttr.LINE_INFO_CNT, extras.lineInfoCount());
                 }
             }
-            a.putInt(Bpf.PROG_LOAD_ATTACH_BTF_ID, extras.attachBtfId());
+            a.putInt(ProgLoadAttr.ATTACH_BTF_ID, extras.attachBtfId());
             if (extras.attachProgFd() >= 0) {
-                a.putInt(Bpf.PROG_LOAD_ATTACH_PROG_FD, extras.attachProgFd());
+                a.putInt(ProgLoadAttr.ATTACH_PROG_FD, extras.attachProgFd());
             } else if (extras.attachBtfObjFd() >= 0) {
-                a.putInt(Bpf.PROG_LOAD_ATTACH_PROG_FD, extras.attachBtfObjFd());
+                a.putInt(ProgLoadAttr.ATTACH_BTF_OBJ_FD, extras.attachBtfObjFd());
             }
             if (log != null) {
                 log.clear(Math.min(log.capacity(), 64));
-                a.putInt(Bpf.PROG_LOAD_LOG_LEVEL, logLevel);
-                a.putInt(Bpf.PROG_LOAD_LOG_SIZE, log.capacity());
-                a.putLong(Bpf.PROG_LOAD_LOG_BUF, log.address());
+                a.putInt(ProgLoadAttr.LOG_LEVEL, logLevel);
+                a.putInt(ProgLoadAttr.LOG_SIZE, log.capacity());
+                a.putLong(ProgLoadAttr.LOG_BUF, log.address());
             }
-            long r = Bpf.call(Bpf.PROG_LOAD, attr, Bpf.PROG_LOAD_SIZE);
+            long r = Bpf.call(Bpf.PROG_LOAD, attr, ProgLoadAttr.BYTES);
             if (r >= 0) {
                 return new BpfProgram(Fd.own((int) r, "program '" + spec.name() + "'"), spec.name(), spec.type(),
                         spec.attachType(), spec.sectionName());
             }
             int errno = (int) -r;
-            int trueSize = a.getInt(Bpf.PROG_LOAD_LOG_TRUE_SIZE);
+            int trueSize = a.getInt(ProgLoadAttr.LOG_TRUE_SIZE);
             if (log == null && options.retryWithLog()) {
                 logLevel = 1;
                 log = new NativeBuffer(logSize);
@@ -304,39 +306,37 @@ public final class BpfProgram implements KernelObject {
         int raw = fd.acquire();
         try {
             NativeBuffer info = Scratch.get().info;
-            int r = Bpf.objInfo(raw, info, PROG_INFO_SIZE);
+            int r = Bpf.objInfo(raw, info, BpfProgInfo.BYTES);
             if (r < 0) {
                 throw Errors.of("get info of " + fd.description(), -r, "CAP_BPF");
             }
             ByteBuffer b = info.buffer();
-            int mapCount = b.getInt(52);
+            int mapCount = b.getInt(BpfProgInfo.NR_MAP_IDS);
             List<Integer> mapIds = List.of();
             if (withMapIds && mapCount > 0) {
-                NativeBuffer ids = new NativeBuffer(4 * mapCount);
-                info.clear(PROG_INFO_SIZE);
-                b.putInt(52, mapCount);
-                b.putLong(56, ids.address());
-                Scratch scratch = Scratch.get();
-                NativeBuffer attr = Bpf.attr(scratch, 16);
-                attr.buffer().putInt(0, raw);
-                attr.buffer().putInt(4, PROG_INFO_SIZE);
-                attr.buffer().putLong(8, info.address());
-                long again = Bpf.call(Bpf.OBJ_GET_INFO_BY_FD, attr, 16);
+                NativeBuffer ids = new NativeBuffer(Integer.BYTES * mapCount);
+                info.clear(BpfProgInfo.BYTES);
+                b.putInt(BpfProgInfo.NR_MAP_IDS, mapCount);
+                b.putLong(BpfProgInfo.MAP_IDS, ids.address());
+                int again = Bpf.objInfoPrepared(raw, info, BpfProgInfo.BYTES);
                 if (again < 0) {
-                    throw Errors.of("get map ids of " + fd.description(), (int) -again, "CAP_BPF");
+                    throw Errors.of("get map ids of " + fd.description(), -again, "CAP_BPF");
                 }
                 List<Integer> found = new ArrayList<>();
-                for (int i = 0; i < Math.min(mapCount, b.getInt(52)); i++) {
-                    found.add(ids.buffer().getInt(4 * i));
+                for (int i = 0; i < Math.min(mapCount, b.getInt(BpfProgInfo.NR_MAP_IDS)); i++) {
+                    found.add(ids.buffer().getInt(Integer.BYTES * i));
                 }
                 mapIds = List.copyOf(found);
             }
-            byte[] tag = new byte[8];
-            b.get(8, tag);
-            return new ProgramInfo(b.getInt(4), ProgramType.of(b.getInt(0)), info.getCString(64, 16),
-                    HexFormat.of().formatHex(tag), mapIds, Duration.ofNanos(b.getLong(40)), b.getInt(48),
-                    b.getInt(216), b.getInt(20), b.getInt(16), b.getInt(128), b.getLong(200), b.getLong(192),
-                    b.getLong(208));
+            byte[] tag = new byte[Bpf.TAG_SIZE];
+            b.get(BpfProgInfo.TAG, tag);
+            return new ProgramInfo(b.getInt(BpfProgInfo.ID), ProgramType.of(b.getInt(BpfProgInfo.TYPE)),
+                    info.getCString(BpfProgInfo.NAME, Bpf.OBJ_NAME_LEN), HexFormat.of().formatHex(tag), mapIds,
+                    Duration.ofNanos(b.getLong(BpfProgInfo.LOAD_TIME)), b.getInt(BpfProgInfo.CREATED_BY_UID),
+                    b.getInt(BpfProgInfo.VERIFIED_INSNS), b.getInt(BpfProgInfo.XLATED_PROG_LEN),
+                    b.getInt(BpfProgInfo.JITED_PROG_LEN), b.getInt(BpfProgInfo.BTF_ID),
+                    b.getLong(BpfProgInfo.RUN_CNT), b.getLong(BpfProgInfo.RUN_TIME_NS),
+                    b.getLong(BpfProgInfo.RECURSION_MISSES));
         } finally {
             fd.release();
         }
@@ -355,21 +355,21 @@ public final class BpfProgram implements KernelObject {
         NativeBuffer ctxOut = run.contextOutSize() > 0 ? new NativeBuffer(run.contextOutSize()) : null;
         int raw = fd.acquire();
         try {
-            NativeBuffer attr = Bpf.attr(Scratch.get(), 80);
+            NativeBuffer attr = Bpf.attr(Scratch.get(), ProgTestRunAttr.BYTES);
             ByteBuffer a = attr.buffer();
-            a.putInt(0, raw);
-            a.putInt(8, run.data().length);
-            a.putInt(12, run.dataOutSize());
-            a.putLong(16, run.data().length > 0 ? dataIn.address() : 0);
-            a.putLong(24, dataOut == null ? 0 : dataOut.address());
-            a.putInt(32, run.repeat());
-            a.putInt(40, run.context().length);
-            a.putInt(44, run.contextOutSize());
-            a.putLong(48, ctxIn == null ? 0 : ctxIn.address());
-            a.putLong(56, ctxOut == null ? 0 : ctxOut.address());
-            a.putInt(64, run.flags());
-            a.putInt(68, run.cpu());
-            long r = Bpf.call(Bpf.PROG_TEST_RUN, attr, 80);
+            a.putInt(ProgTestRunAttr.PROG_FD, raw);
+            a.putInt(ProgTestRunAttr.DATA_SIZE_IN, run.data().length);
+            a.putInt(ProgTestRunAttr.DATA_SIZE_OUT, run.dataOutSize());
+            a.putLong(ProgTestRunAttr.DATA_IN, run.data().length > 0 ? dataIn.address() : 0);
+            a.putLong(ProgTestRunAttr.DATA_OUT, dataOut == null ? 0 : dataOut.address());
+            a.putInt(ProgTestRunAttr.REPEAT, run.repeat());
+            a.putInt(ProgTestRunAttr.CTX_SIZE_IN, run.context().length);
+            a.putInt(ProgTestRunAttr.CTX_SIZE_OUT, run.contextOutSize());
+            a.putLong(ProgTestRunAttr.CTX_IN, ctxIn == null ? 0 : ctxIn.address());
+            a.putLong(ProgTestRunAttr.CTX_OUT, ctxOut == null ? 0 : ctxOut.address());
+            a.putInt(ProgTestRunAttr.FLAGS, run.flags());
+            a.putInt(ProgTestRunAttr.CPU, run.cpu());
+            long r = Bpf.call(Bpf.PROG_TEST_RUN, attr, ProgTestRunAttr.BYTES);
             // The kernel got addresses only: keep the input buffers alive until it has read them.
             Reference.reachabilityFence(dataIn);
             Reference.reachabilityFence(ctxIn);
@@ -381,9 +381,10 @@ public final class BpfProgram implements KernelObject {
                 }
                 throw Errors.of("test run of program '" + name + "'", errno, "CAP_BPF");
             }
-            int dataOutLength = Math.min(a.getInt(12), run.dataOutSize());
-            int ctxOutLength = Math.min(a.getInt(44), run.contextOutSize());
-            return new TestRun.Result(a.getInt(4), Integer.toUnsignedLong(a.getInt(36)),
+            int dataOutLength = Math.min(a.getInt(ProgTestRunAttr.DATA_SIZE_OUT), run.dataOutSize());
+            int ctxOutLength = Math.min(a.getInt(ProgTestRunAttr.CTX_SIZE_OUT), run.contextOutSize());
+            return new TestRun.Result(a.getInt(ProgTestRunAttr.RETVAL),
+                    Integer.toUnsignedLong(a.getInt(ProgTestRunAttr.DURATION)),
                     dataOut == null ? new byte[0] : dataOut.toArray(0, dataOutLength),
                     ctxOut == null ? new byte[0] : ctxOut.toArray(0, ctxOutLength));
         } finally {

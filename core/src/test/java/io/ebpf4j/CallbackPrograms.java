@@ -1,6 +1,7 @@
 package io.ebpf4j;
 
 import io.ebpf4j.internal.sys.Bpf;
+import io.ebpf4j.internal.sys.BtfLoadAttr;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.NativeBuffer;
 import io.ebpf4j.internal.sys.Scratch;
@@ -67,10 +68,10 @@ public final class CallbackPrograms {
                 .putInt(0).putInt(types.capacity()).putInt(types.capacity()).putInt(stringBytes.length)
                 .put(types.array()).put(stringBytes);
         NativeBuffer data = new NativeBuffer(btf.capacity()).put(0, btf.array(), 0, btf.capacity());
-        NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.BTF_LOAD_SIZE);
-        attr.buffer().putLong(Bpf.BTF_LOAD_BTF, data.address());
-        attr.buffer().putInt(Bpf.BTF_LOAD_SIZE_FIELD, btf.capacity());
-        long fd = Bpf.call(Bpf.BTF_LOAD, attr, Bpf.BTF_LOAD_SIZE);
+        NativeBuffer attr = Bpf.attr(Scratch.get(), BtfLoadAttr.BYTES);
+        attr.buffer().putLong(BtfLoadAttr.BTF, data.address());
+        attr.buffer().putInt(BtfLoadAttr.BTF_SIZE, btf.capacity());
+        long fd = Bpf.call(Bpf.BTF_LOAD, attr, BtfLoadAttr.BYTES);
         if (fd < 0) {
             throw Errors.of("load test BTF", (int) -fd, "CAP_BPF");
         }

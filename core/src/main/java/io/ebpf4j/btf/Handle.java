@@ -3,6 +3,8 @@ package io.ebpf4j.btf;
 import io.ebpf4j.BpfException;
 import io.ebpf4j.BpfPermissionException;
 import io.ebpf4j.internal.sys.Bpf;
+import io.ebpf4j.internal.sys.BpfBtfInfo;
+import io.ebpf4j.internal.sys.BtfLoadAttr;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
@@ -20,14 +22,6 @@ import java.nio.charset.StandardCharsets;
  * kernel frees the BTF when no map or program uses it any more.
  */
 public final class Handle implements AutoCloseable {
-    /** Size of {@code struct bpf_btf_info} as far as ebpf4j reads it. */
-    private static final int INFO_SIZE = 32;
-    private static final int INFO_BTF = 0;
-    private static final int INFO_BTF_SIZE = 8;
-    private static final int INFO_ID = 12;
-    private static final int INFO_NAME = 16;
-    private static final int INFO_NAME_LEN = 24;
-    private static final int INFO_KERNEL_BTF = 28;
     private static final int NAME_MAX = 64;
 
     private static final int FIRST_LOG_SIZE = 64 * 1024;
@@ -39,7 +33,7 @@ public final class Handle implements AutoCloseable {
     private Handle(Fd fd) {
         this.fd = fd;
         try {
-            this.id = infoInt(INFO_ID);
+            this.id = infoInt(BpfBtfInfo.ID);
         } catch (RuntimeException e) {
             fd.close();
             throw e;
@@ -109,16 +103,16 @@ public final class Handle implements AutoCloseable {
     }
 
     private static long btfLoad(NativeBuffer blob, int size, NativeBuffer log, int logSize) {
-        NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.BTF_LOAD_SIZE);
+        NativeBuffer attr = Bpf.attr(Scratch.get(), BtfLoadAttr.BYTES);
         ByteBuffer a = attr.buffer();
-        a.putLong(Bpf.BTF_LOAD_BTF, blob.address());
-        a.putInt(Bpf.BTF_LOAD_SIZE_FIELD, size);
+        a.putLong(BtfLoadAttr.BTF, blob.address());
+        a.putInt(BtfLoadAttr.BTF_SIZE, size);
         if (log != null) {
-            a.putLong(Bpf.BTF_LOAD_LOG_BUF, log.address());
-            a.putInt(Bpf.BTF_LOAD_LOG_SIZE, logSize);
-            a.putInt(Bpf.BTF_LOAD_LOG_LEVEL, 1);
+            a.putLong(BtfLoadAttr.BTF_LOG_BUF, log.address());
+            a.putInt(BtfLoadAttr.BTF_LOG_SIZE, logSize);
+            a.putInt(BtfLoadAttr.BTF_LOG_LEVEL, 1);
         }
-        long result = Bpf.call(Bpf.BTF_LOAD, attr, Bpf.BTF_LOAD_SIZE);
+        long result = Bpf.call(Bpf.BTF_LOAD, attr, BtfLoadAttr.BYTES);
         // The kernel got addresses only: keep the buffers alive until it has read (and written) them.
         Reference.reachabilityFence(blob);
         Reference.reachabilityFence(log);
@@ -148,7 +142,7 @@ public final class Handle implements AutoCloseable {
 
     /** Whether this is the kernel's own BTF (vmlinux or a module). */
     public boolean isKernel() {
-        return infoInt(INFO_KERNEL_BTF) != 0;
+        return infoInt(BpfBtfInfo.KERNEL_BTF) != 0;
     }
 
     /**
@@ -156,7 +150,7 @@ public final class Handle implements AutoCloseable {
      * {@link Spec#kernel()}.
      */
     public Spec spec() {
-        int size = infoInt(INFO_BTF_SIZE);
+        int size = infoInt(BpfBtfInfo.BTF_SIZE);
         byte[] raw = new byte[size];
         info(fd, raw, null);
         if (isKernel() && !name().equals("vmlinux")) {
@@ -171,27 +165,23 @@ public final class Handle implements AutoCloseable {
 
     /** {@code BPF_OBJ_GET_INFO_BY_FD}, optionally copying the raw BTF and the name into the given arrays. */
     private static byte[] info(Fd fd, byte[] btf, byte[] name) {
-        NativeBuffer info = new NativeBuffer(INFO_SIZE).clear(INFO_SIZE);
+        NativeBuffer info = new NativeBuffer(BpfBtfInfo.BYTES).clear(BpfBtfInfo.BYTES);
         NativeBuffer btfBuffer = btf == null ? null : new NativeBuffer(btf.length);
         NativeBuffer nameBuffer = name == null ? null : new NativeBuffer(name.length).clear(name.length);
         ByteBuffer i = info.buffer();
         if (btfBuffer != null) {
-            i.putLong(INFO_BTF, btfBuffer.address());
-            i.putInt(INFO_BTF_SIZE, btf.length);
+            i.putLong(BpfBtfInfo.BTF, btfBuffer.address());
+            i.putInt(BpfBtfInfo.BTF_SIZE, btf.length);
         }
         if (nameBuffer != null) {
-            i.putLong(INFO_NAME, nameBuffer.address());
-            i.putInt(INFO_NAME_LEN, name.length);
+            i.putLong(BpfBtfInfo.NAME, nameBuffer.address());
+            i.putInt(BpfBtfInfo.NAME_LEN, name.length);
         }
         int raw = fd.acquire();
         try {
-            NativeBuffer attr = Bpf.attr(Scratch.get(), 16);
-            attr.buffer().putInt(0, raw);
-            attr.buffer().putInt(4, INFO_SIZE);
-            attr.buffer().putLong(8, info.address());
-            long result = Bpf.call(Bpf.OBJ_GET_INFO_BY_FD, attr, 16);
+            int result = Bpf.objInfoPrepared(raw, info, BpfBtfInfo.BYTES);
             if (result < 0) {
-                throw Errors.of("read BTF object info", (int) -result, "CAP_SYS_ADMIN");
+                throw Errors.of("read BTF object info", -result, "CAP_SYS_ADMIN");
             }
         } finally {
             fd.release();
@@ -202,7 +192,7 @@ public final class Handle implements AutoCloseable {
         if (nameBuffer != null) {
             nameBuffer.get(0, name, 0, name.length);
         }
-        return info.toArray(0, INFO_SIZE);
+        return info.toArray(0, BpfBtfInfo.BYTES);
     }
 
     @Override

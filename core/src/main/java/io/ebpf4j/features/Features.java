@@ -19,10 +19,16 @@ import io.ebpf4j.internal.Capabilities;
 import io.ebpf4j.internal.KernelVersion;
 import io.ebpf4j.internal.Os;
 import io.ebpf4j.internal.sys.Bpf;
+import io.ebpf4j.internal.sys.BpfFuncInfo;
+import io.ebpf4j.internal.sys.BtfLoadAttr;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.LibC;
+import io.ebpf4j.internal.sys.LinkCreateAttr;
+import io.ebpf4j.internal.sys.MapCreateAttr;
 import io.ebpf4j.internal.sys.NativeBuffer;
+import io.ebpf4j.internal.sys.ProgLoadAttr;
+import io.ebpf4j.internal.sys.RawTracepointOpenAttr;
 import io.ebpf4j.internal.sys.Scratch;
 import io.ebpf4j.link.BpfLink;
 import io.ebpf4j.link.Links;
@@ -178,7 +184,7 @@ public final class Features {
 
     private static Answer probeUprobeMulti() {
         long program = loadProbe(ProgramType.KPROBE, RETURN_ZERO, null,
-                a -> a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, AttachType.TRACE_UPROBE_MULTI.value()));
+                a -> a.putInt(ProgLoadAttr.EXPECTED_ATTACH_TYPE, AttachType.TRACE_UPROBE_MULTI.value()));
         if (program < 0) {
             return new Answer(new NotSupportedException("uprobe_multi", "this kernel has no uprobe_multi links"
                     + " (Linux 6.6+; probe program: " + Errno.name((int) -program) + ")", (int) -program));
@@ -188,14 +194,14 @@ public final class Features {
         long offset = arguments.address() + 8; // holds 0 after the 2-byte path
         long r;
         try {
-            NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.LINK_CREATE_SIZE);
+            NativeBuffer attr = Bpf.attr(Scratch.get(), LinkCreateAttr.BYTES);
             ByteBuffer a = attr.buffer();
-            a.putInt(Bpf.LINK_CREATE_PROG_FD, (int) program);
-            a.putInt(Bpf.LINK_CREATE_ATTACH_TYPE, AttachType.TRACE_UPROBE_MULTI.value());
-            a.putLong(Bpf.LINK_CREATE_EXTRA, path);
-            a.putLong(Bpf.LINK_CREATE_EXTRA + 8, offset);
-            a.putInt(Bpf.LINK_CREATE_EXTRA + 32, 1);
-            r = Bpf.call(Bpf.LINK_CREATE, attr, Bpf.LINK_CREATE_SIZE);
+            a.putInt(LinkCreateAttr.PROG_FD, (int) program);
+            a.putInt(LinkCreateAttr.ATTACH_TYPE, AttachType.TRACE_UPROBE_MULTI.value());
+            a.putLong(LinkCreateAttr.UprobeMulti.PATH, path);
+            a.putLong(LinkCreateAttr.UprobeMulti.OFFSETS, offset);
+            a.putInt(LinkCreateAttr.UprobeMulti.CNT, 1);
+            r = Bpf.call(Bpf.LINK_CREATE, attr, LinkCreateAttr.BYTES);
             Reference.reachabilityFence(arguments);
         } finally {
             LibC.close((int) program);
@@ -423,27 +429,27 @@ public final class Features {
     private static int createRawMap(int type, int key, int value, int max, int flags, long extra, int innerFd,
             int btfFd, String name) {
         Scratch scratch = Scratch.get();
-        NativeBuffer attr = Bpf.attr(scratch, Bpf.MAP_CREATE_SIZE);
+        NativeBuffer attr = Bpf.attr(scratch, MapCreateAttr.BYTES);
         ByteBuffer b = attr.buffer();
-        b.putInt(Bpf.MAP_CREATE_TYPE, type);
-        b.putInt(Bpf.MAP_CREATE_KEY_SIZE, key);
-        b.putInt(Bpf.MAP_CREATE_VALUE_SIZE, value);
-        b.putInt(Bpf.MAP_CREATE_MAX_ENTRIES, max);
-        b.putInt(Bpf.MAP_CREATE_FLAGS, flags);
-        b.putLong(Bpf.MAP_CREATE_MAP_EXTRA, extra);
+        b.putInt(MapCreateAttr.MAP_TYPE, type);
+        b.putInt(MapCreateAttr.KEY_SIZE, key);
+        b.putInt(MapCreateAttr.VALUE_SIZE, value);
+        b.putInt(MapCreateAttr.MAX_ENTRIES, max);
+        b.putInt(MapCreateAttr.MAP_FLAGS, flags);
+        b.putLong(MapCreateAttr.MAP_EXTRA, extra);
         if (innerFd >= 0) {
-            b.putInt(Bpf.MAP_CREATE_INNER_MAP_FD, innerFd);
+            b.putInt(MapCreateAttr.INNER_MAP_FD, innerFd);
         }
         if (btfFd >= 0) {
-            b.putInt(Bpf.MAP_CREATE_BTF_FD, btfFd);
-            b.putInt(Bpf.MAP_CREATE_BTF_KEY_TYPE_ID, 1);
-            b.putInt(Bpf.MAP_CREATE_BTF_VALUE_TYPE_ID, 1);
+            b.putInt(MapCreateAttr.BTF_FD, btfFd);
+            b.putInt(MapCreateAttr.BTF_KEY_TYPE_ID, 1);
+            b.putInt(MapCreateAttr.BTF_VALUE_TYPE_ID, 1);
         }
         if (name != null) {
             byte[] n = name.getBytes(StandardCharsets.US_ASCII);
-            b.put(Bpf.MAP_CREATE_NAME, n, 0, Math.min(n.length, Bpf.OBJ_NAME_LEN - 1));
+            b.put(MapCreateAttr.MAP_NAME, n, 0, Math.min(n.length, Bpf.OBJ_NAME_LEN - 1));
         }
-        return (int) Bpf.call(Bpf.MAP_CREATE, attr, Bpf.MAP_CREATE_SIZE);
+        return (int) Bpf.call(Bpf.MAP_CREATE, attr, MapCreateAttr.BYTES);
     }
 
     /** Loads a BTF blob holding only {@code [1] int} (what local-storage maps need as key and value type). */
@@ -460,10 +466,10 @@ public final class Features {
     /** {@code BPF_BTF_LOAD} of a raw blob: an fd, or -errno. */
     private static int loadBtf(byte[] blob) {
         NativeBuffer data = new NativeBuffer(blob.length).put(0, blob, 0, blob.length);
-        NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.BTF_LOAD_SIZE);
-        attr.buffer().putLong(Bpf.BTF_LOAD_BTF, data.address());
-        attr.buffer().putInt(Bpf.BTF_LOAD_SIZE_FIELD, blob.length);
-        int result = (int) Bpf.call(Bpf.BTF_LOAD, attr, Bpf.BTF_LOAD_SIZE);
+        NativeBuffer attr = Bpf.attr(Scratch.get(), BtfLoadAttr.BYTES);
+        attr.buffer().putLong(BtfLoadAttr.BTF, data.address());
+        attr.buffer().putInt(BtfLoadAttr.BTF_SIZE, blob.length);
+        int result = (int) Bpf.call(Bpf.BTF_LOAD, attr, BtfLoadAttr.BYTES);
         Reference.reachabilityFence(data); // the kernel got its address only
         return result;
     }
@@ -571,8 +577,8 @@ public final class Features {
         }
         int attachBtfId = function.id();
         long r = loadProbe(ProgramType.TRACING, RETURN_ZERO, null, a -> {
-            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, AttachType.TRACE_ITER.value());
-            a.putInt(Bpf.PROG_LOAD_ATTACH_BTF_ID, attachBtfId);
+            a.putInt(ProgLoadAttr.EXPECTED_ATTACH_TYPE, AttachType.TRACE_ITER.value());
+            a.putInt(ProgLoadAttr.ATTACH_BTF_ID, attachBtfId);
         });
         if (r >= 0) {
             LibC.close((int) r);
@@ -601,29 +607,29 @@ public final class Features {
         NativeBuffer insns = new NativeBuffer(code.length).put(0, code, 0, code.length);
         NativeBuffer license = new NativeBuffer(8);
         long licenseAddress = license.putCString("GPL");
-        NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.PROG_LOAD_SIZE);
+        NativeBuffer attr = Bpf.attr(Scratch.get(), ProgLoadAttr.BYTES);
         ByteBuffer a = attr.buffer();
-        a.putInt(Bpf.PROG_LOAD_TYPE, type.value());
-        a.putInt(Bpf.PROG_LOAD_INSN_CNT, instructions.slotCount());
-        a.putLong(Bpf.PROG_LOAD_INSNS, insns.address());
-        a.putLong(Bpf.PROG_LOAD_LICENSE, licenseAddress);
+        a.putInt(ProgLoadAttr.PROG_TYPE, type.value());
+        a.putInt(ProgLoadAttr.INSN_CNT, instructions.slotCount());
+        a.putLong(ProgLoadAttr.INSNS, insns.address());
+        a.putLong(ProgLoadAttr.LICENSE, licenseAddress);
         if (log != null) {
-            a.putInt(Bpf.PROG_LOAD_LOG_LEVEL, 1);
-            a.putInt(Bpf.PROG_LOAD_LOG_SIZE, log.capacity());
-            a.putLong(Bpf.PROG_LOAD_LOG_BUF, log.address());
+            a.putInt(ProgLoadAttr.LOG_LEVEL, 1);
+            a.putInt(ProgLoadAttr.LOG_SIZE, log.capacity());
+            a.putLong(ProgLoadAttr.LOG_BUF, log.address());
         }
         if (type == ProgramType.SYSCALL) {
-            a.putInt(Bpf.PROG_LOAD_FLAGS, 1 << 4); // BPF_F_SLEEPABLE: syscall programs must be sleepable
+            a.putInt(ProgLoadAttr.PROG_FLAGS, 1 << 4); // BPF_F_SLEEPABLE: syscall programs must be sleepable
         }
         if (type == ProgramType.CGROUP_SOCK_ADDR) {
-            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, AttachType.CGROUP_INET4_CONNECT.value());
+            a.putInt(ProgLoadAttr.EXPECTED_ATTACH_TYPE, AttachType.CGROUP_INET4_CONNECT.value());
         } else if (type == ProgramType.SK_LOOKUP) {
-            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, AttachType.SK_LOOKUP.value());
+            a.putInt(ProgLoadAttr.EXPECTED_ATTACH_TYPE, AttachType.SK_LOOKUP.value());
         } else if (type == ProgramType.NETFILTER) {
-            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, AttachType.NETFILTER.value());
+            a.putInt(ProgLoadAttr.EXPECTED_ATTACH_TYPE, AttachType.NETFILTER.value());
         }
         extra.accept(a);
-        long result = Bpf.call(Bpf.PROG_LOAD, attr, Bpf.PROG_LOAD_SIZE);
+        long result = Bpf.call(Bpf.PROG_LOAD, attr, ProgLoadAttr.BYTES);
         // The kernel got addresses only: keep the buffers alive until it has read them.
         Reference.reachabilityFence(insns);
         Reference.reachabilityFence(license);
@@ -681,8 +687,8 @@ public final class Features {
         int btfId = target.id();
         NativeBuffer log = new NativeBuffer(4096);
         long program = loadProbe(programType, RETURN_ZERO, log, a -> {
-            a.putInt(Bpf.PROG_LOAD_EXPECTED_ATTACH_TYPE, type.value());
-            a.putInt(Bpf.PROG_LOAD_ATTACH_BTF_ID, btfId);
+            a.putInt(ProgLoadAttr.EXPECTED_ATTACH_TYPE, type.value());
+            a.putInt(ProgLoadAttr.ATTACH_BTF_ID, btfId);
         });
         if (program < 0) {
             int errno = (int) -program;
@@ -696,10 +702,10 @@ public final class Features {
         }
         long link;
         try {
-            NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.LINK_CREATE_SIZE);
-            attr.buffer().putInt(Bpf.LINK_CREATE_PROG_FD, (int) program);
-            attr.buffer().putInt(Bpf.LINK_CREATE_ATTACH_TYPE, type.value());
-            link = Bpf.call(Bpf.LINK_CREATE, attr, Bpf.LINK_CREATE_SIZE);
+            NativeBuffer attr = Bpf.attr(Scratch.get(), LinkCreateAttr.BYTES);
+            attr.buffer().putInt(LinkCreateAttr.PROG_FD, (int) program);
+            attr.buffer().putInt(LinkCreateAttr.ATTACH_TYPE, type.value());
+            link = Bpf.call(Bpf.LINK_CREATE, attr, LinkCreateAttr.BYTES);
         } finally {
             LibC.close((int) program);
         }
@@ -734,8 +740,8 @@ public final class Features {
             return new Answer(new NotSupportedException("freplace", "freplace programs need BTF, which this kernel"
                     + " does not load (" + Errno.name(-btf) + ")", -btf));
         }
-        NativeBuffer funcInfo = new NativeBuffer(8);
-        funcInfo.buffer().putInt(0, 0).putInt(4, 3);
+        NativeBuffer funcInfo = new NativeBuffer(BpfFuncInfo.BYTES);
+        funcInfo.buffer().putInt(BpfFuncInfo.INSN_OFF, 0).putInt(BpfFuncInfo.TYPE_ID, 3);
         long target = -1;
         long extension = -1;
         try {
@@ -754,9 +760,10 @@ public final class Features {
                 }
                 return new Answer(Errors.of("probe freplace", errno, ProgramType.EXT.requiredCapabilities()));
             }
-            NativeBuffer attr = Bpf.attr(Scratch.get(), 16);
-            attr.buffer().putInt(8, (int) extension); // BPF_RAW_TRACEPOINT_OPEN without a name: the load-time target
-            long link = Bpf.call(Bpf.RAW_TRACEPOINT_OPEN, attr, 16);
+            NativeBuffer attr = Bpf.attr(Scratch.get(), RawTracepointOpenAttr.BYTES);
+            // Without a name: the load-time target.
+            attr.buffer().putInt(RawTracepointOpenAttr.PROG_FD, (int) extension);
+            long link = Bpf.call(Bpf.RAW_TRACEPOINT_OPEN, attr, RawTracepointOpenAttr.BYTES);
             if (link < 0) {
                 return new Answer(new NotSupportedException("freplace", "this kernel loads freplace programs but"
                         + " cannot attach them (" + Errno.name((int) -link) + ")", (int) -link));
@@ -775,13 +782,13 @@ public final class Features {
     /** Loads a program returning 0 with {@code btf} and one func_info record; an extension of {@code targetFd}. */
     private static long loadWithBtf(ProgramType type, int btf, NativeBuffer funcInfo, int targetFd) {
         long result = loadProbe(type, RETURN_ZERO, null, a -> {
-            a.putInt(Bpf.PROG_LOAD_BTF_FD, btf);
-            a.putInt(Bpf.PROG_LOAD_FUNC_INFO_REC_SIZE, 8);
-            a.putLong(Bpf.PROG_LOAD_FUNC_INFO, funcInfo.address());
-            a.putInt(Bpf.PROG_LOAD_FUNC_INFO_CNT, 1);
+            a.putInt(ProgLoadAttr.PROG_BTF_FD, btf);
+            a.putInt(ProgLoadAttr.FUNC_INFO_REC_SIZE, BpfFuncInfo.BYTES);
+            a.putLong(ProgLoadAttr.FUNC_INFO, funcInfo.address());
+            a.putInt(ProgLoadAttr.FUNC_INFO_CNT, 1);
             if (targetFd >= 0) {
-                a.putInt(Bpf.PROG_LOAD_ATTACH_PROG_FD, targetFd);
-                a.putInt(Bpf.PROG_LOAD_ATTACH_BTF_ID, 3);
+                a.putInt(ProgLoadAttr.ATTACH_PROG_FD, targetFd);
+                a.putInt(ProgLoadAttr.ATTACH_BTF_ID, 3);
             }
         });
         Reference.reachabilityFence(funcInfo); // the kernel got its address only
@@ -801,10 +808,10 @@ public final class Features {
     // Links
 
     private static Answer probeLink() {
-        NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.LINK_CREATE_SIZE);
-        attr.buffer().putInt(Bpf.LINK_CREATE_PROG_FD, -1);
-        attr.buffer().putInt(Bpf.LINK_CREATE_TARGET_FD, -1);
-        long r = Bpf.call(Bpf.LINK_CREATE, attr, Bpf.LINK_CREATE_SIZE);
+        NativeBuffer attr = Bpf.attr(Scratch.get(), LinkCreateAttr.BYTES);
+        attr.buffer().putInt(LinkCreateAttr.PROG_FD, -1);
+        attr.buffer().putInt(LinkCreateAttr.TARGET_FD, -1);
+        long r = Bpf.call(Bpf.LINK_CREATE, attr, LinkCreateAttr.BYTES);
         // An invalid program fd gets EBADF from a kernel that knows the command, EINVAL from one that does not.
         if (r == -Errno.EBADF) {
             return Answer.YES;
@@ -820,11 +827,11 @@ public final class Features {
         }
         long r;
         try {
-            NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.LINK_CREATE_SIZE);
-            attr.buffer().putInt(Bpf.LINK_CREATE_PROG_FD, (int) program);
-            attr.buffer().putInt(Bpf.LINK_CREATE_TARGET_FD, 0); // no interface has index 0
-            attr.buffer().putInt(Bpf.LINK_CREATE_ATTACH_TYPE, AttachType.TCX_INGRESS.value());
-            r = Bpf.call(Bpf.LINK_CREATE, attr, Bpf.LINK_CREATE_SIZE);
+            NativeBuffer attr = Bpf.attr(Scratch.get(), LinkCreateAttr.BYTES);
+            attr.buffer().putInt(LinkCreateAttr.PROG_FD, (int) program);
+            attr.buffer().putInt(LinkCreateAttr.TARGET_FD, 0); // no interface has index 0
+            attr.buffer().putInt(LinkCreateAttr.ATTACH_TYPE, AttachType.TCX_INGRESS.value());
+            r = Bpf.call(Bpf.LINK_CREATE, attr, LinkCreateAttr.BYTES);
         } finally {
             LibC.close((int) program);
         }
@@ -844,11 +851,11 @@ public final class Features {
         }
         long r;
         try {
-            NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.LINK_CREATE_SIZE);
-            attr.buffer().putInt(Bpf.LINK_CREATE_PROG_FD, (int) program);
-            attr.buffer().putInt(Bpf.LINK_CREATE_TARGET_FD, -1);
-            attr.buffer().putInt(Bpf.LINK_CREATE_ATTACH_TYPE, AttachType.PERF_EVENT.value());
-            r = Bpf.call(Bpf.LINK_CREATE, attr, Bpf.LINK_CREATE_SIZE);
+            NativeBuffer attr = Bpf.attr(Scratch.get(), LinkCreateAttr.BYTES);
+            attr.buffer().putInt(LinkCreateAttr.PROG_FD, (int) program);
+            attr.buffer().putInt(LinkCreateAttr.TARGET_FD, -1);
+            attr.buffer().putInt(LinkCreateAttr.ATTACH_TYPE, AttachType.PERF_EVENT.value());
+            r = Bpf.call(Bpf.LINK_CREATE, attr, LinkCreateAttr.BYTES);
         } finally {
             LibC.close((int) program);
         }

@@ -6,6 +6,7 @@ import io.ebpf4j.BpfProgram;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
+import io.ebpf4j.internal.sys.Tcmsg;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -62,8 +63,8 @@ final class ClsactLink extends NetlinkLink {
         if (r == 0 && previous == null && netlink.lastEcho() != null) {
             // The kernel chose what we left at 0: remember it to replace and delete exactly this filter.
             ByteBuffer echo = ByteBuffer.wrap(netlink.lastEcho()).order(ByteOrder.nativeOrder());
-            handle = echo.getInt(8);
-            priority = echo.getInt(16) >>> 16;
+            handle = echo.getInt(Tcmsg.TCM_HANDLE);
+            priority = echo.getInt(Tcmsg.TCM_INFO) >>> 16;
         }
         return r;
     }
@@ -82,9 +83,9 @@ final class ClsactLink extends NetlinkLink {
                 .attribute(TCA_KIND, "bpf");
     }
 
-    /** {@code struct tcmsg}. */
     private Rtnetlink.Message header(Rtnetlink.Message message, int tcHandle, int parent, int info) {
-        return message.putByte(0).putByte(0).putShort(0).putInt(ifindex).putInt(tcHandle).putInt(parent).putInt(info);
+        return message.familyHeader(Tcmsg.BYTES, h -> h.putInt(Tcmsg.TCM_IFINDEX, ifindex)
+                .putInt(Tcmsg.TCM_HANDLE, tcHandle).putInt(Tcmsg.TCM_PARENT, parent).putInt(Tcmsg.TCM_INFO, info));
     }
 
     @Override

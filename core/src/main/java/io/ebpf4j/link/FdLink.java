@@ -9,6 +9,9 @@ import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
+import io.ebpf4j.internal.sys.LinkCreateAttr;
+import io.ebpf4j.internal.sys.LinkDetachAttr;
+import io.ebpf4j.internal.sys.LinkUpdateAttr;
 import io.ebpf4j.internal.sys.NativeBuffer;
 import io.ebpf4j.internal.sys.Scratch;
 
@@ -40,7 +43,7 @@ class FdLink implements BpfLink {
 
     /**
      * {@code BPF_LINK_CREATE}: a new link descriptor, or {@code -errno}. {@code extra} writes the attach-type
-     * specific part of the attribute (at {@link Bpf#LINK_CREATE_EXTRA} and beyond).
+     * specific part of the attribute (the nested classes of {@link LinkCreateAttr}).
      */
     static long create(BpfProgram program, int targetFd, AttachType type, int flags, Consumer<ByteBuffer> extra) {
         int programFd = program.fd().acquire();
@@ -53,16 +56,16 @@ class FdLink implements BpfLink {
 
     /** {@code BPF_LINK_CREATE} with a raw descriptor: a program's, or for struct_ops a map's. */
     static long create(int programFd, int targetFd, AttachType type, int flags, Consumer<ByteBuffer> extra) {
-        NativeBuffer attr = Bpf.attr(Scratch.get(), Bpf.LINK_CREATE_SIZE);
+        NativeBuffer attr = Bpf.attr(Scratch.get(), LinkCreateAttr.BYTES);
         ByteBuffer a = attr.buffer();
-        a.putInt(Bpf.LINK_CREATE_PROG_FD, programFd);
-        a.putInt(Bpf.LINK_CREATE_TARGET_FD, targetFd);
-        a.putInt(Bpf.LINK_CREATE_ATTACH_TYPE, type.value());
-        a.putInt(Bpf.LINK_CREATE_FLAGS, flags);
+        a.putInt(LinkCreateAttr.PROG_FD, programFd);
+        a.putInt(LinkCreateAttr.TARGET_FD, targetFd);
+        a.putInt(LinkCreateAttr.ATTACH_TYPE, type.value());
+        a.putInt(LinkCreateAttr.FLAGS, flags);
         if (extra != null) {
             extra.accept(a);
         }
-        return Bpf.call(Bpf.LINK_CREATE, attr, Bpf.LINK_CREATE_SIZE);
+        return Bpf.call(Bpf.LINK_CREATE, attr, LinkCreateAttr.BYTES);
     }
 
     /** Opens the link pinned at {@code path}. */
@@ -130,10 +133,10 @@ class FdLink implements BpfLink {
         try {
             int programFd = program.fd().acquire();
             try {
-                NativeBuffer attr = Bpf.attr(Scratch.get(), 16);
-                attr.buffer().putInt(0, linkFd);
-                attr.buffer().putInt(4, programFd);
-                long r = Bpf.call(Bpf.LINK_UPDATE, attr, 16);
+                NativeBuffer attr = Bpf.attr(Scratch.get(), LinkUpdateAttr.BYTES);
+                attr.buffer().putInt(LinkUpdateAttr.LINK_FD, linkFd);
+                attr.buffer().putInt(LinkUpdateAttr.NEW_PROG_FD, programFd);
+                long r = Bpf.call(Bpf.LINK_UPDATE, attr, LinkUpdateAttr.BYTES);
                 if (r < 0) {
                     throw updateError(program, (int) -r);
                 }
@@ -149,9 +152,9 @@ class FdLink implements BpfLink {
     public void detach() {
         int linkFd = fd.acquire();
         try {
-            NativeBuffer attr = Bpf.attr(Scratch.get(), 8);
-            attr.buffer().putInt(0, linkFd);
-            long r = Bpf.call(Bpf.LINK_DETACH, attr, 8);
+            NativeBuffer attr = Bpf.attr(Scratch.get(), LinkDetachAttr.BYTES);
+            attr.buffer().putInt(LinkDetachAttr.LINK_FD, linkFd);
+            long r = Bpf.call(Bpf.LINK_DETACH, attr, LinkDetachAttr.BYTES);
             if (r < 0) {
                 int errno = (int) -r;
                 if (errno == Errno.EOPNOTSUPP || errno == Errno.ENOTSUPP) {

@@ -4,6 +4,7 @@ import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
+import io.ebpf4j.internal.sys.IterCreateAttr;
 import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.internal.sys.NativeBuffer;
 import io.ebpf4j.internal.sys.Scratch;
@@ -26,9 +27,9 @@ final class IterFdLink extends FdLink implements IterLink {
     public InputStream open() {
         int linkFd = fd().acquire();
         try {
-            NativeBuffer attr = Bpf.attr(Scratch.get(), 8);
-            attr.buffer().putInt(0, linkFd);
-            long r = Bpf.call(Bpf.ITER_CREATE, attr, 8);
+            NativeBuffer attr = Bpf.attr(Scratch.get(), IterCreateAttr.BYTES);
+            attr.buffer().putInt(IterCreateAttr.LINK_FD, linkFd);
+            long r = Bpf.call(Bpf.ITER_CREATE, attr, IterCreateAttr.BYTES);
             if (r < 0) {
                 throw Errors.of("open " + description(), (int) -r, "CAP_BPF + CAP_PERFMON");
             }

@@ -2,6 +2,7 @@ package io.ebpf4j.link;
 
 import io.ebpf4j.AttachType;
 import io.ebpf4j.internal.sys.Bpf;
+import io.ebpf4j.internal.sys.BpfLinkInfo;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.NativeBuffer;
 
@@ -82,9 +83,6 @@ public record LinkInfo(int id, LinkType type, int programId, Target target) {
     /** A link type this library does not decode (or a perf event link on a kernel that reports no details). */
     public record Unknown() implements Target {}
 
-    // struct bpf_link_info: common header, then a union at offset 16.
-    private static final int INFO_SIZE = 96;
-    private static final int UNION = 16;
     private static final int NAME_SIZE = 4096;
 
     private static final int PERF_EVENT_UPROBE = 1;
@@ -97,57 +95,63 @@ public record LinkInfo(int id, LinkType type, int programId, Target target) {
 
     /** Reads the info of the link behind the raw descriptor {@code linkFd} (held by the caller). */
     static LinkInfo read(int linkFd) {
-        NativeBuffer info = new NativeBuffer(INFO_SIZE);
+        NativeBuffer info = new NativeBuffer(BpfLinkInfo.BYTES);
         query(linkFd, info);
         ByteBuffer b = info.buffer();
-        LinkType type = LinkType.of(b.getInt(0));
-        int id = b.getInt(4);
-        int programId = b.getInt(8);
+        LinkType type = LinkType.of(b.getInt(BpfLinkInfo.TYPE));
+        int id = b.getInt(BpfLinkInfo.ID);
+        int programId = b.getInt(BpfLinkInfo.PROG_ID);
         Target target;
         switch (type) {
             case RAW_TRACEPOINT: {
-                String name = string(linkFd, info, UNION, UNION + 8);
-                target = new RawTracepoint(name, b.getLong(UNION + 16));
+                String name = string(linkFd, info, BpfLinkInfo.RawTracepoint.TP_NAME,
+                        BpfLinkInfo.RawTracepoint.TP_NAME_LEN);
+                target = new RawTracepoint(name, b.getLong(BpfLinkInfo.RawTracepoint.COOKIE));
                 break;
             }
             case TRACING:
-                target = new Tracing(attachType(b.getInt(UNION)), b.getInt(UNION + 4), b.getInt(UNION + 8),
-                        b.getLong(UNION + 16));
+                target = new Tracing(attachType(b.getInt(BpfLinkInfo.Tracing.ATTACH_TYPE)),
+                        b.getInt(BpfLinkInfo.Tracing.TARGET_OBJ_ID), b.getInt(BpfLinkInfo.Tracing.TARGET_BTF_ID),
+                        b.getLong(BpfLinkInfo.Tracing.COOKIE));
                 break;
             case CGROUP:
-                target = new Cgroup(b.getLong(UNION), attachType(b.getInt(UNION + 8)));
+                target = new Cgroup(b.getLong(BpfLinkInfo.Cgroup.CGROUP_ID),
+                        attachType(b.getInt(BpfLinkInfo.Cgroup.ATTACH_TYPE)));
                 break;
             case ITER: {
-                int mapId = b.getInt(UNION + 12);
-                target = new Iter(string(linkFd, info, UNION, UNION + 8), mapId);
+                int mapId = b.getInt(BpfLinkInfo.Iter.MAP_ID);
+                target = new Iter(string(linkFd, info, BpfLinkInfo.Iter.TARGET_NAME, BpfLinkInfo.Iter.TARGET_NAME_LEN),
+                        mapId);
                 break;
             }
             case NETNS:
-                target = new Netns(Integer.toUnsignedLong(b.getInt(UNION)), attachType(b.getInt(UNION + 4)));
+                target = new Netns(Integer.toUnsignedLong(b.getInt(BpfLinkInfo.Netns.NETNS_INO)),
+                        attachType(b.getInt(BpfLinkInfo.Netns.ATTACH_TYPE)));
                 break;
             case XDP:
-                target = new Xdp(b.getInt(UNION));
+                target = new Xdp(b.getInt(BpfLinkInfo.Xdp.IFINDEX));
                 break;
             case STRUCT_OPS:
-                target = new StructOps(b.getInt(UNION));
+                target = new StructOps(b.getInt(BpfLinkInfo.StructOps.MAP_ID));
                 break;
             case NETFILTER:
-                target = new Netfilter(b.getInt(UNION), b.getInt(UNION + 4), b.getInt(UNION + 8),
-                        b.getInt(UNION + 12));
+                target = new Netfilter(b.getInt(BpfLinkInfo.Netfilter.PF), b.getInt(BpfLinkInfo.Netfilter.HOOKNUM),
+                        b.getInt(BpfLinkInfo.Netfilter.PRIORITY), b.getInt(BpfLinkInfo.Netfilter.FLAGS));
                 break;
             case TCX:
-                target = new Tcx(b.getInt(UNION), attachType(b.getInt(UNION + 4)));
+                target = new Tcx(b.getInt(BpfLinkInfo.Tcx.IFINDEX), attachType(b.getInt(BpfLinkInfo.Tcx.ATTACH_TYPE)));
                 break;
             case KPROBE_MULTI:
-                target = new KprobeMulti(b.getInt(UNION + 8), (b.getInt(UNION + 12) & F_RETURN) != 0,
-                        b.getLong(UNION + 16));
+                target = new KprobeMulti(b.getInt(BpfLinkInfo.KprobeMulti.COUNT),
+                        (b.getInt(BpfLinkInfo.KprobeMulti.FLAGS) & F_RETURN) != 0,
+                        b.getLong(BpfLinkInfo.KprobeMulti.MISSED));
                 break;
             case UPROBE_MULTI: {
-                int count = b.getInt(UNION + 36);
-                int flags = b.getInt(UNION + 40);
-                int pid = b.getInt(UNION + 44);
-                target = new UprobeMulti(string(linkFd, info, UNION, UNION + 32), count, (flags & F_RETURN) != 0,
-                        pid);
+                int count = b.getInt(BpfLinkInfo.UprobeMulti.COUNT);
+                int flags = b.getInt(BpfLinkInfo.UprobeMulti.FLAGS);
+                int pid = b.getInt(BpfLinkInfo.UprobeMulti.PID);
+                target = new UprobeMulti(string(linkFd, info, BpfLinkInfo.UprobeMulti.PATH,
+                        BpfLinkInfo.UprobeMulti.PATH_SIZE), count, (flags & F_RETURN) != 0, pid);
                 break;
             }
             case PERF_EVENT:
@@ -161,27 +165,32 @@ public record LinkInfo(int id, LinkType type, int programId, Target target) {
 
     private static Target perfEvent(int linkFd, NativeBuffer info) {
         ByteBuffer b = info.buffer();
-        int perfType = b.getInt(UNION);
-        int details = UNION + 8;
+        int perfType = b.getInt(BpfLinkInfo.PerfEvent.TYPE);
         switch (perfType) {
             case PERF_EVENT_TRACEPOINT: {
-                String name = string(linkFd, info, details, details + 8);
-                return new PerfTracepoint(name, b.getLong(details + 16));
+                String name = string(linkFd, info, BpfLinkInfo.PerfEvent.Tracepoint.TP_NAME,
+                        BpfLinkInfo.PerfEvent.Tracepoint.NAME_LEN);
+                return new PerfTracepoint(name, b.getLong(BpfLinkInfo.PerfEvent.Tracepoint.COOKIE));
             }
             case PERF_EVENT_KPROBE:
             case PERF_EVENT_KRETPROBE: {
-                String function = string(linkFd, info, details, details + 8);
-                return new PerfKprobe(function, Integer.toUnsignedLong(b.getInt(details + 12)), b.getLong(details + 16),
-                        perfType == PERF_EVENT_KRETPROBE, b.getLong(details + 24), b.getLong(details + 32));
+                String function = string(linkFd, info, BpfLinkInfo.PerfEvent.Kprobe.FUNC_NAME,
+                        BpfLinkInfo.PerfEvent.Kprobe.NAME_LEN);
+                return new PerfKprobe(function, Integer.toUnsignedLong(b.getInt(BpfLinkInfo.PerfEvent.Kprobe.OFFSET)),
+                        b.getLong(BpfLinkInfo.PerfEvent.Kprobe.ADDR), perfType == PERF_EVENT_KRETPROBE,
+                        b.getLong(BpfLinkInfo.PerfEvent.Kprobe.MISSED), b.getLong(BpfLinkInfo.PerfEvent.Kprobe.COOKIE));
             }
             case PERF_EVENT_UPROBE:
             case PERF_EVENT_URETPROBE: {
-                String path = string(linkFd, info, details, details + 8);
-                return new PerfUprobe(path, Integer.toUnsignedLong(b.getInt(details + 12)), b.getLong(details + 24),
-                        perfType == PERF_EVENT_URETPROBE, b.getLong(details + 16));
+                String path = string(linkFd, info, BpfLinkInfo.PerfEvent.Uprobe.FILE_NAME,
+                        BpfLinkInfo.PerfEvent.Uprobe.NAME_LEN);
+                return new PerfUprobe(path, Integer.toUnsignedLong(b.getInt(BpfLinkInfo.PerfEvent.Uprobe.OFFSET)),
+                        b.getLong(BpfLinkInfo.PerfEvent.Uprobe.REF_CTR_OFFSET), perfType == PERF_EVENT_URETPROBE,
+                        b.getLong(BpfLinkInfo.PerfEvent.Uprobe.COOKIE));
             }
             case PERF_EVENT_EVENT:
-                return new PerfCounter(b.getInt(details + 8), b.getLong(details), b.getLong(details + 16));
+                return new PerfCounter(b.getInt(BpfLinkInfo.PerfEvent.Event.TYPE),
+                        b.getLong(BpfLinkInfo.PerfEvent.Event.CONFIG), b.getLong(BpfLinkInfo.PerfEvent.Event.COOKIE));
             default:
                 return new Unknown();
         }
@@ -194,7 +203,7 @@ public record LinkInfo(int id, LinkType type, int programId, Target target) {
      */
     private static String string(int linkFd, NativeBuffer info, int pointerOffset, int lengthOffset) {
         NativeBuffer name = new NativeBuffer(NAME_SIZE);
-        info.clear(INFO_SIZE);
+        info.clear(BpfLinkInfo.BYTES);
         info.buffer().putLong(pointerOffset, name.address());
         info.buffer().putInt(lengthOffset, NAME_SIZE);
         query(linkFd, info);
@@ -202,13 +211,9 @@ public record LinkInfo(int id, LinkType type, int programId, Target target) {
     }
 
     private static void query(int linkFd, NativeBuffer info) {
-        NativeBuffer attr = new NativeBuffer(16);
-        attr.buffer().putInt(0, linkFd);
-        attr.buffer().putInt(4, INFO_SIZE);
-        attr.buffer().putLong(8, info.address());
-        long r = Bpf.call(Bpf.OBJ_GET_INFO_BY_FD, attr, 16);
+        int r = Bpf.objInfoPrepared(linkFd, info, BpfLinkInfo.BYTES);
         if (r < 0) {
-            throw Errors.of("get info of link (fd " + linkFd + ")", (int) -r, "CAP_BPF");
+            throw Errors.of("get info of link (fd " + linkFd + ")", -r, "CAP_BPF");
         }
     }
 

@@ -12,11 +12,15 @@ import io.ebpf4j.internal.Cpus;
 import io.ebpf4j.internal.Mounts;
 import io.ebpf4j.internal.sys.Arch;
 import io.ebpf4j.internal.sys.Bpf;
+import io.ebpf4j.internal.sys.BpfIterLinkInfo;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
 import io.ebpf4j.internal.sys.LibC;
+import io.ebpf4j.internal.sys.LinkCreateAttr;
 import io.ebpf4j.internal.sys.NativeBuffer;
+import io.ebpf4j.internal.sys.ProgQueryAttr;
+import io.ebpf4j.internal.sys.RawTracepointOpenAttr;
 import io.ebpf4j.internal.sys.Scratch;
 
 import java.io.BufferedReader;
@@ -109,8 +113,8 @@ public final class Links {
                 + describe(program);
         if (type != AttachType.NONE) {
             long r = FdLink.create(program, 0, type, 0, a -> {
-                a.putInt(Bpf.LINK_CREATE_EXTRA, 0); // target BTF id: the one given at load
-                a.putLong(Bpf.LINK_CREATE_EXTRA + 8, cookie);
+                a.putInt(LinkCreateAttr.Tracing.TARGET_BTF_ID, 0); // 0: the one given at load
+                a.putLong(LinkCreateAttr.Tracing.COOKIE, cookie);
             });
             if (r >= 0) {
                 return new FdLink(Fd.own((int) r, description), description);
@@ -130,11 +134,11 @@ public final class Links {
         long r;
         int programFd = program.fd().acquire();
         try {
-            NativeBuffer attr = Bpf.attr(Scratch.get(), 24);
-            attr.buffer().putLong(0, nameAddress);
-            attr.buffer().putInt(8, programFd);
-            attr.buffer().putLong(16, cookie);
-            r = Bpf.call(Bpf.RAW_TRACEPOINT_OPEN, attr, 24);
+            NativeBuffer attr = Bpf.attr(Scratch.get(), RawTracepointOpenAttr.BYTES);
+            attr.buffer().putLong(RawTracepointOpenAttr.NAME, nameAddress);
+            attr.buffer().putInt(RawTracepointOpenAttr.PROG_FD, programFd);
+            attr.buffer().putLong(RawTracepointOpenAttr.COOKIE, cookie);
+            r = Bpf.call(Bpf.RAW_TRACEPOINT_OPEN, attr, RawTracepointOpenAttr.BYTES);
         } finally {
             program.fd().release();
             Reference.reachabilityFence(text);
@@ -234,10 +238,10 @@ public final class Links {
         NativeBuffer names = cStringArray(symbols);
         NativeBuffer cookies = longArray(options.cookies());
         long r = FdLink.create(program, 0, AttachType.TRACE_KPROBE_MULTI, 0, a -> {
-            a.putInt(Bpf.LINK_CREATE_EXTRA, options.retprobe() ? 1 : 0);
-            a.putInt(Bpf.LINK_CREATE_EXTRA + 4, symbols.size());
-            a.putLong(Bpf.LINK_CREATE_EXTRA + 8, names.address());
-            a.putLong(Bpf.LINK_CREATE_EXTRA + 24, cookies == null ? 0 : cookies.address());
+            a.putInt(LinkCreateAttr.KprobeMulti.FLAGS, options.retprobe() ? 1 : 0);
+            a.putInt(LinkCreateAttr.KprobeMulti.CNT, symbols.size());
+            a.putLong(LinkCreateAttr.KprobeMulti.SYMS, names.address());
+            a.putLong(LinkCreateAttr.KprobeMulti.COOKIES, cookies == null ? 0 : cookies.address());
         });
         Reference.reachabilityFence(names);
         Reference.reachabilityFence(cookies);
@@ -328,12 +332,12 @@ public final class Links {
         NativeBuffer offsetArray = longArray(offsets);
         NativeBuffer cookies = longArray(options.cookies());
         long r = FdLink.create(program, 0, AttachType.TRACE_UPROBE_MULTI, 0, a -> {
-            a.putLong(Bpf.LINK_CREATE_EXTRA, pathAddress);
-            a.putLong(Bpf.LINK_CREATE_EXTRA + 8, offsetArray.address());
-            a.putLong(Bpf.LINK_CREATE_EXTRA + 24, cookies == null ? 0 : cookies.address());
-            a.putInt(Bpf.LINK_CREATE_EXTRA + 32, symbols.size());
-            a.putInt(Bpf.LINK_CREATE_EXTRA + 36, options.retprobe() ? 1 : 0);
-            a.putInt(Bpf.LINK_CREATE_EXTRA + 40, options.pid());
+            a.putLong(LinkCreateAttr.UprobeMulti.PATH, pathAddress);
+            a.putLong(LinkCreateAttr.UprobeMulti.OFFSETS, offsetArray.address());
+            a.putLong(LinkCreateAttr.UprobeMulti.COOKIES, cookies == null ? 0 : cookies.address());
+            a.putInt(LinkCreateAttr.UprobeMulti.CNT, symbols.size());
+            a.putInt(LinkCreateAttr.UprobeMulti.FLAGS, options.retprobe() ? 1 : 0);
+            a.putInt(LinkCreateAttr.UprobeMulti.PID, options.pid());
         });
         Reference.reachabilityFence(path);
         Reference.reachabilityFence(offsetArray);
@@ -432,17 +436,17 @@ public final class Links {
         requireAttachType(program, "iterator", AttachType.TRACE_ITER);
         String description = "iterator" + (map == null ? "" : " over map '" + map.name() + "'") + " <- "
                 + describe(program);
-        NativeBuffer info = new NativeBuffer(16); // union bpf_iter_link_info
+        NativeBuffer info = new NativeBuffer(BpfIterLinkInfo.BYTES);
         long r;
         if (map == null) {
             r = FdLink.create(program, 0, AttachType.TRACE_ITER, 0, null);
         } else {
             int mapFd = map.fd().acquire();
             try {
-                info.buffer().putInt(0, mapFd);
+                info.buffer().putInt(BpfIterLinkInfo.MAP_FD, mapFd);
                 r = FdLink.create(program, 0, AttachType.TRACE_ITER, 0, a -> {
-                    a.putLong(Bpf.LINK_CREATE_EXTRA, info.address());
-                    a.putInt(Bpf.LINK_CREATE_EXTRA + 8, 16);
+                    a.putLong(LinkCreateAttr.ITER_INFO, info.address());
+                    a.putInt(LinkCreateAttr.ITER_INFO_LEN, BpfIterLinkInfo.BYTES);
                 });
             } finally {
                 map.fd().release();
@@ -638,10 +642,10 @@ public final class Links {
         String description = "netfilter " + (options.protocolFamily() == NetfilterOptions.IPV4 ? "IPv4" : "IPv6")
                 + " hook " + options.hook() + " priority " + options.priority() + " <- " + describe(program);
         long r = FdLink.create(program, 0, AttachType.NETFILTER, 0, a -> {
-            a.putInt(Bpf.LINK_CREATE_EXTRA, options.protocolFamily());
-            a.putInt(Bpf.LINK_CREATE_EXTRA + 4, options.hook());
-            a.putInt(Bpf.LINK_CREATE_EXTRA + 8, options.priority());
-            a.putInt(Bpf.LINK_CREATE_EXTRA + 12, options.flags());
+            a.putInt(LinkCreateAttr.Netfilter.PF, options.protocolFamily());
+            a.putInt(LinkCreateAttr.Netfilter.HOOKNUM, options.hook());
+            a.putInt(LinkCreateAttr.Netfilter.PRIORITY, options.priority());
+            a.putInt(LinkCreateAttr.Netfilter.FLAGS, options.flags());
         });
         if (r == -Errno.EBUSY) {
             throw new BpfException("attach " + description + ": another program already uses priority "
@@ -747,21 +751,21 @@ public final class Links {
         int capacity = 64;
         boolean perProgram = true;
         for (;;) {
-            NativeBuffer programIds = new NativeBuffer(4 * capacity);
-            NativeBuffer programFlags = new NativeBuffer(4 * capacity);
-            NativeBuffer linkIds = new NativeBuffer(4 * capacity);
-            NativeBuffer attr = Bpf.attr(Scratch.get(), 64);
+            NativeBuffer programIds = new NativeBuffer(Integer.BYTES * capacity);
+            NativeBuffer programFlags = new NativeBuffer(Integer.BYTES * capacity);
+            NativeBuffer linkIds = new NativeBuffer(Integer.BYTES * capacity);
+            NativeBuffer attr = Bpf.attr(Scratch.get(), ProgQueryAttr.BYTES);
             ByteBuffer a = attr.buffer();
-            a.putInt(0, target);
-            a.putInt(4, type.value());
-            a.putLong(16, programIds.address());
-            a.putInt(24, capacity);
+            a.putInt(ProgQueryAttr.TARGET_FD, target);
+            a.putInt(ProgQueryAttr.ATTACH_TYPE, type.value());
+            a.putLong(ProgQueryAttr.PROG_IDS, programIds.address());
+            a.putInt(ProgQueryAttr.PROG_CNT, capacity);
             if (perProgram) {
-                a.putLong(32, programFlags.address());
-                a.putLong(40, linkIds.address());
+                a.putLong(ProgQueryAttr.PROG_ATTACH_FLAGS, programFlags.address());
+                a.putLong(ProgQueryAttr.LINK_IDS, linkIds.address());
             }
-            long r = Bpf.call(Bpf.PROG_QUERY, attr, 64);
-            int count = a.getInt(24);
+            long r = Bpf.call(Bpf.PROG_QUERY, attr, ProgQueryAttr.BYTES);
+            int count = a.getInt(ProgQueryAttr.PROG_CNT);
             if (r == -Errno.ENOSPC && count > capacity) {
                 capacity = count;
                 continue;
@@ -774,13 +778,13 @@ public final class Links {
                 throw Errors.of("query programs attached to " + what + " for " + type, (int) -r,
                         "CAP_NET_ADMIN");
             }
-            int sharedFlags = a.getInt(12);
+            int sharedFlags = a.getInt(ProgQueryAttr.ATTACH_FLAGS);
             List<AttachedProgram> programs = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                programs.add(new AttachedProgram(programIds.buffer().getInt(4 * i),
-                        perProgram ? linkIds.buffer().getInt(4 * i) : 0,
-                        perProgram && programFlags.buffer().getInt(4 * i) != 0 ? programFlags.buffer().getInt(4 * i)
-                                : sharedFlags));
+                int at = Integer.BYTES * i;
+                int flags = perProgram ? programFlags.buffer().getInt(at) : 0;
+                programs.add(new AttachedProgram(programIds.buffer().getInt(at),
+                        perProgram ? linkIds.buffer().getInt(at) : 0, flags != 0 ? flags : sharedFlags));
             }
             return programs;
         }
@@ -877,16 +881,16 @@ public final class Links {
     /** An array of pointers to NUL-terminated strings; the strings live in the same buffer, after the array. */
     private static NativeBuffer cStringArray(List<String> strings) {
         List<byte[]> encoded = new ArrayList<>();
-        int size = 8 * strings.size();
+        int size = Long.BYTES * strings.size();
         for (String s : strings) {
             byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
             encoded.add(bytes);
             size += bytes.length + 1;
         }
         NativeBuffer buffer = new NativeBuffer(size);
-        int position = 8 * strings.size();
+        int position = Long.BYTES * strings.size();
         for (int i = 0; i < encoded.size(); i++) {
-            buffer.buffer().putLong(8 * i, buffer.address() + position);
+            buffer.buffer().putLong(Long.BYTES * i, buffer.address() + position);
             buffer.put(position, encoded.get(i), 0, encoded.get(i).length);
             buffer.buffer().put(position + encoded.get(i).length, (byte) 0);
             position += encoded.get(i).length + 1;
@@ -899,9 +903,9 @@ public final class Links {
         if (values.isEmpty()) {
             return null;
         }
-        NativeBuffer buffer = new NativeBuffer(8 * values.size());
+        NativeBuffer buffer = new NativeBuffer(Long.BYTES * values.size());
         for (int i = 0; i < values.size(); i++) {
-            buffer.buffer().putLong(8 * i, values.get(i));
+            buffer.buffer().putLong(Long.BYTES * i, values.get(i));
         }
         return buffer;
     }

@@ -6,6 +6,7 @@ import io.ebpf4j.NotSupportedException;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
+import io.ebpf4j.internal.sys.Ifinfomsg;
 
 /**
  * An XDP program attached with {@code RTM_SETLINK} and {@code IFLA_XDP}: the way before XDP links (Linux 5.9), and
@@ -42,7 +43,7 @@ final class NetlinkXdpLink extends NetlinkLink {
     private int set(int program, Fd expected) {
         int flags = mode.flags | (expected == null ? XDP_FLAGS_UPDATE_IF_NOEXIST : XDP_FLAGS_REPLACE);
         Rtnetlink.Message message = new Rtnetlink.Message(Rtnetlink.RTM_SETLINK, 0)
-                .putByte(0).putByte(0).putShort(0).putInt(ifindex).putInt(0).putInt(0) // struct ifinfomsg
+                .familyHeader(Ifinfomsg.BYTES, h -> h.putInt(Ifinfomsg.IFI_INDEX, ifindex))
                 .begin(IFLA_XDP).attribute(IFLA_XDP_FD, program).attribute(IFLA_XDP_FLAGS, flags);
         if (expected == null) {
             return netlink.request(message.end());

@@ -7,6 +7,8 @@ import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
 import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.internal.sys.NativeBuffer;
+import io.ebpf4j.internal.sys.SockaddrLl;
+import io.ebpf4j.internal.sys.Timeval;
 
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
@@ -20,7 +22,6 @@ import java.time.Duration;
  */
 public final class PacketSocket implements AutoCloseable {
     private static final int ETH_P_ALL = 0x0003;
-    private static final int SOCKADDR_LL_SIZE = 20;
 
     private final Fd fd;
     private final String interfaceName;
@@ -43,12 +44,12 @@ public final class PacketSocket implements AutoCloseable {
         }
         Fd fd = Fd.own(raw, "packet socket on " + interfaceName);
         try {
-            NativeBuffer address = new NativeBuffer(SOCKADDR_LL_SIZE);
+            NativeBuffer address = new NativeBuffer(SockaddrLl.BYTES);
             ByteBuffer a = address.buffer();
-            a.putShort(0, (short) LibC.AF_PACKET);
-            a.putShort(2, Short.reverseBytes((short) ETH_P_ALL)); // network byte order
-            a.putInt(4, index);
-            int bound = LibC.bind(raw, address.address(), SOCKADDR_LL_SIZE);
+            a.putShort(SockaddrLl.SLL_FAMILY, (short) LibC.AF_PACKET);
+            a.putShort(SockaddrLl.SLL_PROTOCOL, Short.reverseBytes((short) ETH_P_ALL)); // network byte order
+            a.putInt(SockaddrLl.SLL_IFINDEX, index);
+            int bound = LibC.bind(raw, address.address(), SockaddrLl.BYTES);
             Reference.reachabilityFence(address); // the kernel got its address only
             if (bound != 0) {
                 throw Errors.of("bind packet socket to " + interfaceName, LibC.errno(), "CAP_NET_RAW");
@@ -114,10 +115,10 @@ public final class PacketSocket implements AutoCloseable {
         if (millis == timeoutMillis) {
             return;
         }
-        NativeBuffer timeval = new NativeBuffer(16);
-        timeval.buffer().putLong(0, millis / 1000);
-        timeval.buffer().putLong(8, millis % 1000 * 1000);
-        if (LibC.setsockopt(raw, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeval.address(), 16) != 0) {
+        NativeBuffer timeval = new NativeBuffer(Timeval.BYTES);
+        timeval.buffer().putLong(Timeval.TV_SEC, millis / 1000);
+        timeval.buffer().putLong(Timeval.TV_USEC, millis % 1000 * 1000);
+        if (LibC.setsockopt(raw, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeval.address(), Timeval.BYTES) != 0) {
             throw new BpfException("set receive timeout on packet socket " + interfaceName + ": "
                     + Errno.describe(LibC.errno()));
         }

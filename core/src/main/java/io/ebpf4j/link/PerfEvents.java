@@ -6,12 +6,13 @@ import io.ebpf4j.BpfProgram;
 import io.ebpf4j.NotSupportedException;
 import io.ebpf4j.features.Features;
 import io.ebpf4j.internal.sys.Arch;
-import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
 import io.ebpf4j.internal.sys.LibC;
+import io.ebpf4j.internal.sys.LinkCreateAttr;
 import io.ebpf4j.internal.sys.NativeBuffer;
+import io.ebpf4j.internal.sys.PerfEventAttr;
 
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
@@ -24,18 +25,6 @@ final class PerfEvents {
     static final int TYPE_HARDWARE = 0;
     static final int TYPE_SOFTWARE = 1;
     static final int TYPE_TRACEPOINT = 2;
-
-    // struct perf_event_attr (PERF_ATTR_SIZE_VER8); older kernels accept it as long as the tail is zero.
-    private static final int ATTR_SIZE = 136;
-    private static final int ATTR_TYPE = 0;
-    private static final int ATTR_SIZE_FIELD = 4;
-    private static final int ATTR_CONFIG = 8;
-    private static final int ATTR_SAMPLE = 16;
-    private static final int ATTR_FLAGS = 40;
-    private static final int ATTR_CONFIG1 = 56;
-    private static final int ATTR_CONFIG2 = 64;
-    private static final long FLAG_DISABLED = 1L;
-    private static final long FLAG_FREQUENCY = 1L << 10;
 
     private static final int PERF_FLAG_FD_CLOEXEC = 8;
     private static final long IOC_ENABLE = 0x2400;
@@ -61,16 +50,18 @@ final class PerfEvents {
      * @param what names the event in errors, e.g. "tracepoint syscalls/sys_enter_openat"
      */
     static Fd open(Event event, int pid, int cpu, String what) {
-        NativeBuffer attr = new NativeBuffer(ATTR_SIZE);
+        // Older kernels accept PERF_ATTR_SIZE_VER8 as long as the tail is zero.
+        NativeBuffer attr = new NativeBuffer(PerfEventAttr.BYTES_VER8);
         ByteBuffer a = attr.buffer();
-        a.putInt(ATTR_TYPE, event.type());
-        a.putInt(ATTR_SIZE_FIELD, ATTR_SIZE);
-        a.putLong(ATTR_CONFIG, event.config());
+        a.putInt(PerfEventAttr.TYPE, event.type());
+        a.putInt(PerfEventAttr.SIZE, PerfEventAttr.BYTES_VER8);
+        a.putLong(PerfEventAttr.CONFIG, event.config());
         // Tracing events run the program on every hit and need no sampling; counters sample (period or frequency).
-        a.putLong(ATTR_SAMPLE, event.sample());
-        a.putLong(ATTR_FLAGS, FLAG_DISABLED | (event.frequency() ? FLAG_FREQUENCY : 0));
-        a.putLong(ATTR_CONFIG1, event.config1());
-        a.putLong(ATTR_CONFIG2, event.config2());
+        a.putLong(PerfEventAttr.SAMPLE_PERIOD, event.sample());
+        a.putLong(PerfEventAttr.DISABLED,
+                PerfEventAttr.DISABLED_BIT | (event.frequency() ? PerfEventAttr.FREQ_BIT : 0));
+        a.putLong(PerfEventAttr.CONFIG1, event.config1());
+        a.putLong(PerfEventAttr.CONFIG2, event.config2());
         long r = LibC.syscall(Arch.current().sysPerfEventOpen, attr.address(), pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
         int errno = r < 0 ? LibC.errno() : 0;
         Reference.reachabilityFence(attr);
@@ -107,7 +98,7 @@ final class PerfEvents {
             int eventFd = event.acquire();
             try {
                 long r = FdLink.create(program, eventFd, AttachType.PERF_EVENT, 0,
-                        a -> a.putLong(Bpf.LINK_CREATE_EXTRA, cookie));
+                        a -> a.putLong(LinkCreateAttr.PerfEvent.BPF_COOKIE, cookie));
                 if (r < 0) {
                     throw attachError(program, description, (int) -r);
                 }

@@ -7,6 +7,7 @@ import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
 import io.ebpf4j.internal.sys.NativeBuffer;
+import io.ebpf4j.internal.sys.ProgAttachAttr;
 import io.ebpf4j.internal.sys.Scratch;
 
 import java.nio.ByteBuffer;
@@ -19,14 +20,6 @@ import java.nio.ByteBuffer;
 final class ProgAttachLink extends Unpinnable {
     static final int F_ALLOW_MULTI = 1 << 1;
     static final int F_REPLACE = 1 << 2;
-
-    // BPF_PROG_ATTACH / BPF_PROG_DETACH
-    private static final int TARGET_FD = 0;
-    private static final int ATTACH_BPF_FD = 4;
-    private static final int ATTACH_TYPE = 8;
-    private static final int ATTACH_FLAGS = 12;
-    private static final int REPLACE_BPF_FD = 16;
-    private static final int SIZE = 32;
 
     private final Fd target;
     private final AttachType attachType;
@@ -71,19 +64,19 @@ final class ProgAttachLink extends Unpinnable {
         try {
             int programFd = program.acquire();
             try {
-                NativeBuffer attr = Bpf.attr(Scratch.get(), SIZE);
+                NativeBuffer attr = Bpf.attr(Scratch.get(), ProgAttachAttr.BYTES);
                 ByteBuffer a = attr.buffer();
-                a.putInt(TARGET_FD, targetFd);
-                a.putInt(ATTACH_BPF_FD, programFd);
-                a.putInt(ATTACH_TYPE, attachType.value());
-                a.putInt(ATTACH_FLAGS, flags);
+                a.putInt(ProgAttachAttr.TARGET_FD, targetFd);
+                a.putInt(ProgAttachAttr.ATTACH_BPF_FD, programFd);
+                a.putInt(ProgAttachAttr.ATTACH_TYPE, attachType.value());
+                a.putInt(ProgAttachAttr.ATTACH_FLAGS, flags);
                 if (replaced == null) {
-                    return (int) Bpf.call(command, attr, SIZE);
+                    return (int) Bpf.call(command, attr, ProgAttachAttr.BYTES);
                 }
                 int replacedFd = replaced.acquire();
                 try {
-                    a.putInt(REPLACE_BPF_FD, replacedFd);
-                    return (int) Bpf.call(command, attr, SIZE);
+                    a.putInt(ProgAttachAttr.REPLACE_BPF_FD, replacedFd);
+                    return (int) Bpf.call(command, attr, ProgAttachAttr.BYTES);
                 } finally {
                     replaced.release();
                 }

@@ -6,10 +6,16 @@ import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
 import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.internal.sys.NativeBuffer;
+import io.ebpf4j.internal.sys.Nlattr;
+import io.ebpf4j.internal.sys.Nlmsgerr;
+import io.ebpf4j.internal.sys.Nlmsghdr;
+import io.ebpf4j.internal.sys.SockaddrNl;
+import io.ebpf4j.internal.sys.Timeval;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 /**
  * A {@code NETLINK_ROUTE} socket for the two attachments older kernels make without a bpf_link: XDP through
@@ -42,7 +48,6 @@ final class Rtnetlink implements AutoCloseable {
     private static final int NLMSG_ERROR = 2;
     private static final int NLM_F_ACK_TLVS = 0x200;
     private static final int NLMSGERR_ATTR_MSG = 1;
-    private static final int HEADER = 16;
     private static final int REPLY_TIMEOUT_SECONDS = 5;
 
     private final Fd socket;
@@ -62,12 +67,14 @@ final class Rtnetlink implements AutoCloseable {
             ByteBuffer b = io.buffer();
             b.putInt(0, 1);
             // Short acknowledgements with the kernel's explanation; both options are best effort (Linux 4.12+).
-            LibC.setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, io.address(), 4);
-            LibC.setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, io.address(), 4);
-            b.putLong(0, REPLY_TIMEOUT_SECONDS).putLong(8, 0); // struct timeval
-            LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, io.address(), 16);
-            b.putShort(0, (short) AF_NETLINK).putShort(2, (short) 0).putInt(4, 0).putInt(8, 0); // sockaddr_nl
-            if (LibC.bind(fd, io.address(), 12) != 0) {
+            LibC.setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, io.address(), Integer.BYTES);
+            LibC.setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, io.address(), Integer.BYTES);
+            io.clear(Timeval.BYTES);
+            b.putLong(Timeval.TV_SEC, REPLY_TIMEOUT_SECONDS);
+            LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, io.address(), Timeval.BYTES);
+            io.clear(SockaddrNl.BYTES);
+            b.putShort(SockaddrNl.NL_FAMILY, (short) AF_NETLINK); // port id 0: the kernel assigns one
+            if (LibC.bind(fd, io.address(), SockaddrNl.BYTES) != 0) {
                 throw Errors.of("bind a NETLINK_ROUTE socket", LibC.errno(), "CAP_NET_ADMIN");
             }
         } catch (RuntimeException e) {
@@ -82,33 +89,29 @@ final class Rtnetlink implements AutoCloseable {
         private int nested = -1;
 
         Message(int type, int flags) {
-            buffer.putInt(0).putShort((short) type).putShort((short) (flags | NLM_F_REQUEST | NLM_F_ACK))
-                    .putInt(0).putInt(0);
+            buffer.putShort(Nlmsghdr.NLMSG_TYPE, (short) type);
+            buffer.putShort(Nlmsghdr.NLMSG_FLAGS, (short) (flags | NLM_F_REQUEST | NLM_F_ACK));
+            buffer.position(Nlmsghdr.BYTES); // length and sequence number are set when sent
         }
 
-        Message putInt(int value) {
-            buffer.putInt(value);
-            return this;
-        }
-
-        Message putByte(int value) {
-            buffer.put((byte) value);
-            return this;
-        }
-
-        Message putShort(int value) {
-            buffer.putShort((short) value);
+        /**
+         * Appends the family header ({@code struct tcmsg}, {@code struct ifinfomsg}) of {@code size} bytes, zero but
+         * for what {@code fields} writes at offsets from its start.
+         */
+        Message familyHeader(int size, Consumer<ByteBuffer> fields) {
+            fields.accept(buffer.slice(buffer.position(), size).order(ByteOrder.nativeOrder()));
+            buffer.position(buffer.position() + size);
             return this;
         }
 
         Message attribute(int type, int value) {
-            buffer.putShort((short) 8).putShort((short) type).putInt(value);
+            buffer.putShort((short) (Nlattr.BYTES + Integer.BYTES)).putShort((short) type).putInt(value);
             return this;
         }
 
         Message attribute(int type, String value) {
             byte[] text = value.getBytes(StandardCharsets.US_ASCII);
-            int length = 4 + text.length + 1;
+            int length = Nlattr.BYTES + text.length + 1;
             buffer.putShort((short) length).putShort((short) type).put(text).put((byte) 0);
             align();
             return this;
@@ -148,7 +151,7 @@ final class Rtnetlink implements AutoCloseable {
         lastEcho = null;
         int seq = ++sequence;
         ByteBuffer out = message.buffer;
-        out.putInt(0, out.position()).putInt(8, seq);
+        out.putInt(Nlmsghdr.NLMSG_LEN, out.position()).putInt(Nlmsghdr.NLMSG_SEQ, seq);
         ByteBuffer b = io.buffer();
         b.clear();
         b.put(0, out.array(), 0, out.position());
@@ -167,22 +170,24 @@ final class Rtnetlink implements AutoCloseable {
                     throw new BpfException("no netlink acknowledgement within " + REPLY_TIMEOUT_SECONDS + " s: "
                             + Errno.describe(errno), errno);
                 }
-                for (int at = 0, length; at + HEADER <= n; at += (length + 3) & ~3) {
-                    length = b.getInt(at);
-                    if (length < HEADER || at + length > n) {
+                for (int at = 0, length; at + Nlmsghdr.BYTES <= n; at += (length + 3) & ~3) {
+                    length = b.getInt(at + Nlmsghdr.NLMSG_LEN);
+                    if (length < Nlmsghdr.BYTES || at + length > n) {
                         throw new BpfException("malformed netlink reply (message length " + length + ")");
                     }
-                    if (b.getInt(at + 8) != seq) {
+                    if (b.getInt(at + Nlmsghdr.NLMSG_SEQ) != seq) {
                         continue; // a late reply to an earlier request that gave up waiting
                     }
-                    if (Short.toUnsignedInt(b.getShort(at + 4)) != NLMSG_ERROR) {
-                        lastEcho = new byte[length - HEADER]; // what the kernel created, asked for by NLM_F_ECHO
-                        b.get(at + HEADER, lastEcho);
+                    int body = at + Nlmsghdr.BYTES;
+                    if (Short.toUnsignedInt(b.getShort(at + Nlmsghdr.NLMSG_TYPE)) != NLMSG_ERROR) {
+                        lastEcho = new byte[length - Nlmsghdr.BYTES]; // what the kernel created, for NLM_F_ECHO
+                        b.get(body, lastEcho);
                         continue;
                     }
-                    int error = b.getInt(at + HEADER);
-                    if ((Short.toUnsignedInt(b.getShort(at + 6)) & NLM_F_ACK_TLVS) != 0) {
-                        lastExplanation = explanation(b, at + HEADER + 4 + HEADER, at + length);
+                    int error = b.getInt(body + Nlmsgerr.ERROR);
+                    if ((Short.toUnsignedInt(b.getShort(at + Nlmsghdr.NLMSG_FLAGS)) & NLM_F_ACK_TLVS) != 0) {
+                        // NETLINK_CAP_ACK: the request's header without its body, then the attributes
+                        lastExplanation = explanation(b, body + Nlmsgerr.BYTES, at + length);
                     }
                     return error;
                 }
@@ -203,19 +208,20 @@ final class Rtnetlink implements AutoCloseable {
     }
 
     private static String explanation(ByteBuffer b, int from, int to) {
-        for (int at = from; at + 4 <= to; ) {
-            int length = Short.toUnsignedInt(b.getShort(at));
-            int type = b.getShort(at + 2) & 0x3fff;
-            if (length < 4 || at + length > to) {
+        for (int at = from; at + Nlattr.BYTES <= to; ) {
+            int length = Short.toUnsignedInt(b.getShort(at + Nlattr.NLA_LEN));
+            int type = b.getShort(at + Nlattr.NLA_TYPE) & 0x3fff;
+            if (length < Nlattr.BYTES || at + length > to) {
                 break;
             }
             if (type == NLMSGERR_ATTR_MSG) {
-                int end = at + 4;
+                int value = at + Nlattr.BYTES;
+                int end = value;
                 while (end < at + length && b.get(end) != 0) {
                     end++;
                 }
-                byte[] text = new byte[end - at - 4];
-                b.get(at + 4, text);
+                byte[] text = new byte[end - value];
+                b.get(value, text);
                 return new String(text, StandardCharsets.UTF_8);
             }
             at += (length + 3) & ~3;

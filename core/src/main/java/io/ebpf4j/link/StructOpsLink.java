@@ -7,6 +7,7 @@ import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
+import io.ebpf4j.internal.sys.LinkUpdateAttr;
 import io.ebpf4j.internal.sys.NativeBuffer;
 import io.ebpf4j.internal.sys.Scratch;
 
@@ -33,10 +34,10 @@ public final class StructOpsLink extends FdLink {
         try {
             int mapFd = map.fd().acquire();
             try {
-                NativeBuffer attr = Bpf.attr(Scratch.get(), 16);
-                attr.buffer().putInt(0, linkFd);
-                attr.buffer().putInt(4, mapFd); // new_map_fd, in the union with new_prog_fd
-                long r = Bpf.call(Bpf.LINK_UPDATE, attr, 16);
+                NativeBuffer attr = Bpf.attr(Scratch.get(), LinkUpdateAttr.BYTES);
+                attr.buffer().putInt(LinkUpdateAttr.LINK_FD, linkFd);
+                attr.buffer().putInt(LinkUpdateAttr.NEW_MAP_FD, mapFd);
+                long r = Bpf.call(Bpf.LINK_UPDATE, attr, LinkUpdateAttr.BYTES);
                 if (r < 0) {
                     int errno = (int) -r;
                     String what = "update " + description() + " to map '" + map.name() + "'";

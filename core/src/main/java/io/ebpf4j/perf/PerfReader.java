@@ -8,6 +8,7 @@ import io.ebpf4j.internal.Os;
 import io.ebpf4j.internal.sys.Epoll;
 import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.internal.sys.Mapping;
+import io.ebpf4j.internal.sys.PerfEventHeader;
 import io.ebpf4j.ringbuf.RingBufferReader;
 
 import java.nio.ByteBuffer;
@@ -60,7 +61,6 @@ import java.util.function.Consumer;
 public final class PerfReader implements AutoCloseable {
     private static final int PERF_RECORD_LOST = 2;
     private static final int PERF_RECORD_SAMPLE = 9;
-    private static final int HEADER_SIZE = 8;
     private static final int LARGEST_RECORD = 0xffff; // the header's u16 size
 
     private final String description;
@@ -364,9 +364,9 @@ public final class PerfReader implements AutoCloseable {
         try {
             while (end - position > 0) {
                 int offset = (int) (position & mask);
-                int type = data.getInt(offset);
-                int size = Short.toUnsignedInt(data.getShort(offset + 6));
-                if (size < HEADER_SIZE || size > end - position) {
+                int type = data.getInt(offset + PerfEventHeader.TYPE);
+                int size = Short.toUnsignedInt(data.getShort(offset + PerfEventHeader.SIZE));
+                if (size < PerfEventHeader.BYTES || size > end - position) {
                     if (overwritable) {
                         // Never written (zeroes) or partly overwritten: the older records end here.
                         position = end;
@@ -376,8 +376,9 @@ public final class PerfReader implements AutoCloseable {
                 }
                 long next = position + size;
                 if (type == PERF_RECORD_SAMPLE) {
-                    int length = data.getInt((int) ((position + HEADER_SIZE) & mask));
-                    int start = (int) ((position + HEADER_SIZE + 4) & mask);
+                    // PERF_SAMPLE_RAW: a u32 size, then the data
+                    int length = data.getInt((int) ((position + PerfEventHeader.BYTES) & mask));
+                    int start = (int) ((position + PerfEventHeader.BYTES + Integer.BYTES) & mask);
                     delivered++;
                     samples++;
                     if (into != null) {
@@ -393,7 +394,8 @@ public final class PerfReader implements AutoCloseable {
                         view.sample(ring.cpu, wrapped, 0, length);
                     }
                 } else if (type == PERF_RECORD_LOST) {
-                    long lost = data.getLong((int) ((position + 16) & mask)); // after the u64 id
+                    // PERF_RECORD_LOST: a u64 id, then the count
+                    long lost = data.getLong((int) ((position + PerfEventHeader.BYTES + Long.BYTES) & mask));
                     lostByCpu.addAndGet(ring.cpu, lost);
                     delivered++;
                     if (into != null) {

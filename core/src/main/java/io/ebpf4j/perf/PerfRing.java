@@ -7,6 +7,8 @@ import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
 import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.internal.sys.NativeBuffer;
+import io.ebpf4j.internal.sys.PerfEventAttr;
+import io.ebpf4j.internal.sys.PerfEventMmapPage;
 
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -22,17 +24,8 @@ final class PerfRing {
     private static final int PERF_TYPE_SOFTWARE = 1;
     private static final int PERF_COUNT_SW_BPF_OUTPUT = 10;
     private static final long PERF_SAMPLE_RAW = 1 << 10;
-    private static final long FLAG_WATERMARK = 1L << 14;
-    private static final long FLAG_WRITE_BACKWARD = 1L << 27;
-    private static final int ATTR_SIZE = 112; // PERF_ATTR_SIZE_VER5: every field used here is older
     private static final long PERF_FLAG_FD_CLOEXEC = 1 << 3;
     static final long IOC_PAUSE_OUTPUT = 0x40042409L; // _IOW('$', 9, __u32)
-
-    /** Offsets in {@code struct perf_event_mmap_page}. */
-    static final int DATA_HEAD = 1024;
-    static final int DATA_TAIL = 1032;
-    private static final int DATA_OFFSET = 1040;
-    private static final int DATA_SIZE = 1048;
 
     final int cpu;
     final Fd event;
@@ -61,21 +54,22 @@ final class PerfRing {
      * @return the ring, or {@code null} if the CPU is offline
      */
     static PerfRing open(int cpu, PerfReaderOptions options) {
-        NativeBuffer attr = new NativeBuffer(ATTR_SIZE).clear(ATTR_SIZE);
+        // PERF_ATTR_SIZE_VER5: every field used here is older.
+        NativeBuffer attr = new NativeBuffer(PerfEventAttr.BYTES_VER5).clear(PerfEventAttr.BYTES_VER5);
         ByteBuffer a = attr.buffer();
-        a.putInt(0, PERF_TYPE_SOFTWARE);
-        a.putInt(4, ATTR_SIZE);
-        a.putLong(8, PERF_COUNT_SW_BPF_OUTPUT);
-        a.putLong(16, 1); // sample_period: every output is a sample
-        a.putLong(24, PERF_SAMPLE_RAW);
-        long flags = options.overwritable() ? FLAG_WRITE_BACKWARD : 0;
+        a.putInt(PerfEventAttr.TYPE, PERF_TYPE_SOFTWARE);
+        a.putInt(PerfEventAttr.SIZE, PerfEventAttr.BYTES_VER5);
+        a.putLong(PerfEventAttr.CONFIG, PERF_COUNT_SW_BPF_OUTPUT);
+        a.putLong(PerfEventAttr.SAMPLE_PERIOD, 1); // every output is a sample
+        a.putLong(PerfEventAttr.SAMPLE_TYPE, PERF_SAMPLE_RAW);
+        long flags = options.overwritable() ? PerfEventAttr.WRITE_BACKWARD_BIT : 0;
         if (options.wakeupWatermark() > 0) {
-            flags |= FLAG_WATERMARK;
-            a.putInt(48, options.wakeupWatermark());
+            flags |= PerfEventAttr.WATERMARK_BIT;
+            a.putInt(PerfEventAttr.WAKEUP_EVENTS, options.wakeupWatermark()); // wakeup_watermark, in its place
         } else {
-            a.putInt(48, 1); // wakeup_events
+            a.putInt(PerfEventAttr.WAKEUP_EVENTS, 1);
         }
-        a.putLong(40, flags);
+        a.putLong(PerfEventAttr.DISABLED, flags);
         long fd = LibC.syscall(Arch.current().sysPerfEventOpen, attr.address(), -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
         if (fd < 0) {
             int errno = LibC.errno();
@@ -98,8 +92,8 @@ final class PerfRing {
     /** Attaches the ring's memory, which starts with the metadata page; reads where the kernel put the data. */
     void attach(ByteBuffer ring, int page, boolean overwritable) {
         meta = ring.duplicate().order(ByteOrder.nativeOrder());
-        long offset = meta.getLong(DATA_OFFSET);
-        long size = meta.getLong(DATA_SIZE);
+        long offset = meta.getLong(PerfEventMmapPage.DATA_OFFSET);
+        long size = meta.getLong(PerfEventMmapPage.DATA_SIZE);
         if (size == 0) { // kernels before 4.1 leave these 0: the data follows the metadata page
             offset = page;
             size = ring.capacity() - page;
@@ -112,7 +106,7 @@ final class PerfRing {
             readPosition = start;
             readEnd = start;
         } else {
-            tail = meta.getLong(DATA_TAIL);
+            tail = meta.getLong(PerfEventMmapPage.DATA_TAIL);
             head = tail;
         }
     }
@@ -122,7 +116,7 @@ final class PerfRing {
 
     /** {@code data_head}, acquired: pairs with the kernel's update of it after writing the records before it. */
     long loadHead() {
-        long position = meta.getLong(DATA_HEAD);
+        long position = meta.getLong(PerfEventMmapPage.DATA_HEAD);
         VarHandle.acquireFence();
         return position;
     }
@@ -131,7 +125,7 @@ final class PerfRing {
     void publishTail(long position) {
         tail = position;
         VarHandle.releaseFence();
-        meta.putLong(DATA_TAIL, position);
+        meta.putLong(PerfEventMmapPage.DATA_TAIL, position);
     }
 
     /** Freezes an overwritable ring's newest records for reading: those written since the previous pause. */

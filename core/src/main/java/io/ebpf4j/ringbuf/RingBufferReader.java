@@ -3,6 +3,7 @@ package io.ebpf4j.ringbuf;
 import io.ebpf4j.BpfException;
 import io.ebpf4j.BpfMap;
 import io.ebpf4j.MapType;
+import io.ebpf4j.internal.sys.BpfRingbufHdr;
 import io.ebpf4j.internal.sys.Epoll;
 
 import java.lang.invoke.VarHandle;
@@ -187,7 +188,7 @@ public final class RingBufferReader implements AutoCloseable {
         try {
             while (position < producer) {
                 int offset = (int) (position & mask);
-                int header = data.getInt(offset);
+                int header = data.getInt(offset + BpfRingbufHdr.LEN);
                 VarHandle.acquireFence(); // SharedRing.header inlined: the local buffer spares the JIT a reload
                 if ((header & SharedRing.BUSY_BIT) != 0) {
                     break;
@@ -197,7 +198,7 @@ public final class RingBufferReader implements AutoCloseable {
                 position += SharedRing.footprint(length); // consumed even if the visitor throws
                 if ((header & SharedRing.DISCARD_BIT) == 0) {
                     visited++;
-                    view.at(offset + SharedRing.HEADER_SIZE, length);
+                    view.at(offset + BpfRingbufHdr.BYTES, length);
                     visitor.accept(view);
                 } else {
                     discarded++;
@@ -230,7 +231,7 @@ public final class RingBufferReader implements AutoCloseable {
                 int length = header & SharedRing.LENGTH_MASK;
                 position += SharedRing.footprint(length);
                 if ((header & SharedRing.DISCARD_BIT) == 0) {
-                    into.fill(ring.data, offset + SharedRing.HEADER_SIZE, length, producer - position);
+                    into.fill(ring.data, offset + BpfRingbufHdr.BYTES, length, producer - position);
                     count(1, discarded);
                     return true;
                 }

@@ -4,6 +4,7 @@ import io.ebpf4j.BpfException;
 import io.ebpf4j.BpfMap;
 import io.ebpf4j.MapType;
 import io.ebpf4j.internal.Os;
+import io.ebpf4j.internal.sys.BpfRingbufHdr;
 import io.ebpf4j.internal.sys.Epoll;
 import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.internal.sys.Mapping;
@@ -23,7 +24,6 @@ import java.util.Objects;
  * for a {@code USER_RINGBUF} it is the other way round.
  */
 final class SharedRing {
-    static final int HEADER_SIZE = 8;
     static final int BUSY_BIT = 1 << 31;
     static final int DISCARD_BIT = 1 << 30;
     static final int LENGTH_MASK = ~(BUSY_BIT | DISCARD_BIT);
@@ -112,7 +112,7 @@ final class SharedRing {
 
     /** Bytes a record of {@code length} bytes occupies: header plus data, padded to 8. */
     static long footprint(int length) {
-        return (length + (long) HEADER_SIZE + 7) & ~7L;
+        return (length + (long) BpfRingbufHdr.BYTES + 7) & ~7L;
     }
 
     /** Wakes a waiting thread (which fails with "closed") and unmaps once no thread uses the memory any more. */
@@ -154,7 +154,7 @@ final class SharedRing {
 
     /** The record header at {@code offset}, acquired: the record's bytes are visible once it is not busy. */
     int header(int offset) {
-        int header = data.getInt(offset);
+        int header = data.getInt(offset + BpfRingbufHdr.LEN);
         VarHandle.acquireFence();
         return header;
     }
@@ -162,6 +162,6 @@ final class SharedRing {
     /** Writes a record header after the record's bytes (release): submits or discards the record. */
     void releaseHeader(int offset, int header) {
         VarHandle.releaseFence();
-        data.putInt(offset, header);
+        data.putInt(offset + BpfRingbufHdr.LEN, header);
     }
 }

@@ -3,6 +3,7 @@ package io.ebpf4j.ringbuf;
 import io.ebpf4j.BpfException;
 import io.ebpf4j.BpfMap;
 import io.ebpf4j.MapType;
+import io.ebpf4j.internal.sys.BpfRingbufHdr;
 import io.ebpf4j.internal.sys.Epoll;
 
 import java.time.Duration;
@@ -100,8 +101,8 @@ public final class UserRingBuffer implements AutoCloseable {
         }
         int offset = (int) (producerPosition & ring.mask);
         // The header goes in busy first, so the kernel stops here until submit or discard.
-        ring.data.putInt(offset + 4, 0);
-        ring.data.putInt(offset, length | SharedRing.BUSY_BIT);
+        ring.data.putInt(offset + BpfRingbufHdr.PG_OFF, 0);
+        ring.data.putInt(offset + BpfRingbufHdr.LEN, length | SharedRing.BUSY_BIT);
         producerPosition += footprint;
         ring.releaseProducerPosition(producerPosition);
         return new Reservation(this, offset, length);
@@ -220,7 +221,7 @@ public final class UserRingBuffer implements AutoCloseable {
             try {
                 done = true;
                 // Release pairs with the kernel's acquire of the header: the record's bytes are visible before it.
-                owner.ring.releaseHeader(at - SharedRing.HEADER_SIZE, length | flag);
+                owner.ring.releaseHeader(at - BpfRingbufHdr.BYTES, length | flag);
             } finally {
                 end();
             }
@@ -236,7 +237,7 @@ public final class UserRingBuffer implements AutoCloseable {
                         + " of " + length + " bytes");
             }
             owner.ring.mapping.acquire();
-            return offset + SharedRing.HEADER_SIZE + index;
+            return offset + BpfRingbufHdr.BYTES + index;
         }
 
         private void end() {

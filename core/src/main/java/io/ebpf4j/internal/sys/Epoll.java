@@ -33,15 +33,13 @@ public final class Epoll implements AutoCloseable {
     public static final int EPOLLET = 1 << 31;
     static final int EPOLLONESHOT = 1 << 30;
 
-    /** {@code struct epoll_event} is packed on x86-64 only. */
-    static final int EVENT_SIZE = Arch.current() == Arch.X86_64 ? 12 : 16;
     private static final int MAX_EVENTS = 8;
     private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
 
     private final String description;
     private final Fd epoll;
     private final Fd wakeup;
-    private final NativeBuffer events = new NativeBuffer(EVENT_SIZE * MAX_EVENTS);
+    private final NativeBuffer events = new NativeBuffer(EpollEvent.BYTES * MAX_EVENTS);
     private volatile boolean closed;
 
     /** @param description what waits, e.g. {@code "ring buffer reader of map 'events'"}, used in errors */
@@ -79,8 +77,8 @@ public final class Epoll implements AutoCloseable {
     }
 
     static void ctl(int epfd, int op, int fd, int eventMask, NativeBuffer buffer) {
-        buffer.buffer().putInt(0, eventMask);
-        buffer.buffer().putLong(EVENT_SIZE - 8, fd);
+        buffer.buffer().putInt(EpollEvent.EVENTS, eventMask);
+        buffer.buffer().putLong(EpollEvent.DATA, fd);
         if (LibC.epoll_ctl(epfd, op, fd, buffer.address()) < 0) {
             int errno = LibC.errno();
             throw new BpfException("epoll_ctl(" + (op == LibC.EPOLL_CTL_ADD ? "ADD" : "op " + op) + ", fd " + fd

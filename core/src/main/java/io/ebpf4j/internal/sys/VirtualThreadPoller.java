@@ -74,11 +74,11 @@ final class VirtualThreadPoller {
     }
 
     private void run() {
-        NativeBuffer events = new NativeBuffer(Epoll.EVENT_SIZE * MAX_EVENTS);
+        NativeBuffer events = new NativeBuffer(EpollEvent.BYTES * MAX_EVENTS);
         for (;;) {
             int n = LibC.epoll_wait(epfd, events.address(), MAX_EVENTS, -1);
             for (int i = 0; i < n; i++) {
-                int fd = (int) events.buffer().getLong(i * Epoll.EVENT_SIZE + Epoll.EVENT_SIZE - 8);
+                int fd = (int) events.buffer().getLong(i * EpollEvent.BYTES + EpollEvent.DATA);
                 Thread waiter = waiters.remove(fd);
                 if (waiter != null) {
                     LockSupport.unpark(waiter);
