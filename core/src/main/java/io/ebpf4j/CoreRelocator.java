@@ -3,6 +3,7 @@ package io.ebpf4j;
 import io.ebpf4j.asm.Instruction;
 import io.ebpf4j.asm.Instructions;
 import io.ebpf4j.asm.Register;
+import io.ebpf4j.asm.Size;
 import io.ebpf4j.btf.CoreRelocation;
 import io.ebpf4j.btf.CoreResolver;
 import io.ebpf4j.btf.CoreResult;
@@ -19,15 +20,6 @@ import java.util.function.Supplier;
  * so that the verifier's log points at it unless the program guards the access.
  */
 final class CoreRelocator {
-    private static final int CLASS_MASK = 0x07;
-    private static final int CLASS_LD = 0x00;
-    private static final int CLASS_LDX = 0x01;
-    private static final int CLASS_ST = 0x02;
-    private static final int CLASS_STX = 0x03;
-    private static final int CLASS_ALU = 0x04;
-    private static final int CLASS_ALU64 = 0x07;
-    private static final int SOURCE_REG = 0x08;
-    private static final int SIZE_MASK = 0x18;
 
     private CoreRelocator() {}
 
@@ -64,52 +56,44 @@ final class CoreRelocator {
         if (result.poison()) {
             return null;
         }
-        int opClass = insn.opCode() & CLASS_MASK;
-        switch (opClass) {
-            case CLASS_ALU:
-            case CLASS_ALU64:
-                if ((insn.opCode() & SOURCE_REG) != 0) {
-                    throw mismatch(program, insn, result, "an ALU instruction with a register source");
-                }
-                check(program, insn, result, insn.constant());
-                return insn.withConstant(result.targetValue());
-            case CLASS_LDX:
-            case CLASS_ST:
-            case CLASS_STX:
-                check(program, insn, result, insn.offset());
-                if (result.targetValue() < Short.MIN_VALUE || result.targetValue() > Short.MAX_VALUE) {
-                    throw new BpfException("program '" + program.name() + "': CO-RE relocation " + result
-                            + " gives offset " + result.targetValue() + ", which does not fit a memory access");
-                }
-                Instruction patched = insn.withOffset((short) result.targetValue());
-                if (result.localFieldSize() != result.targetFieldSize()) {
-                    if (result.unsafeSizeChange()) {
-                        return null;
-                    }
-                    patched = patched.withOpCode((insn.opCode() & ~SIZE_MASK) | sizeBits(program, result));
-                }
-                return patched;
-            case CLASS_LD:
-                if (!insn.isLoadImm64()) {
-                    throw mismatch(program, insn, result, "a legacy packet load");
-                }
-                check(program, insn, result, insn.constant());
-                return insn.withConstant(result.targetValue());
-            default:
-                throw mismatch(program, insn, result, "a jump or call");
+        if (insn.isAlu()) {
+            if (insn.hasRegisterSource()) {
+                throw mismatch(program, insn, result, "an ALU instruction with a register source");
+            }
+            check(program, insn, result, insn.constant());
+            return insn.withConstant(result.targetValue());
         }
+        if (insn.isMemoryAccess()) {
+            check(program, insn, result, insn.offset());
+            if (result.targetValue() < Short.MIN_VALUE || result.targetValue() > Short.MAX_VALUE) {
+                throw new BpfException("program '" + program.name() + "': CO-RE relocation " + result
+                        + " gives offset " + result.targetValue() + ", which does not fit a memory access");
+            }
+            Instruction patched = insn.withOffset((short) result.targetValue());
+            if (result.localFieldSize() != result.targetFieldSize()) {
+                if (result.unsafeSizeChange()) {
+                    return null;
+                }
+                patched = patched.withSize(accessSize(program, result));
+            }
+            return patched;
+        }
+        if (insn.isLoadImm64()) {
+            check(program, insn, result, insn.constant());
+            return insn.withConstant(result.targetValue());
+        }
+        throw mismatch(program, insn, result, insn.isJump() || insn.isCall() || insn.isExit() ? "a jump or call"
+                : "a legacy packet load");
     }
 
-    private static int sizeBits(ProgramSpec program, CoreResult result) {
-        switch (result.targetFieldSize()) {
-            case 1: return 0x10;
-            case 2: return 0x08;
-            case 4: return 0x00;
-            case 8: return 0x18;
-            default:
-                throw new BpfException("program '" + program.name() + "': CO-RE relocation " + result
-                        + " needs a " + result.targetFieldSize() + "-byte access, which BPF cannot do");
+    private static Size accessSize(ProgramSpec program, CoreResult result) {
+        for (Size size : Size.values()) {
+            if (size.bytes() == result.targetFieldSize()) {
+                return size;
+            }
         }
+        throw new BpfException("program '" + program.name() + "': CO-RE relocation " + result
+                + " needs a " + result.targetFieldSize() + "-byte access, which BPF cannot do");
     }
 
     private static void check(ProgramSpec program, Instruction insn, CoreResult result, long current) {

@@ -154,6 +154,36 @@ public final class Instruction {
         return opCode == OpCodes.LOAD_IMM64;
     }
 
+    /** Whether this is an arithmetic or logic instruction, 32- or 64-bit ({@code BPF_ALU}, {@code BPF_ALU64}). */
+    public boolean isAlu() {
+        int opClass = OpCodes.opClass(opCode);
+        return opClass == OpCodes.CLASS_ALU || opClass == OpCodes.CLASS_ALU64;
+    }
+
+    /** Whether the operand of an ALU or jump instruction is the source register rather than the constant. */
+    public boolean hasRegisterSource() {
+        return OpCodes.source(opCode) == OpCodes.SOURCE_X;
+    }
+
+    /**
+     * Whether this reads or writes memory at a register plus {@link #offset()} ({@code BPF_LDX}, {@code BPF_ST},
+     * {@code BPF_STX}, atomics included); its width is {@link #size()}.
+     */
+    public boolean isMemoryAccess() {
+        int opClass = OpCodes.opClass(opCode);
+        return opClass == OpCodes.CLASS_LDX || opClass == OpCodes.CLASS_ST || opClass == OpCodes.CLASS_STX;
+    }
+
+    /** The width of a memory access; meaningful for {@link #isMemoryAccess()} instructions. */
+    public Size size() {
+        return Size.ofOpCode(opCode);
+    }
+
+    /** A copy of this memory access with another width, everything else kept. */
+    public Instruction withSize(Size size) {
+        return withOpCode((opCode & ~0x18) | size.encoding());
+    }
+
     /** Whether this is a {@code call} of any kind: helper, bpf-to-bpf or kfunc. */
     public boolean isCall() {
         return opCode == OpCodes.CALL;
