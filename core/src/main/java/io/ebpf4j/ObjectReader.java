@@ -32,15 +32,12 @@ import io.ebpf4j.internal.elf.Symbol;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -80,7 +77,8 @@ final class ObjectReader {
     private final Map<Integer, String> renamedFunctions = new HashMap<>();
 
     /** Where in a program section a function starts, and its instructions with references resolved to names. */
-    private record Function(String name, Section section, long offset, boolean isProgram, Instructions code) {}
+    private record Function(String name, Section section, long offset, boolean isProgram, Instructions code)
+            implements Linker.Function {}
 
     /** A kconfig or ksym extern: where the loader writes its value. */
     record ExternVariable(String name, String section, int offset, int size, Type type, boolean weak) {}
@@ -750,7 +748,7 @@ final class ObjectReader {
             }
             String section = f.section().name();
             boolean autoload = !section.startsWith("?");
-            ProgramSpec spec = new ProgramSpec(f.name(), ProgramType.UNSPEC, link(f, functions))
+            ProgramSpec spec = new ProgramSpec(f.name(), ProgramType.UNSPEC, Linker.link(f, functions))
                     // Like libbpf, without the '?' that only switches autoload off
                     .sectionName(autoload ? section : section.substring(1))
                     .autoload(autoload)
@@ -958,32 +956,6 @@ final class ObjectReader {
         }
         throw new ElfFormatException("reference at " + where + " targets offset " + slot * 8 + " of "
                 + section.name() + ", where no function starts", section.offset());
-    }
-
-    /** A program followed by every function it calls, transitively, each once. */
-    private static Instructions link(Function program, Map<String, Function> functions) {
-        Set<String> linked = new LinkedHashSet<>();
-        Deque<Function> pending = new ArrayDeque<>();
-        pending.add(program);
-        Instructions.Builder out = Instructions.builder();
-        while (!pending.isEmpty()) {
-            Function f = pending.poll();
-            if (!linked.add(f.name())) {
-                continue;
-            }
-            out.append(f.code());
-            for (Instruction insn : f.code()) {
-                if ((insn.isBpfToBpfCall() || insn.isFunctionReference()) && insn.reference() != null) {
-                    Function callee = functions.get(insn.reference());
-                    if (callee == null) {
-                        throw new ElfFormatException("program '" + program.name() + "' calls '" + insn.reference()
-                                + "', which is not defined in the object");
-                    }
-                    pending.add(callee);
-                }
-            }
-        }
-        return out.build();
     }
 
     // ---------------------------------------------------------------------------------------------------------
