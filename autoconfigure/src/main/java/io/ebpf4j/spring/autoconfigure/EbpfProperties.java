@@ -1,6 +1,7 @@
 package io.ebpf4j.spring.autoconfigure;
 
 import io.ebpf4j.ProgramType;
+import io.ebpf4j.link.XdpMode;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.io.Resource;
@@ -420,18 +421,6 @@ public class EbpfProperties implements Validator {
         public Netfilter getNetfilter() {
             return netfilter;
         }
-    }
-
-    /** How an XDP program runs. */
-    public enum XdpMode {
-        /** The kernel picks: the driver's native XDP if it has one, generic otherwise. */
-        DEFAULT,
-        /** Generic XDP on socket buffers, after the driver: works on every interface, slower. */
-        GENERIC,
-        /** Native XDP in the driver; fails on drivers without it. */
-        DRIVER,
-        /** Offloaded to the network card. */
-        OFFLOAD
     }
 
     /** A perf counter sampled to run a perf-event program. */

@@ -125,7 +125,7 @@ final class ProgramAttacher {
                 return cgroup(context, kind);
             case XDP: {
                 String name = required(context, kind, config.getInterface(), "interface");
-                XdpMode mode = XdpMode.valueOf(config.getXdpMode().name());
+                XdpMode mode = config.getXdpMode();
                 return new Plan(kind, name, program -> new Attachment(Links.xdp(name, program, mode), null));
             }
             case TCX: {
