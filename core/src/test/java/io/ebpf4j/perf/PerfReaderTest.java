@@ -313,7 +313,8 @@ class PerfReaderTest {
             }
             assertThat(fds.openedSince()).isEmpty();
             assertThat(ProcessMaps.bpfAndPerfMappings()).isEqualTo(perfMappings);
-            assertThat(ProcessMaps.lines().size()).isEqualTo(mapLines);
+            assertThat(ProcessMaps.lines().size()).as("mappings after 1000 cycles, against %d before", mapLines)
+                    .isLessThanOrEqualTo(mapLines + ProcessMaps.JVM_CHURN);
         }
     }
 

@@ -315,7 +315,8 @@ class RingBufferReaderTest {
             }
             assertThat(fds.openedSince()).isEmpty();
             assertThat(ProcessMaps.bpfAndPerfMappings()).isEqualTo(bpfMappings);
-            assertThat(ProcessMaps.lines().size()).isEqualTo(mapLines);
+            assertThat(ProcessMaps.lines().size()).as("mappings after 1000 cycles, against %d before", mapLines)
+                    .isLessThanOrEqualTo(mapLines + ProcessMaps.JVM_CHURN);
         }
     }
 

@@ -18,6 +18,12 @@ public final class ProcessMaps {
         }
     }
 
+    /**
+     * Mappings the JVM itself may add or remove while a test runs (code cache, thread stacks, malloc arenas): a check
+     * that the total did not grow over many cycles allows this many, far fewer than one leak per cycle would add.
+     */
+    public static final int JVM_CHURN = 64;
+
     /** Number of mappings of BPF maps and perf events ({@code anon_inode:bpf-map}, {@code anon_inode:[perf_event]}). */
     public static long bpfAndPerfMappings() {
         return lines().stream().filter(l -> l.contains("anon_inode:bpf") || l.contains("perf_event")).count();
