@@ -19,6 +19,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 
@@ -880,6 +881,18 @@ public final class Spec {
      * @throws BpfException when several types match: use {@link #typesByName(String)} to choose
      */
     public <T extends Type> Optional<T> typeByName(String name, Class<T> kind) {
+        OptionalInt id = typeIdByName(name, kind);
+        return id.isEmpty() ? Optional.empty() : Optional.of(kind.cast(typeById(id.getAsInt())));
+    }
+
+    /**
+     * The id of the type {@link #typeByName(String, Class)} finds, without inflating it: what a kernel type is
+     * referred to by (attach targets, kfuncs, ksyms), and where to start a {@linkplain #rawType raw} walk.
+     *
+     * @return empty when there is none
+     * @throws BpfException when several types match
+     */
+    public OptionalInt typeIdByName(String name, Class<? extends Type> kind) {
         int mask = Kind.maskOf(kind);
         int found = -1;
         for (Spec s = this; s != null; s = s.base) {
@@ -893,7 +906,7 @@ public final class Spec {
                 }
             }
         }
-        return found < 0 ? Optional.empty() : Optional.of(kind.cast(typeById(found)));
+        return found < 0 ? OptionalInt.empty() : OptionalInt.of(found);
     }
 
     /** All types with this exact name, of any kind, by ascending id (base spec first). */
