@@ -67,6 +67,19 @@ public class SpecBenchmark {
         }
     }
 
+    /**
+     * The first open + load in a fresh JVM: class loading, linking of native calls, interpreted first parse. Each of
+     * the 10 forks measures one call.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.SingleShotTime)
+    @Warmup(iterations = 0)
+    @Measurement(iterations = 1)
+    @Fork(value = 10, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+    public int collectionLoadCold() {
+        return collectionLoad();
+    }
+
     /** Read, parse and index every type name (structs and the rest, then functions). */
     @Benchmark
     public Object vmlinuxBtf() throws IOException {
