@@ -559,18 +559,12 @@ public final class Spec {
 
     /** The kind of a type, without inflating it. */
     public Kind kindOf(int id) {
-        if (id < firstId) {
-            return id == 0 ? Kind.VOID : baseOf(id).kindOf(id);
-        }
-        return Kind.ofWireValue(rawKind(index(id)));
+        return rawType(id).kind();
     }
 
     /** The name of a type (empty if anonymous), without inflating it. */
     public String nameOf(int id) {
-        if (id < firstId) {
-            return id == 0 ? "" : baseOf(id).nameOf(id);
-        }
-        return string(readInt(data, offsets[index(id)]));
+        return rawType(id).name();
     }
 
     private Spec baseOf(int id) {
