@@ -490,7 +490,7 @@ final class CollectionLoader {
     }
 
     private int kernelFunctionId(ProgramSpec program, String name) {
-        return kernelBtf().typeByName(name, Func.class).map(f -> kernelBtf().typeId(f))
+        return kernelBtf().typeIdByName(name, Func.class)
                 .orElseThrow(() -> new NotSupportedException("kfunc " + name, "program '" + program.name()
                         + "' calls kernel function '" + name + "', which this kernel's BTF does not have"));
     }
@@ -499,7 +499,7 @@ final class CollectionLoader {
         Type type = Types.skipQualifiers(extern.type());
         if (!(type instanceof io.ebpf4j.btf.Void)) {
             // Typed ksym: the verifier knows the variable by its BTF id.
-            int id = kernelBtf().typeByName(extern.name(), Var.class).map(v -> kernelBtf().typeId(v))
+            int id = kernelBtf().typeIdByName(extern.name(), Var.class)
                     .orElseThrow(() -> new NotSupportedException("ksym " + extern.name(), "program '"
                             + program.name() + "' uses kernel variable '" + extern.name()
                             + "', which this kernel's BTF does not describe"));
@@ -572,14 +572,14 @@ final class CollectionLoader {
         }
         try (Handle btf = Handle.fromId(btfId)) {
             Spec spec = btf.spec();
-            return spec.typeByName(name, Func.class).map(spec::typeId)
+            return spec.typeIdByName(name, Func.class)
                     .orElseThrow(() -> new BpfException("freplace program '" + program.name() + "': the target"
                             + " program has no function '" + name + "' (only global functions can be replaced)"));
         }
     }
 
-    private <T extends Type> int kernelTypeId(ProgramSpec program, String name, Class<T> kind) {
-        return kernelBtf().typeByName(name, kind).map(t -> kernelBtf().typeId(t))
+    private int kernelTypeId(ProgramSpec program, String name, Class<? extends Type> kind) {
+        return kernelBtf().typeIdByName(name, kind)
                 .orElseThrow(() -> new NotSupportedException(program.hookName() + " " + program.attachTo(),
                         "program '" + program.name() + "' (section " + program.sectionName() + ") attaches to '"
                                 + program.attachTo() + "', but this kernel's BTF has no " + name));

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -79,10 +80,10 @@ public final class CoreResolver {
      * @throws BpfException when the candidates disagree (ambiguity) or the local type is anonymous
      */
     public CoreResult resolve(CoreRelocation relo) {
-        AccessSpec local = parseLocal(relo);
+        LocalSpec local = parseLocal(relo);
         if (relo.kind() == CoreKind.TYPE_ID_LOCAL) {
             // No target involved; the id may change if the loader renumbers the local BTF (see CoreRelocation).
-            return new CoreResult(relo, false, relo.typeId(), relo.typeId(), false, 0, 0, false, null, null, "");
+            return new CoreResult(relo, false, relo.typeId(), relo.typeId(), false, 0, 0, false, 0, null, "");
         }
         if (relo.type().name().isEmpty()) {
             throw failure(relo, "CO-RE relocations of anonymous types are not supported");
@@ -90,10 +91,10 @@ public final class CoreResolver {
         List<Candidate> cands = candidates.computeIfAbsent(relo.type(), this::findCandidates);
         List<Candidate> matching = new ArrayList<>();
         Values chosen = null;
-        AccessSpec chosenSpec = null;
+        TargetSpec chosenSpec = null;
         Candidate chosenCandidate = null;
         for (Candidate c : cands) {
-            AccessSpec target = new AccessSpec(relo.kind(), c.type(), c.id());
+            TargetSpec target = new TargetSpec(c.spec(), c.id());
             if (!match(local, target)) {
                 continue;
             }
@@ -123,7 +124,11 @@ public final class CoreResolver {
     // -----------------------------------------------------------------------------------------------------------
     // Candidates
 
-    private record Candidate(Type type, int id, Spec spec, String source) {}
+    /**
+     * A target type that may correspond to the local one. Target types are read from raw records and never inflated:
+     * a kernel struct such as {@code task_struct} reaches most of vmlinux through its pointers.
+     */
+    private record Candidate(int id, Spec spec, String source) {}
 
     private List<Candidate> findCandidates(Type local) {
         List<Candidate> found = new ArrayList<>();
@@ -139,9 +144,8 @@ public final class CoreResolver {
 
     private static void addCandidates(Type local, Spec target, String source, List<Candidate> into) {
         for (int id : target.idsByEssentialName(local.name(), local.kind())) {
-            Kind kind = target.kindOf(id);
-            if (kindsCompatible(local.kind(), kind)) {
-                into.add(new Candidate(target.typeById(id), id, target, source));
+            if (kindsCompatible(local.kind(), target.kindOf(id))) {
+                into.add(new Candidate(id, target, source));
             }
         }
     }
@@ -155,31 +159,18 @@ public final class CoreResolver {
         return k == Kind.ENUM || k == Kind.ENUM64;
     }
 
+    private static boolean isComposite(Kind k) {
+        return k == Kind.STRUCT || k == Kind.UNION;
+    }
+
     // -----------------------------------------------------------------------------------------------------------
     // Access specs
 
-    /** One step of an access path: a named member of {@code type}, or an index into an array of {@code type}. */
-    private record Accessor(Type type, int index, String name) {}
-
-    /** libbpf's {@code bpf_core_spec}: the high-level accessors, the raw indexes and the resulting bit offset. */
-    private static final class AccessSpec {
-        final CoreKind kind;
-        final Type root;
-        final int rootId;
-        final List<Accessor> accessors = new ArrayList<>();
+    /** The part of libbpf's {@code bpf_core_spec} common to both sides: raw indexes and the resulting bit offset. */
+    private abstract static class AccessPath {
         final int[] raw = new int[MAX_SPEC_LEN];
         int rawLength;
         long bitOffset;
-
-        AccessSpec(CoreKind kind, Type root, int rootId) {
-            this.kind = kind;
-            this.root = root;
-            this.rootId = rootId;
-        }
-
-        Accessor last() {
-            return accessors.get(accessors.size() - 1);
-        }
 
         void pushRaw(int index) {
             if (rawLength == MAX_SPEC_LEN) {
@@ -189,9 +180,47 @@ public final class CoreResolver {
         }
     }
 
-    private static AccessSpec parseLocal(CoreRelocation relo) {
+    /** One local step: a named member of {@code type}, or an index into an array of {@code type}. */
+    private record Accessor(Type type, int index, String name) {}
+
+    /** The local side, over the program's (inflated) types. */
+    private static final class LocalSpec extends AccessPath {
+        final CoreKind kind;
+        final Type root;
+        final List<Accessor> accessors = new ArrayList<>();
+
+        LocalSpec(CoreKind kind, Type root) {
+            this.kind = kind;
+            this.root = root;
+        }
+
+        Accessor last() {
+            return accessors.get(accessors.size() - 1);
+        }
+    }
+
+    /** One target step, like {@link Accessor} with the type as an id in the target spec. */
+    private record TargetAccessor(int type, int index, String name) {}
+
+    /** The target side, over raw records of the target spec. */
+    private static final class TargetSpec extends AccessPath {
+        final Spec spec;
+        final int root;
+        final List<TargetAccessor> accessors = new ArrayList<>();
+
+        TargetSpec(Spec spec, int root) {
+            this.spec = spec;
+            this.root = root;
+        }
+
+        TargetAccessor last() {
+            return accessors.get(accessors.size() - 1);
+        }
+    }
+
+    private static LocalSpec parseLocal(CoreRelocation relo) {
         String accessor = relo.accessor();
-        AccessSpec spec = new AccessSpec(relo.kind(), relo.type(), relo.typeId());
+        LocalSpec spec = new LocalSpec(relo.kind(), relo.type());
         if (relo.kind().isTypeBased()) {
             if (!accessor.equals("0")) {
                 throw badAccess(relo, "type-based relocations take the access string \"0\"");
@@ -255,6 +284,12 @@ public final class CoreResolver {
                 && enclosing.index() == ((Composite) enclosing.type()).members().size() - 1;
     }
 
+    /** The same for a target array. */
+    private static boolean isFlexibleArray(Spec spec, TargetAccessor enclosing, RawType array) {
+        return enclosing.name() != null && array.arrayLength() == 0
+                && enclosing.index() == spec.rawType(enclosing.type()).vlen() - 1;
+    }
+
     private static long sizeOf(CoreRelocation relo, Type t) {
         try {
             return Types.sizeof(t);
@@ -264,54 +299,116 @@ public final class CoreResolver {
     }
 
     // -----------------------------------------------------------------------------------------------------------
+    // Target types, read raw: the counterparts of Types.underlying and Types.sizeof
+
+    /** The target type behind typedefs and qualifiers (parsing rejected chains that do not end). */
+    private static int underlying(Spec spec, int id) {
+        int t = id;
+        for (int hops = 0; ; hops++) {
+            checkChain(spec, id, hops);
+            RawType r = spec.rawType(t);
+            switch (r.kind()) {
+                case TYPEDEF, VOLATILE, CONST, RESTRICT, TYPE_TAG -> t = r.type();
+                default -> {
+                    return t;
+                }
+            }
+        }
+    }
+
+    /** Size in bytes of a target type, as {@link Types#sizeof} computes it. */
+    private static long sizeof(Spec spec, int id) {
+        long multiplier = 1;
+        int t = id;
+        for (int hops = 0; ; hops++) {
+            checkChain(spec, id, hops);
+            RawType r = spec.rawType(t);
+            switch (r.kind()) {
+                case INT, ENUM, ENUM64, STRUCT, UNION, FLOAT, DATASEC -> {
+                    return multiplyExact(multiplier, Integer.toUnsignedLong(r.size()), spec, id);
+                }
+                case POINTER -> {
+                    return multiplyExact(multiplier, Types.POINTER_SIZE, spec, id);
+                }
+                case TYPEDEF, VOLATILE, CONST, RESTRICT, TYPE_TAG, VAR -> t = r.type();
+                case ARRAY -> {
+                    multiplier = multiplyExact(multiplier, Integer.toUnsignedLong(r.arrayLength()), spec, id);
+                    t = r.arrayElement();
+                }
+                default -> throw new BpfException("type " + describe(spec, id) + " has no size ("
+                        + (t == id ? "" : describe(spec, t) + " is ") + r.kind() + ")");
+            }
+        }
+    }
+
+    private static void checkChain(Spec spec, int start, int hops) {
+        if (hops > Types.MAX_CHAIN) {
+            throw new BpfException("type chain from " + describe(spec, start) + " is longer than " + Types.MAX_CHAIN
+                    + " typedefs, qualifiers or arrays: a cycle?");
+        }
+    }
+
+    private static long multiplyExact(long a, long b, Spec spec, int id) {
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException e) {
+            throw new BpfException("size of " + describe(spec, id) + " overflows");
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------------------------
     // Matching a candidate (bpf_core_spec_match)
 
-    private static boolean match(AccessSpec local, AccessSpec target) {
+    private static boolean match(LocalSpec local, TargetSpec target) {
         CoreKind kind = local.kind;
+        Spec spec = target.spec;
         if (kind.isTypeBased()) {
             return kind == CoreKind.TYPE_MATCHES
-                    ? typesMatch(local.root, target.root, false, MAX_LEVEL)
-                    : typesCompatible(local.root, target.root, MAX_LEVEL);
+                    ? typesMatch(local.root, spec, target.root, false, MAX_LEVEL)
+                    : typesCompatible(local.root, spec, target.root, MAX_LEVEL);
         }
         Accessor first = local.accessors.get(0);
         if (kind.isEnumValueBased()) {
-            if (!(Types.underlying(target.root) instanceof Enumeration e)) {
+            int id = underlying(spec, target.root);
+            RawType e = spec.rawType(id);
+            if (!isEnum(e.kind())) {
                 return false;
             }
-            for (int i = 0; i < e.values().size(); i++) {
-                String name = e.values().get(i).name();
+            for (int i = 0; i < e.vlen(); i++) {
+                String name = spec.string(e.enumeratorNameOffset(i));
                 if (essentialNamesEqual(first.name(), name)) {
-                    target.accessors.add(new Accessor(e, i, name));
+                    target.accessors.add(new TargetAccessor(id, i, name));
                     target.pushRaw(i);
                     return true;
                 }
             }
             return false;
         }
-        Type current = target.root;
+        int current = target.root;
         for (int i = 0; i < local.accessors.size(); i++) {
             Accessor acc = local.accessors.get(i);
-            current = Types.underlying(current);
+            current = underlying(spec, current);
             if (acc.name() != null) {
-                Type next = matchMember(acc, current, target);
-                if (next == null) {
+                int next = matchMember(acc, spec, current, target);
+                if (next < 0) {
                     return false;
                 }
                 current = next;
             } else {
                 if (i > 0) {
-                    if (!(current instanceof Array a)) {
+                    RawType a = spec.rawType(current);
+                    if (a.kind() != Kind.ARRAY) {
                         return false;
                     }
-                    if (!isFlexibleArray(target.last(), a)
-                            && Integer.toUnsignedLong(acc.index()) >= Integer.toUnsignedLong(a.length())) {
+                    if (!isFlexibleArray(spec, target.last(), a)
+                            && Integer.toUnsignedLong(acc.index()) >= Integer.toUnsignedLong(a.arrayLength())) {
                         return false;
                     }
-                    current = Types.underlying(a.element());
+                    current = underlying(spec, a.arrayElement());
                 }
                 target.pushRaw(acc.index());
-                target.accessors.add(new Accessor(current, acc.index(), null));
-                target.bitOffset += acc.index() * Types.sizeof(current) * 8;
+                target.accessors.add(new TargetAccessor(current, acc.index(), null));
+                target.bitOffset += acc.index() * sizeof(spec, current) * 8;
             }
         }
         return true;
@@ -319,49 +416,50 @@ public final class CoreResolver {
 
     /**
      * Finds the target member named like the local accessor's member, searching anonymous members depth-first (the
-     * depth is bounded by {@link #MAX_SPEC_LEN} through {@link AccessSpec#pushRaw}). Returns the member's type, or
-     * {@code null} if there is no such member or its type is incompatible.
+     * depth is bounded by {@link #MAX_SPEC_LEN} through {@link AccessPath#pushRaw}). Returns the member's type id, or
+     * -1 if there is no such member or its type is incompatible.
      */
-    private static Type matchMember(Accessor local, Type targetType, AccessSpec target) {
-        if (!(Types.underlying(targetType) instanceof Composite composite)) {
-            return null;
+    private static int matchMember(Accessor local, Spec spec, int targetType, TargetSpec target) {
+        int id = underlying(spec, targetType);
+        RawType composite = spec.rawType(id);
+        if (!isComposite(composite.kind())) {
+            return -1;
         }
         Member localMember = ((Composite) local.type()).members().get(local.index());
-        List<Member> members = composite.members();
-        for (int i = 0; i < members.size(); i++) {
-            Member m = members.get(i);
-            long memberOffset = Integer.toUnsignedLong(m.bitOffset());
+        for (int i = 0; i < composite.vlen(); i++) {
+            long memberOffset = Integer.toUnsignedLong(composite.memberBitOffset(i));
+            String name = spec.string(composite.memberNameOffset(i));
             target.bitOffset += memberOffset;
             target.pushRaw(i);
-            if (m.name().isEmpty()) {
-                Type found = matchMember(local, m.type(), target);
-                if (found != null) {
+            if (name.isEmpty()) {
+                int found = matchMember(local, spec, composite.memberType(i), target);
+                if (found >= 0) {
                     return found;
                 }
-            } else if (m.name().equals(localMember.name())) {
-                if (!fieldsCompatible(localMember.type(), m.type())) {
-                    return null;
+            } else if (name.equals(localMember.name())) {
+                if (!fieldsCompatible(localMember.type(), spec, composite.memberType(i))) {
+                    return -1;
                 }
-                target.accessors.add(new Accessor(composite, i, m.name()));
-                return m.type();
+                target.accessors.add(new TargetAccessor(id, i, name));
+                return composite.memberType(i);
             }
             target.bitOffset -= memberOffset;
             target.rawLength--;
         }
-        return null;
+        return -1;
     }
 
     /** libbpf's {@code bpf_core_fields_are_compat}. */
-    private static boolean fieldsCompatible(Type localType, Type targetType) {
+    private static boolean fieldsCompatible(Type localType, Spec spec, int targetType) {
         Type l = localType;
-        Type t = targetType;
+        int t = targetType;
         for (int depth = 0; depth <= MAX_LEVEL; depth++) {
             l = Types.underlying(l);
-            t = Types.underlying(t);
-            if (l instanceof Composite && t instanceof Composite) {
+            RawType r = spec.rawType(underlying(spec, t));
+            if (l instanceof Composite && isComposite(r.kind())) {
                 return true;
             }
-            if (!kindsCompatible(l.kind(), t.kind())) {
+            if (!kindsCompatible(l.kind(), r.kind())) {
                 return false;
             }
             switch (l.kind()) {
@@ -369,14 +467,15 @@ public final class CoreResolver {
                     return true;
                 }
                 case FWD, ENUM, ENUM64 -> {
-                    return l.name().isEmpty() || t.name().isEmpty() || essentialNamesEqual(l.name(), t.name());
+                    String name = r.name();
+                    return l.name().isEmpty() || name.isEmpty() || essentialNamesEqual(l.name(), name);
                 }
                 case INT -> {
-                    return ((Int) l).bitOffset() == 0 && ((Int) t).bitOffset() == 0;
+                    return ((Int) l).bitOffset() == 0 && r.intBitOffset() == 0;
                 }
                 case ARRAY -> {
                     l = ((Array) l).element();
-                    t = ((Array) t).element();
+                    t = r.arrayElement();
                 }
                 default -> {
                     return false;
@@ -387,19 +486,19 @@ public final class CoreResolver {
     }
 
     /** libbpf's {@code bpf_core_types_are_compat}: the relation behind TYPE_EXISTS, TYPE_SIZE and TYPE_ID_TARGET. */
-    private static boolean typesCompatible(Type localType, Type targetType, int level) {
-        if (!kindsCompatible(localType.kind(), targetType.kind())) {
+    private static boolean typesCompatible(Type localType, Spec spec, int targetType, int level) {
+        if (!kindsCompatible(localType.kind(), spec.kindOf(targetType))) {
             return false;
         }
         Type l = localType;
-        Type t = targetType;
+        int t = targetType;
         for (int depth = 1; ; depth++) {
             if (depth > MAX_LEVEL) {
                 throw new BpfException("CO-RE type comparison of " + Types.describe(localType) + " nests too deeply");
             }
             l = Types.underlying(l);
-            t = Types.underlying(t);
-            if (!kindsCompatible(l.kind(), t.kind())) {
+            RawType r = spec.rawType(underlying(spec, t));
+            if (!kindsCompatible(l.kind(), r.kind())) {
                 return false;
             }
             switch (l.kind()) {
@@ -407,20 +506,19 @@ public final class CoreResolver {
                     return true;
                 }
                 case INT -> {
-                    return ((Int) l).bitOffset() == 0 && ((Int) t).bitOffset() == 0;
+                    return ((Int) l).bitOffset() == 0 && r.intBitOffset() == 0;
                 }
                 case POINTER -> {
                     l = ((Pointer) l).target();
-                    t = ((Pointer) t).target();
+                    t = r.type();
                 }
                 case ARRAY -> {
                     l = ((Array) l).element();
-                    t = ((Array) t).element();
+                    t = r.arrayElement();
                 }
                 case FUNC_PROTO -> {
                     FuncProto lp = (FuncProto) l;
-                    FuncProto tp = (FuncProto) t;
-                    if (lp.params().size() != tp.params().size()) {
+                    if (lp.params().size() != r.vlen()) {
                         return false;
                     }
                     for (int i = 0; i < lp.params().size(); i++) {
@@ -428,13 +526,13 @@ public final class CoreResolver {
                             throw new BpfException("CO-RE type comparison of " + Types.describe(localType)
                                     + " nests too deeply");
                         }
-                        if (!typesCompatible(Types.underlying(lp.params().get(i).type()),
-                                Types.underlying(tp.params().get(i).type()), level - 1)) {
+                        if (!typesCompatible(Types.underlying(lp.params().get(i).type()), spec,
+                                underlying(spec, r.paramType(i)), level - 1)) {
                             return false;
                         }
                     }
                     l = lp.returnType();
-                    t = tp.returnType();
+                    t = r.type();
                 }
                 default -> {
                     return false;
@@ -444,24 +542,24 @@ public final class CoreResolver {
     }
 
     /** libbpf's {@code __bpf_core_types_match}: the relation behind TYPE_MATCHES. */
-    private static boolean typesMatch(Type localType, Type targetType, boolean behindPointer, int level) {
+    private static boolean typesMatch(Type localType, Spec spec, int targetType, boolean behindPointer, int level) {
         if (level <= 0) {
             throw new BpfException("CO-RE type match of " + Types.describe(localType) + " nests too deeply");
         }
         Type l = localType;
-        Type t = targetType;
+        int t = targetType;
         boolean behind = behindPointer;
         for (int depth = 1; ; depth++) {
             if (depth > MAX_LEVEL) {
                 throw new BpfException("CO-RE type match of " + Types.describe(localType) + " nests too deeply");
             }
             l = Types.underlying(l);
-            t = Types.underlying(t);
-            if (!namesMatch(l.name(), t.name())) {
+            RawType r = spec.rawType(underlying(spec, t));
+            if (!namesMatch(l.name(), r.name())) {
                 return false;
             }
             Kind lk = l.kind();
-            Kind tk = t.kind();
+            Kind tk = r.kind();
             switch (lk) {
                 case VOID -> {
                     return tk == Kind.VOID;
@@ -469,25 +567,25 @@ public final class CoreResolver {
                 case FWD -> {
                     boolean localUnion = ((Fwd) l).target() == Fwd.Target.UNION;
                     if (lk == tk) {
-                        return localUnion == (((Fwd) t).target() == Fwd.Target.UNION);
+                        return localUnion == r.kindFlag();
                     }
                     return behind && (tk == Kind.STRUCT && !localUnion || tk == Kind.UNION && localUnion);
                 }
                 case ENUM, ENUM64 -> {
-                    return t instanceof Enumeration te && enumsMatch((Enumeration) l, te);
+                    return isEnum(tk) && enumsMatch((Enumeration) l, spec, r);
                 }
                 case STRUCT, UNION -> {
                     if (behind) {
                         if (lk == tk) {
                             return true;
                         }
-                        return tk == Kind.FWD && (lk == Kind.UNION) == (((Fwd) t).target() == Fwd.Target.UNION);
+                        return tk == Kind.FWD && (lk == Kind.UNION) == r.kindFlag();
                     }
-                    return lk == tk && compositesMatch((Composite) l, (Composite) t, level);
+                    return lk == tk && compositesMatch((Composite) l, spec, r, level);
                 }
                 case INT -> {
-                    return lk == tk && ((Int) l).size() == ((Int) t).size()
-                            && ((Int) l).isSigned() == ((Int) t).isSigned();
+                    return lk == tk && ((Int) l).size() == r.size()
+                            && ((Int) l).isSigned() == (r.intEncoding() == Int.Encoding.SIGNED);
                 }
                 case POINTER -> {
                     if (lk != tk) {
@@ -495,31 +593,30 @@ public final class CoreResolver {
                     }
                     behind = true;
                     l = ((Pointer) l).target();
-                    t = ((Pointer) t).target();
+                    t = r.type();
                 }
                 case ARRAY -> {
-                    if (lk != tk || ((Array) l).length() != ((Array) t).length()) {
+                    if (lk != tk || ((Array) l).length() != r.arrayLength()) {
                         return false;
                     }
                     l = ((Array) l).element();
-                    t = ((Array) t).element();
+                    t = r.arrayElement();
                 }
                 case FUNC_PROTO -> {
                     if (lk != tk) {
                         return false;
                     }
                     FuncProto lp = (FuncProto) l;
-                    FuncProto tp = (FuncProto) t;
-                    if (lp.params().size() != tp.params().size()) {
+                    if (lp.params().size() != r.vlen()) {
                         return false;
                     }
                     for (int i = 0; i < lp.params().size(); i++) {
-                        if (!typesMatch(lp.params().get(i).type(), tp.params().get(i).type(), behind, level - 1)) {
+                        if (!typesMatch(lp.params().get(i).type(), spec, r.paramType(i), behind, level - 1)) {
                             return false;
                         }
                     }
                     l = lp.returnType();
-                    t = tp.returnType();
+                    t = r.type();
                 }
                 default -> {
                     return false;
@@ -528,26 +625,31 @@ public final class CoreResolver {
         }
     }
 
-    private static boolean enumsMatch(Enumeration local, Enumeration target) {
-        if (local.size() != target.size() || local.values().size() > target.values().size()) {
+    private static boolean enumsMatch(Enumeration local, Spec spec, RawType target) {
+        if (local.size() != target.size() || local.values().size() > target.vlen()) {
             return false;
         }
+        String[] names = new String[target.vlen()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = spec.string(target.enumeratorNameOffset(i));
+        }
         for (EnumValue lv : local.values()) {
-            if (target.values().stream().noneMatch(tv -> namesMatch(lv.name(), tv.name()))) {
+            if (Arrays.stream(names).noneMatch(name -> namesMatch(lv.name(), name))) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean compositesMatch(Composite local, Composite target, int level) {
-        if (local.members().size() > target.members().size()) {
+    private static boolean compositesMatch(Composite local, Spec spec, RawType target, int level) {
+        if (local.members().size() > target.vlen()) {
             return false;
         }
         for (Member lm : local.members()) {
             boolean matched = false;
-            for (Member tm : target.members()) {
-                if (namesMatch(lm.name(), tm.name()) && typesMatch(lm.type(), tm.type(), false, level - 1)) {
+            for (int i = 0; i < target.vlen(); i++) {
+                if (namesMatch(lm.name(), spec.string(target.memberNameOffset(i)))
+                        && typesMatch(lm.type(), spec, target.memberType(i), false, level - 1)) {
                     matched = true;
                     break;
                 }
@@ -587,7 +689,7 @@ public final class CoreResolver {
 
         CoreResult toResult(CoreRelocation relo, Candidate c) {
             return new CoreResult(relo, poison, localValue, targetValue, validate, localSize, targetSize,
-                    unsafeSizeChange, c == null ? null : c.type(), c == null ? null : c.spec(),
+                    unsafeSizeChange, c == null ? 0 : c.id(), c == null ? null : c.spec(),
                     c == null ? "" : c.source());
         }
 
@@ -597,31 +699,83 @@ public final class CoreResolver {
         }
     }
 
-    /** A field-based value for one side, with the memory access size and type behind it. */
-    private record FieldValue(long value, int size, Type type, boolean validate) {}
+    /** Whether a memory access to a field may change size: only pointers and unsigned integers may (zero extension). */
+    private enum Resizing { POINTER, UNSIGNED_INT, NONE }
 
-    private static Values calculate(CoreRelocation relo, AccessSpec local, AccessSpec target) {
+    /**
+     * What the field value kinds need to know of the field an access path ends at, on either side.
+     *
+     * @param element whether the path ends with an array index rather than a member
+     * @param bitfieldSize the member's bitfield width, 0 for ordinary members and array elements
+     * @param size size of the field's type
+     * @param elementSize size of the innermost element when that type is an array, else {@code size}
+     */
+    private record Field(boolean element, String name, long bitOffset, long bitfieldSize, long size, long elementSize,
+            boolean signed, Resizing resizing) {}
+
+    private static Field localField(LocalSpec spec) {
+        Accessor acc = spec.last();
+        if (acc.name() == null) {
+            return new Field(true, null, spec.bitOffset, 0, Types.sizeof(acc.type()),
+                    Types.sizeof(innermostElement(acc.type())), false, resizing(acc.type()));
+        }
+        Member m = ((Composite) acc.type()).members().get(acc.index());
+        Type type = Types.underlying(m.type());
+        boolean signed = type instanceof Enumeration e && e.isSigned() || type instanceof Int i && i.isSigned();
+        return new Field(false, m.name(), spec.bitOffset, m.bitfieldSize(), Types.sizeof(type),
+                Types.sizeof(innermostElement(type)), signed, resizing(type));
+    }
+
+    private static Field targetField(TargetSpec spec) {
+        Spec s = spec.spec;
+        TargetAccessor acc = spec.last();
+        if (acc.name() == null) {
+            return new Field(true, null, spec.bitOffset, 0, sizeof(s, acc.type()),
+                    sizeof(s, innermostElement(s, acc.type())), false, resizing(s.rawType(acc.type())));
+        }
+        RawType composite = s.rawType(acc.type());
+        int type = underlying(s, composite.memberType(acc.index()));
+        RawType r = s.rawType(type);
+        boolean signed = isEnum(r.kind()) && r.kindFlag()
+                || r.kind() == Kind.INT && r.intEncoding() == Int.Encoding.SIGNED;
+        return new Field(false, acc.name(), spec.bitOffset, composite.memberBitfieldSize(acc.index()), sizeof(s, type),
+                sizeof(s, innermostElement(s, type)), signed, resizing(r));
+    }
+
+    private static Resizing resizing(Type t) {
+        if (t instanceof Pointer) {
+            return Resizing.POINTER;
+        }
+        return t instanceof Int i && i.encoding() != Int.Encoding.SIGNED ? Resizing.UNSIGNED_INT : Resizing.NONE;
+    }
+
+    private static Resizing resizing(RawType t) {
+        if (t.kind() == Kind.POINTER) {
+            return Resizing.POINTER;
+        }
+        return t.kind() == Kind.INT && t.intEncoding() != Int.Encoding.SIGNED ? Resizing.UNSIGNED_INT : Resizing.NONE;
+    }
+
+    /** A field-based value for one side, with the memory access size behind it. */
+    private record FieldValue(long value, int size, Resizing resizing, boolean validate) {}
+
+    private static Values calculate(CoreRelocation relo, LocalSpec local, TargetSpec target) {
         CoreKind kind = relo.kind();
         if (kind.isFieldBased()) {
-            FieldValue orig = fieldValue(relo, local);
-            FieldValue updated = fieldValue(relo, target);
-            if (updated == null) {
+            if (kind == CoreKind.FIELD_EXISTS) {
+                return new Values(false, 1, target == null ? 0 : 1, true, 0, 0, false);
+            }
+            if (target == null) {
                 return Values.poisoned();
             }
-            boolean unsafe = false;
-            if (orig.size() != updated.size()) {
-                // Resizing the access is right only for pointers and unsigned integers (zero extension).
-                Type o = orig.type();
-                Type n = updated.type();
-                boolean pointers = o instanceof Pointer && n instanceof Pointer;
-                boolean unsignedInts = o instanceof Int oi && n instanceof Int ni
-                        && oi.encoding() != Int.Encoding.SIGNED && ni.encoding() != Int.Encoding.SIGNED;
-                unsafe = !pointers && !unsignedInts;
-            }
+            FieldValue orig = fieldValue(relo, localField(local));
+            FieldValue updated = fieldValue(relo, targetField(target));
+            boolean unsafe = orig.size() != updated.size()
+                    && (orig.resizing() != updated.resizing() || orig.resizing() == Resizing.NONE);
             return new Values(false, orig.value(), updated.value(), orig.validate(), orig.size(), updated.size(), unsafe);
         }
         if (kind.isTypeBased()) {
-            return new Values(false, typeValue(relo, local), target == null ? 0 : typeValue(relo, target),
+            return new Values(false, typeValue(relo, local.root), target == null ? 0 : typeValue(relo, target),
                     kind != CoreKind.TYPE_ID_TARGET, 0, 0, false);
         }
         if (kind == CoreKind.ENUMVAL_EXISTS) {
@@ -633,56 +787,44 @@ public final class CoreResolver {
         return new Values(false, enumValue(local), enumValue(target), true, 0, 0, false);
     }
 
-    /** libbpf's {@code bpf_core_calc_field_relo}; {@code null} asks for poisoning. */
-    private static FieldValue fieldValue(CoreRelocation relo, AccessSpec spec) {
+    /** libbpf's {@code bpf_core_calc_field_relo} for a field that exists. */
+    private static FieldValue fieldValue(CoreRelocation relo, Field field) {
         CoreKind kind = relo.kind();
-        if (kind == CoreKind.FIELD_EXISTS) {
-            return new FieldValue(spec == null ? 0 : 1, 0, null, true);
-        }
-        if (spec == null) {
-            return null;
-        }
-        Accessor acc = spec.last();
-        if (acc.name() == null) {
+        if (field.element()) {
             // The path ends with an array index.
             if (kind == CoreKind.FIELD_BYTE_OFFSET) {
-                return new FieldValue(spec.bitOffset / 8, (int) Types.sizeof(innermostElement(acc.type())), acc.type(), true);
+                return new FieldValue(field.bitOffset() / 8, (int) field.elementSize(), field.resizing(), true);
             }
             if (kind == CoreKind.FIELD_BYTE_SIZE) {
-                return new FieldValue(Types.sizeof(acc.type()), 0, null, true);
+                return new FieldValue(field.size(), 0, null, true);
             }
             throw failure(relo, kind + " cannot be applied to an array element access");
         }
-        Composite composite = (Composite) acc.type();
-        Member m = composite.members().get(acc.index());
-        Type fieldType = Types.underlying(m.type());
-        long bitOffset = spec.bitOffset;
-        long bitSize = m.bitfieldSize();
+        long bitOffset = field.bitOffset();
+        long bitSize = field.bitfieldSize();
         boolean bitfield = bitSize > 0;
-        long byteSize;
+        long byteSize = field.size();
         long byteOffset;
         if (bitfield) {
             // The smallest naturally aligned integer load that covers the bitfield.
-            byteSize = Types.sizeof(fieldType);
             byteOffset = bitOffset / 8 / byteSize * byteSize;
             while (bitOffset + bitSize - byteOffset * 8 > byteSize * 8) {
                 if (byteSize >= 8) {
-                    throw failure(relo, "bitfield " + m.name() + " cannot be read with a 64-bit load");
+                    throw failure(relo, "bitfield " + field.name() + " cannot be read with a 64-bit load");
                 }
                 byteSize *= 2;
                 byteOffset = bitOffset / 8 / byteSize * byteSize;
             }
         } else {
-            byteSize = Types.sizeof(fieldType);
             byteOffset = bitOffset / 8;
             bitSize = byteSize * 8;
         }
         return switch (kind) {
             case FIELD_BYTE_OFFSET -> bitfield
                     ? new FieldValue(byteOffset, 0, null, false)
-                    : new FieldValue(byteOffset, (int) Types.sizeof(innermostElement(fieldType)), fieldType, true);
+                    : new FieldValue(byteOffset, (int) field.elementSize(), field.resizing(), true);
             case FIELD_BYTE_SIZE -> new FieldValue(byteSize, 0, null, !bitfield);
-            case FIELD_SIGNED -> new FieldValue(isSigned(fieldType) ? 1 : 0, 0, null, true);
+            case FIELD_SIGNED -> new FieldValue(field.signed() ? 1 : 0, 0, null, true);
             case FIELD_LSHIFT_U64 -> new FieldValue(ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN
                     ? 64 - (bitOffset + bitSize - byteOffset * 8)
                     : (8 - byteSize) * 8 + (bitOffset - byteOffset * 8), 0, null, !bitfield);
@@ -702,34 +844,63 @@ public final class CoreResolver {
         return t;
     }
 
-    private static boolean isSigned(Type t) {
-        return t instanceof Enumeration e && e.isSigned() || t instanceof Int i && i.isSigned();
+    private static int innermostElement(Spec spec, int type) {
+        int t = underlying(spec, type);
+        for (int depth = 0; spec.kindOf(t) == Kind.ARRAY; depth++) {
+            if (depth > MAX_LEVEL) {
+                throw new BpfException("arrays nested too deeply in " + describe(spec, type));
+            }
+            t = underlying(spec, spec.rawType(t).arrayElement());
+        }
+        return t;
     }
 
-    private static long typeValue(CoreRelocation relo, AccessSpec spec) {
+    private static long typeValue(CoreRelocation relo, Type local) {
         return switch (relo.kind()) {
-            case TYPE_ID_TARGET -> spec.rootId;
+            case TYPE_ID_TARGET -> relo.typeId();
             case TYPE_EXISTS, TYPE_MATCHES -> 1;
-            case TYPE_SIZE -> sizeOf(relo, spec.root);
+            case TYPE_SIZE -> sizeOf(relo, local);
+            default -> throw new IllegalStateException("not a type kind: " + relo.kind());
+        };
+    }
+
+    private static long typeValue(CoreRelocation relo, TargetSpec target) {
+        return switch (relo.kind()) {
+            case TYPE_ID_TARGET -> target.root;
+            case TYPE_EXISTS, TYPE_MATCHES -> 1;
+            case TYPE_SIZE -> {
+                try {
+                    yield sizeof(target.spec, target.root);
+                } catch (BpfException e) {
+                    throw failure(relo, e.getMessage());
+                }
+            }
             default -> throw new IllegalStateException("not a type kind: " + relo.kind());
         };
     }
 
     /** The enumerator's value as libbpf reads it: a 32-bit value sign-extended, a 64-bit one as is. */
-    private static long enumValue(AccessSpec spec) {
+    private static long enumValue(LocalSpec spec) {
         Accessor acc = spec.accessors.get(0);
         long value = ((Enumeration) acc.type()).values().get(acc.index()).value();
         return acc.type() instanceof Enum ? (int) value : value;
+    }
+
+    private static long enumValue(TargetSpec spec) {
+        TargetAccessor acc = spec.accessors.get(0);
+        RawType e = spec.spec.rawType(acc.type());
+        long value = e.enumeratorValue(acc.index());
+        return e.kind() == Kind.ENUM ? (int) value : value;
     }
 
     // -----------------------------------------------------------------------------------------------------------
     // Messages
 
     /** libbpf's spec notation: {@code [id] struct task_struct.real_parent (0:2 @ offset 2456)}. */
-    private static String describe(AccessSpec spec) {
-        StringBuilder s = new StringBuilder("[").append(spec.rootId).append("] ").append(Types.describe(spec.root));
+    private static String describe(TargetSpec spec) {
+        StringBuilder s = new StringBuilder(describe(spec.spec, spec.root));
         for (int i = 0; i < spec.accessors.size(); i++) {
-            Accessor a = spec.accessors.get(i);
+            TargetAccessor a = spec.accessors.get(i);
             if (a.name() != null) {
                 s.append('.').append(a.name());
             } else if (i > 0 || a.index() > 0) {
@@ -745,6 +916,19 @@ public final class CoreResolver {
             s.append('.').append(spec.bitOffset % 8);
         }
         return s.append(')').toString();
+    }
+
+    /** A target type in messages, without inflating it: {@code [id] struct name}. */
+    static String describe(Spec spec, int id) {
+        RawType t = spec.rawType(id);
+        String name = t.name().isEmpty() ? "(anon)" : t.name();
+        String kind = switch (t.kind()) {
+            case STRUCT -> "struct";
+            case UNION -> "union";
+            case ENUM, ENUM64 -> "enum";
+            default -> t.kind().toString().toLowerCase(Locale.ROOT);
+        };
+        return "[" + id + "] " + kind + " " + name;
     }
 
     private static BtfFormatException badAccess(CoreRelocation relo, String problem) {

@@ -34,13 +34,13 @@ import java.util.Objects;
  *     memory access the compiler emitted (the field's, or an array field's element's); otherwise 0
  * @param targetFieldSize the same size in the target
  * @param unsafeSizeChange the sizes differ and the access cannot be resized safely (rule 3)
- * @param targetType the matched target type (for field kinds the root struct or union), {@code null} when there was
- *     no match or no target search ({@link CoreKind#TYPE_ID_LOCAL})
- * @param targetSpec the BTF {@link #targetType()} comes from (vmlinux or a module's split BTF), or {@code null}
+ * @param targetTypeId the id of the matched target type in {@link #targetSpec()} (for field kinds the root struct or
+ *     union), 0 when there was no match or no target search ({@link CoreKind#TYPE_ID_LOCAL})
+ * @param targetSpec the BTF {@link #targetTypeId()} belongs to (vmlinux or a module's split BTF), or {@code null}
  * @param targetName {@code "vmlinux"} or the module's name, empty when {@link #targetSpec()} is {@code null}
  */
 public record CoreResult(CoreRelocation relocation, boolean poison, long localValue, long targetValue,
-        boolean validate, int localFieldSize, int targetFieldSize, boolean unsafeSizeChange, Type targetType,
+        boolean validate, int localFieldSize, int targetFieldSize, boolean unsafeSizeChange, int targetTypeId,
         Spec targetSpec, String targetName) {
 
     /** The helper number a poisoned instruction calls: 0xbad2310, "bad relo" (libbpf's choice). */
@@ -59,6 +59,6 @@ public record CoreResult(CoreRelocation relocation, boolean poison, long localVa
             return what + ": poisoned (not found in the target)";
         }
         return what + ": " + localValue + " -> " + targetValue
-                + (targetType == null ? "" : " (" + targetName + " " + Types.describe(targetType) + ")");
+                + (targetSpec == null ? "" : " (" + targetName + " " + CoreResolver.describe(targetSpec, targetTypeId) + ")");
     }
 }

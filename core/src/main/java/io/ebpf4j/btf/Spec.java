@@ -19,6 +19,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 
@@ -31,9 +32,11 @@ import java.util.stream.IntStream;
  * and cached. Names are indexed on the first lookup by name, from the string table, without creating types;
  * functions (most of a kernel's names) get their own index, built only when functions are looked up. What
  * parsing guarantees: every record lies inside the type section, every string offset inside the string table, every
- * referenced type id exists, and no chain of typedefs, qualifiers, pointers, arrays and variables loops back on
- * itself. Kind-specific rules (integer encodings, a function's type being a prototype...) are checked when a type is
- * inflated; both kinds of failure are {@link BtfFormatException}s with the byte offset of the culprit.
+ * referenced type id exists (in type headers and in members, parameters and variables alike, as libbpf checks), so
+ * that {@link #rawType raw records} can be read without inflating anything. That no chain of typedefs, qualifiers,
+ * pointers, arrays and variables loops back on itself, and kind-specific rules (integer encodings, a function's type
+ * being a prototype...), are checked when a type is inflated; both kinds of failure are {@link BtfFormatException}s
+ * with the byte offset of the culprit.
  *
  * <p>Type ids are those of the wire format: 0 is {@link Void}, a split spec's own types continue after its base's.
  * A spec is immutable and thread-safe; the types it hands out are shared, see {@link Type}.
@@ -299,7 +302,7 @@ public final class Spec {
         }
     }
 
-    private static int readInt(byte[] data, int offset) {
+    static int readInt(byte[] data, int offset) {
         return (int) INT.get(data, offset);
     }
 
@@ -319,9 +322,10 @@ public final class Spec {
         }
 
         /**
-         * Records each type's offset and checks that records fit, that kinds are known, and that type names and
-         * the references in type headers are in range. Running maxima keep the loop free of error branches; the
-         * culprit is located only on failure. Member, parameter and enumerator contents are checked on inflation.
+         * Records each type's offset and checks that records fit, that kinds are known, and that every name and
+         * type reference (of type headers and of their members, parameters, enumerators and variables) is in range,
+         * as libbpf's sanity check does, so that raw records can be read without further checks. Running maxima
+         * keep the loop free of error branches; the culprit is located only on failure.
          */
         void run(byte[] data, int start, int end, int firstId, int stringsEnd) {
             int n = 0;
@@ -335,10 +339,11 @@ public final class Spec {
                 }
                 int nameOff = readInt(data, pos);
                 int info = readInt(data, pos + 4);
+                int kind = (info >>> 24) & 0x7f;
                 int vlen = info & 0xffffff;
                 long extra;
                 int ref = 0;
-                switch ((info >>> 24) & 0x7f) {
+                switch (kind) {
                     case 1 -> extra = 4;
                     case 7, 16 -> extra = 0;
                     case 2, 8, 9, 10, 11, 12, 18 -> {
@@ -363,26 +368,55 @@ public final class Spec {
                         extra = 4;
                         ref = readInt(data, pos + 8);
                     }
-                    default -> throw new BtfFormatException("unknown BTF kind " + ((info >>> 24) & 0x7f)
-                            + " for type id " + (firstId + n), pos + 4);
+                    default -> throw new BtfFormatException("unknown BTF kind " + kind + " for type id " + (firstId + n),
+                            pos + 4);
                 }
                 if (TYPE_HEADER_LEN + extra > end - pos) {
-                    throw new BtfFormatException("BTF type id " + (firstId + n) + " ("
-                            + Kind.ofWireValue((info >>> 24) & 0x7f) + ", vlen " + vlen
-                            + ") extends past the end of the type section", pos);
+                    throw new BtfFormatException("BTF type id " + (firstId + n) + " (" + Kind.ofWireValue(kind)
+                            + ", vlen " + vlen + ") extends past the end of the type section", pos);
                 }
                 maxName = Math.max(maxName, nameOff);
                 maxRef = Math.max(maxRef, ref);
                 negative |= nameOff | ref;
+                int body = pos + TYPE_HEADER_LEN;
+                int stop = (int) (body + extra);
+                switch (kind) {
+                    case 4, 5, 13 -> {
+                        int stride = kind == 13 ? 8 : 12;
+                        for (int m = body; m < stop; m += stride) {
+                            int name = readInt(data, m);
+                            int type = readInt(data, m + 4);
+                            maxName = Math.max(maxName, name);
+                            maxRef = Math.max(maxRef, type);
+                            negative |= name | type;
+                        }
+                    }
+                    case 6, 19 -> {
+                        int stride = kind == 6 ? 8 : 12;
+                        for (int m = body; m < stop; m += stride) {
+                            int name = readInt(data, m);
+                            maxName = Math.max(maxName, name);
+                            negative |= name;
+                        }
+                    }
+                    case 15 -> {
+                        for (int m = body; m < stop; m += 12) {
+                            int type = readInt(data, m);
+                            maxRef = Math.max(maxRef, type);
+                            negative |= type;
+                        }
+                    }
+                    default -> { }
+                }
                 if (nameOff != 0) {
-                    if (((info >>> 24) & 0x7f) == 12) {
+                    if (kind == 12) {
                         named[functionsEnd++] = n;
                     } else {
                         named[--othersStart] = n;
                     }
                 }
                 offsets[n++] = pos;
-                pos += (int) (TYPE_HEADER_LEN + extra);
+                pos = stop;
             }
             if (negative < 0 || maxRef >= firstId + n || maxName >= stringsEnd) {
                 locateBadReference(data, offsets, n, firstId, firstId + n, stringsEnd);
@@ -391,21 +425,45 @@ public final class Spec {
         }
     }
 
-    /** Slow path of {@link Scan#run}: finds and reports the first out-of-range type name or header reference. */
+    /** Slow path of {@link Scan#run}: finds and reports the first out-of-range name or type reference. */
     private static void locateBadReference(byte[] data, int[] offsets, int n, int firstId, int idLimit,
             int stringsEnd) {
         for (int i = 0; i < n; i++) {
             int pos = offsets[i];
             int id = firstId + i;
-            int nameOff = readInt(data, pos);
-            if (Integer.compareUnsigned(nameOff, stringsEnd) >= 0) {
-                throw badString(id, nameOff, stringsEnd, pos);
-            }
-            switch ((readInt(data, pos + 4) >>> 24) & 0x7f) {
-                case 2, 8, 9, 10, 11, 12, 13, 14, 17, 18 -> checkRef(readInt(data, pos + 8), id, idLimit, pos + 8);
+            checkString(readInt(data, pos), id, stringsEnd, pos);
+            int info = readInt(data, pos + 4);
+            int vlen = info & 0xffffff;
+            int body = pos + TYPE_HEADER_LEN;
+            switch ((info >>> 24) & 0x7f) {
+                case 2, 8, 9, 10, 11, 12, 14, 17, 18 -> checkRef(readInt(data, pos + 8), id, idLimit, pos + 8);
                 case 3 -> {
-                    checkRef(readInt(data, pos + TYPE_HEADER_LEN), id, idLimit, pos + TYPE_HEADER_LEN);
-                    checkRef(readInt(data, pos + TYPE_HEADER_LEN + 4), id, idLimit, pos + TYPE_HEADER_LEN + 4);
+                    checkRef(readInt(data, body), id, idLimit, body);
+                    checkRef(readInt(data, body + 4), id, idLimit, body + 4);
+                }
+                case 4, 5 -> {
+                    for (int m = body; m < body + 12 * vlen; m += 12) {
+                        checkString(readInt(data, m), id, stringsEnd, m);
+                        checkRef(readInt(data, m + 4), id, idLimit, m + 4);
+                    }
+                }
+                case 13 -> {
+                    checkRef(readInt(data, pos + 8), id, idLimit, pos + 8);
+                    for (int m = body; m < body + 8 * vlen; m += 8) {
+                        checkString(readInt(data, m), id, stringsEnd, m);
+                        checkRef(readInt(data, m + 4), id, idLimit, m + 4);
+                    }
+                }
+                case 6, 19 -> {
+                    int stride = (info >>> 24 & 0x7f) == 6 ? 8 : 12;
+                    for (int m = body; m < body + stride * vlen; m += stride) {
+                        checkString(readInt(data, m), id, stringsEnd, m);
+                    }
+                }
+                case 15 -> {
+                    for (int m = body; m < body + 12 * vlen; m += 12) {
+                        checkRef(readInt(data, m), id, idLimit, m);
+                    }
                 }
                 default -> { }
             }
@@ -413,9 +471,11 @@ public final class Spec {
         throw new IllegalStateException("out-of-range reference not found"); // Scan.run saw one
     }
 
-    private static BtfFormatException badString(int id, int offset, int stringsEnd, int at) {
-        return new BtfFormatException("BTF type id " + id + ": string offset " + Integer.toUnsignedString(offset)
-                + " is past the end of the string section (" + stringsEnd + " bytes)", at);
+    private static void checkString(int offset, int id, int stringsEnd, int at) {
+        if (Integer.compareUnsigned(offset, stringsEnd) >= 0) {
+            throw new BtfFormatException("BTF type id " + id + ": string offset " + Integer.toUnsignedString(offset)
+                    + " is past the end of the string section (" + stringsEnd + " bytes)", at);
+        }
     }
 
     private static void checkRef(int ref, int id, int idLimit, int at) {
@@ -484,20 +544,27 @@ public final class Spec {
         return IntStream.range(firstId, firstId + count);
     }
 
+    /**
+     * The record of a type as stored, read without inflating it or anything it references: for walks over many
+     * types (libbpf's {@code btf__type_by_id}). Id 0 gives {@link Void}'s all-zero record.
+     *
+     * @throws IllegalArgumentException for ids outside [0, {@link #typeCount()})
+     */
+    public RawType rawType(int id) {
+        if (id < firstId) {
+            return id == 0 ? RawType.voidType(this) : baseOf(id).rawType(id);
+        }
+        return RawType.of(this, data, offsets[index(id)], id);
+    }
+
     /** The kind of a type, without inflating it. */
     public Kind kindOf(int id) {
-        if (id < firstId) {
-            return id == 0 ? Kind.VOID : baseOf(id).kindOf(id);
-        }
-        return Kind.ofWireValue(rawKind(index(id)));
+        return rawType(id).kind();
     }
 
     /** The name of a type (empty if anonymous), without inflating it. */
     public String nameOf(int id) {
-        if (id < firstId) {
-            return id == 0 ? "" : baseOf(id).nameOf(id);
-        }
-        return string(readInt(data, offsets[index(id)]));
+        return rawType(id).name();
     }
 
     private Spec baseOf(int id) {
@@ -632,36 +699,19 @@ public final class Spec {
             }
         }
 
-        /** The type whose id is stored at {@code at}: cached, or a new shell whose references are filled later. */
+        /** The type whose id is stored at {@code at} (in range, checked by parsing): cached, or a new shell. */
         private Type ref(int at) {
             int id = readInt(data, at);
             if (id < firstId) {
-                if (id < 0) {
-                    throw refOutOfRange(id, at);
-                }
                 return id == 0 ? Void.INSTANCE : base.typeById(id);
             }
-            int index = id - firstId;
-            if (index >= count) {
-                throw refOutOfRange(id, at);
-            }
-            Type t = cache[index];
-            return t != null ? t : shell(index);
+            Type t = cache[id - firstId];
+            return t != null ? t : shell(id - firstId);
         }
 
-        private BtfFormatException refOutOfRange(int id, int at) {
-            return new BtfFormatException("BTF type refers to type id " + Integer.toUnsignedString(id)
-                    + ", but the last type id is " + (typeCount() - 1), at);
-        }
-
-        /** The string whose offset is stored at {@code at}. */
+        /** The string whose offset is stored at {@code at} (in range, checked by parsing). */
         private String name(int at) {
-            int offset = readInt(data, at);
-            if (offset < 0 || offset >= stringsEnd()) {
-                throw new BtfFormatException("string offset " + Integer.toUnsignedString(offset)
-                        + " is past the end of the BTF string section (" + stringsEnd() + " bytes)", at);
-            }
-            return string(offset);
+            return string(readInt(data, at));
         }
 
         private Type shell(int index) {
@@ -825,6 +875,18 @@ public final class Spec {
      * @throws BpfException when several types match: use {@link #typesByName(String)} to choose
      */
     public <T extends Type> Optional<T> typeByName(String name, Class<T> kind) {
+        OptionalInt id = typeIdByName(name, kind);
+        return id.isEmpty() ? Optional.empty() : Optional.of(kind.cast(typeById(id.getAsInt())));
+    }
+
+    /**
+     * The id of the type {@link #typeByName(String, Class)} finds, without inflating it: what a kernel type is
+     * referred to by (attach targets, kfuncs, ksyms), and where to start a {@linkplain #rawType raw} walk.
+     *
+     * @return empty when there is none
+     * @throws BpfException when several types match
+     */
+    public OptionalInt typeIdByName(String name, Class<? extends Type> kind) {
         int mask = Kind.maskOf(kind);
         int found = -1;
         for (Spec s = this; s != null; s = s.base) {
@@ -838,7 +900,7 @@ public final class Spec {
                 }
             }
         }
-        return found < 0 ? Optional.empty() : Optional.of(kind.cast(typeById(found)));
+        return found < 0 ? OptionalInt.empty() : OptionalInt.of(found);
     }
 
     /** All types with this exact name, of any kind, by ascending id (base spec first). */

@@ -44,6 +44,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -153,9 +154,10 @@ public final class Features {
     private static KernelType kernelType(String feature, String name, Class<? extends Type> kind) {
         try {
             Spec kernel = Spec.kernel();
-            return kernel.typeByName(name, kind).map(t -> new KernelType(kernel.typeId(t), null))
-                    .orElseGet(() -> new KernelType(0, new Answer(new NotSupportedException(feature,
-                            "this kernel has no " + feature + " (its BTF does not describe " + name + ")"))));
+            OptionalInt id = kernel.typeIdByName(name, kind);
+            return id.isPresent() ? new KernelType(id.getAsInt(), null)
+                    : new KernelType(0, new Answer(new NotSupportedException(feature,
+                            "this kernel has no " + feature + " (its BTF does not describe " + name + ")")));
         } catch (NotSupportedException e) {
             return new KernelType(0, new Answer(new NotSupportedException(feature, feature
                     + " needs the kernel's BTF: " + e.getMessage(), e.errno())));

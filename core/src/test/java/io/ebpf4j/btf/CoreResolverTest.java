@@ -81,7 +81,7 @@ class CoreResolverTest {
 
         CoreResult flavored = resolved(results, CoreKind.FIELD_BYTE_OFFSET, "task_struct___local", "0:0");
         assertTarget(flavored, tgid);
-        assertThat(flavored.targetType().name()).isEqualTo("task_struct");
+        assertThat(flavored.targetSpec().nameOf(flavored.targetTypeId())).isEqualTo("task_struct");
         assertThat(flavored.targetName()).isEqualTo("vmlinux");
 
         assertTarget(resolved(results, CoreKind.TYPE_EXISTS, "task_struct", "0"), 1);
@@ -102,7 +102,8 @@ class CoreResolverTest {
         assertTarget(resolved(results, CoreKind.FIELD_EXISTS, "task_struct___old", "0:0"), 0);
         CoreResult missing = resolved(results, CoreKind.FIELD_BYTE_OFFSET, "task_struct___old", "0:0");
         assertThat(missing.poison()).isTrue();
-        assertThat(missing.targetType()).isNull();
+        assertThat(missing.targetTypeId()).isZero();
+        assertThat(missing.targetSpec()).isNull();
     }
 
     private static void assertTarget(CoreResult result, long expected) {
@@ -213,7 +214,7 @@ class CoreResolverTest {
         CoreResult b = resolver.resolve(relo(local, "0:1", CoreKind.FIELD_BYTE_OFFSET));
         assertThat(b.targetValue()).isEqualTo(8);
         assertThat(b.localValue()).isEqualTo(4);
-        assertThat(b.targetType().name()).isEqualTo("foo");
+        assertThat(b.targetSpec().nameOf(b.targetTypeId())).isEqualTo("foo");
         // Only foo and foo___same remain candidates: neither has 'a', so it is missing (libbpf's pruning).
         assertThat(resolver.resolve(relo(local, "0:0", CoreKind.FIELD_EXISTS)).targetValue()).isZero();
         assertThat(CoreResolver.of(target).resolve(relo(local, "0:0", CoreKind.FIELD_EXISTS)).targetValue()).isOne();

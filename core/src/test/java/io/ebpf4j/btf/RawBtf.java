@@ -10,7 +10,7 @@ import java.util.List;
 /** Writes BTF word by word, including what Builder would refuse to write: the source of malformed test input. */
 final class RawBtf {
     static final int INT = 1, PTR = 2, ARRAY = 3, STRUCT = 4, ENUM = 6, TYPEDEF = 8, CONST = 10, FUNC = 12,
-            FUNC_PROTO = 13, DECL_TAG = 17;
+            FUNC_PROTO = 13, DECL_TAG = 17, ENUM64 = 19;
 
     private final List<Integer> words = new ArrayList<>();
     private final ByteArrayOutputStream strings = new ByteArrayOutputStream();

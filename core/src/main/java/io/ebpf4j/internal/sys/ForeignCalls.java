@@ -5,6 +5,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Array;
 import java.lang.reflect.Method;
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +34,9 @@ final class ForeignCalls {
             Class<?> layoutClass, Class<?> optionClass, Class<?> segmentClass, Class<?> descriptorClass,
             Object longLayout, Object intLayout, Object captureErrno,
             MethodHandle captureSegment, // () -> the calling thread's capture segment
-            MethodHandle errno) {        // () -> the errno in it
+            MethodHandle errno,          // () -> the errno in it
+            MethodHandle addressOf,      // (ByteBuffer direct) -> its address
+            MethodHandle bufferAt) {     // (long address, long size) -> a ByteBuffer over that memory
     }
 
     private static final Api API = api();
@@ -80,9 +84,21 @@ final class ForeignCalls {
                     MethodType.methodType(int.class, ofInt, long.class));
             MethodHandle errno = MethodHandles.filterReturnValue(captureSegment,
                     MethodHandles.insertArguments(get, 1, intLayout, errnoOffset));
+            // Direct buffers and their addresses, without JNA (which would cost its own start-up on this path).
+            MethodHandle address = publicLookup.findVirtual(segmentClass, "address", MethodType.methodType(long.class));
+            MethodHandle addressOf = MethodHandles.filterReturnValue(publicLookup.findStatic(segmentClass, "ofBuffer",
+                    MethodType.methodType(segmentClass, Buffer.class)), address)
+                    .asType(MethodType.methodType(long.class, ByteBuffer.class));
+            // reinterpret is restricted like downcalls: looked up as this class, whose module needs native access.
+            MethodHandle sized = MethodHandles.collectArguments(MethodHandles.lookup().findVirtual(segmentClass,
+                    "reinterpret",
+                    MethodType.methodType(segmentClass, long.class)), 0, publicLookup.findStatic(segmentClass,
+                    "ofAddress", MethodType.methodType(segmentClass, long.class)));
+            MethodHandle bufferAt = MethodHandles.filterReturnValue(sized,
+                    publicLookup.findVirtual(segmentClass, "asByteBuffer", MethodType.methodType(ByteBuffer.class)));
             return new Api(linkerClass, linker, lookupClass, lookup, layoutClass, optionClass, segmentClass,
                     Class.forName("java.lang.foreign.FunctionDescriptor"), valueLayout.getField("JAVA_LONG").get(null),
-                    intLayout, captureErrno, captureSegment, errno);
+                    intLayout, captureErrno, captureSegment, errno, addressOf, bufferAt);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
@@ -170,6 +186,24 @@ final class ForeignCalls {
             throw (Error) e;
         }
         return new IllegalStateException(e);
+    }
+
+    /** The address of a direct buffer. */
+    static long address(ByteBuffer direct) {
+        try {
+            return (long) API.addressOf().invokeExact(direct);
+        } catch (Throwable e) {
+            throw unexpected(e);
+        }
+    }
+
+    /** A buffer over {@code size} bytes of native memory at {@code address}, in big-endian order like any new one. */
+    static ByteBuffer buffer(long address, long size) {
+        try {
+            return (ByteBuffer) API.bufferAt().invokeExact(address, size);
+        } catch (Throwable e) {
+            throw unexpected(e);
+        }
     }
 
     /** The errno the last call through a handle of this class left on this thread. */

@@ -16,41 +16,116 @@ public final class LibC {
     /** Whether calls go through {@code java.lang.foreign} rather than JNA. */
     public static final boolean FOREIGN = ForeignCalls.AVAILABLE;
 
-    private static final MethodHandle SYSCALL = foreign("syscall", 1,
-            long.class, long.class, long.class, long.class, long.class, long.class, long.class);
-    private static final MethodHandle CLOSE = foreign("close", -1, int.class, int.class);
-    private static final MethodHandle FCNTL = foreign("fcntl", 2, int.class, int.class, int.class, long.class);
-    private static final MethodHandle IOCTL = foreign("ioctl", 2, int.class, int.class, long.class, long.class);
-    private static final MethodHandle MMAP = foreign("mmap", -1,
-            long.class, long.class, long.class, int.class, int.class, int.class, long.class);
-    private static final MethodHandle MUNMAP = foreign("munmap", -1, int.class, long.class, long.class);
-    private static final MethodHandle READ = foreign("read", -1, long.class, int.class, long.class, long.class);
-    private static final MethodHandle WRITE = foreign("write", -1, long.class, int.class, long.class, long.class);
-    private static final MethodHandle RECV = foreign("recv", -1,
-            long.class, int.class, long.class, long.class, int.class);
-    private static final MethodHandle PREAD = foreign("pread", -1,
-            long.class, int.class, long.class, long.class, long.class);
-    private static final MethodHandle EPOLL_CREATE_1 = foreign("epoll_create1", -1, int.class, int.class);
-    private static final MethodHandle EPOLL_CTL = foreign("epoll_ctl", -1,
-            int.class, int.class, int.class, int.class, long.class);
-    private static final MethodHandle EPOLL_WAIT = foreign("epoll_wait", -1,
-            int.class, int.class, long.class, int.class, int.class);
-    private static final MethodHandle EVENTFD = foreign("eventfd", -1, int.class, int.class, int.class);
-    private static final MethodHandle SOCKET = foreign("socket", -1, int.class, int.class, int.class, int.class);
-    private static final MethodHandle SETSOCKOPT = foreign("setsockopt", -1,
-            int.class, int.class, int.class, int.class, long.class, int.class);
-    private static final MethodHandle GETSOCKOPT = foreign("getsockopt", -1,
-            int.class, int.class, int.class, int.class, long.class, long.class);
-    private static final MethodHandle BIND = foreign("bind", -1, int.class, int.class, long.class, int.class);
-    private static final MethodHandle OPEN = foreign("open", 2, int.class, long.class, int.class, int.class);
-    private static final MethodHandle MOUNT = foreign("mount", -1,
-            int.class, long.class, long.class, long.class, long.class, long.class);
-    private static final MethodHandle GETPID = foreign("getpid", -1, int.class);
-    private static final MethodHandle SETNS = foreign("setns", -1, int.class, int.class, int.class);
-    private static final MethodHandle IF_NAMETOINDEX = foreign("if_nametoindex", -1, int.class, long.class);
+    /*
+     * Each foreign handle sits in a holder class of its own, so that it is linked on first use: linking a downcall
+     * spins classes for milliseconds, and most programs call a handful of these functions.
+     */
+    private static final class SyscallHandle {
+        static final MethodHandle HANDLE = foreign("syscall", 1, long.class,
+                long.class, long.class, long.class, long.class, long.class, long.class);
+    }
+
+    private static final class CloseHandle {
+        static final MethodHandle HANDLE = foreign("close", -1, int.class, int.class);
+    }
+
+    private static final class FcntlHandle {
+        static final MethodHandle HANDLE = foreign("fcntl", 2, int.class, int.class, int.class, long.class);
+    }
+
+    private static final class IoctlHandle {
+        static final MethodHandle HANDLE = foreign("ioctl", 2, int.class, int.class, long.class, long.class);
+    }
+
+    private static final class MmapHandle {
+        static final MethodHandle HANDLE = foreign("mmap", -1, long.class,
+                long.class, long.class, int.class, int.class, int.class, long.class);
+    }
+
+    private static final class MunmapHandle {
+        static final MethodHandle HANDLE = foreign("munmap", -1, int.class, long.class, long.class);
+    }
+
+    private static final class ReadHandle {
+        static final MethodHandle HANDLE = foreign("read", -1, long.class, int.class, long.class, long.class);
+    }
+
+    private static final class WriteHandle {
+        static final MethodHandle HANDLE = foreign("write", -1, long.class, int.class, long.class, long.class);
+    }
+
+    private static final class RecvHandle {
+        static final MethodHandle HANDLE = foreign("recv", -1, long.class,
+                int.class, long.class, long.class, int.class);
+    }
+
+    private static final class PreadHandle {
+        static final MethodHandle HANDLE = foreign("pread", -1, long.class,
+                int.class, long.class, long.class, long.class);
+    }
+
+    private static final class EpollCreate1Handle {
+        static final MethodHandle HANDLE = foreign("epoll_create1", -1, int.class, int.class);
+    }
+
+    private static final class EpollCtlHandle {
+        static final MethodHandle HANDLE = foreign("epoll_ctl", -1, int.class,
+                int.class, int.class, int.class, long.class);
+    }
+
+    private static final class EpollWaitHandle {
+        static final MethodHandle HANDLE = foreign("epoll_wait", -1, int.class,
+                int.class, long.class, int.class, int.class);
+    }
+
+    private static final class EventfdHandle {
+        static final MethodHandle HANDLE = foreign("eventfd", -1, int.class, int.class, int.class);
+    }
+
+    private static final class SocketHandle {
+        static final MethodHandle HANDLE = foreign("socket", -1, int.class, int.class, int.class, int.class);
+    }
+
+    private static final class SetsockoptHandle {
+        static final MethodHandle HANDLE = foreign("setsockopt", -1, int.class,
+                int.class, int.class, int.class, long.class, int.class);
+    }
+
+    private static final class GetsockoptHandle {
+        static final MethodHandle HANDLE = foreign("getsockopt", -1, int.class,
+                int.class, int.class, int.class, long.class, long.class);
+    }
+
+    private static final class BindHandle {
+        static final MethodHandle HANDLE = foreign("bind", -1, int.class, int.class, long.class, int.class);
+    }
+
+    private static final class OpenHandle {
+        static final MethodHandle HANDLE = foreign("open", 2, int.class, long.class, int.class, int.class);
+    }
+
+    private static final class MountHandle {
+        static final MethodHandle HANDLE = foreign("mount", -1, int.class,
+                long.class, long.class, long.class, long.class, long.class);
+    }
+
+    private static final class GetpidHandle {
+        static final MethodHandle HANDLE = foreign("getpid", -1, int.class);
+    }
+
+    private static final class SetnsHandle {
+        static final MethodHandle HANDLE = foreign("setns", -1, int.class, int.class, int.class);
+    }
+
+    private static final class IfNametoindexHandle {
+        static final MethodHandle HANDLE = foreign("if_nametoindex", -1, int.class, long.class);
+    }
+
     /** {@code syscall(2)} without the thread-state transition, for calls that return at once: map elements. */
-    private static final MethodHandle SYSCALL_QUICK = FOREIGN ? ForeignCalls.criticalOr(SYSCALL, "syscall", 1,
-            long.class, long.class, long.class, long.class, long.class, long.class, long.class) : null;
+    private static final class SyscallQuickHandle {
+        static final MethodHandle HANDLE = FOREIGN ? ForeignCalls.criticalOr(SyscallHandle.HANDLE, "syscall", 1,
+                long.class, long.class, long.class, long.class, long.class, long.class, long.class) : null;
+    }
 
     private LibC() {}
 
@@ -63,7 +138,7 @@ public final class LibC {
     public static long syscall(long number, long a1, long a2, long a3, long a4, long a5) {
         if (FOREIGN) {
             try {
-                return (long) SYSCALL.invokeExact(number, a1, a2, a3, a4, a5);
+                return (long) SyscallHandle.HANDLE.invokeExact(number, a1, a2, a3, a4, a5);
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }
@@ -74,7 +149,7 @@ public final class LibC {
     public static int close(int fd) {
         if (FOREIGN) {
             try {
-                return (int) CLOSE.invokeExact(fd);
+                return (int) CloseHandle.HANDLE.invokeExact(fd);
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }
@@ -85,7 +160,7 @@ public final class LibC {
     public static int fcntl(int fd, int cmd, long arg) {
         if (FOREIGN) {
             try {
-                return (int) FCNTL.invokeExact(fd, cmd, arg);
+                return (int) FcntlHandle.HANDLE.invokeExact(fd, cmd, arg);
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }
@@ -96,7 +171,7 @@ public final class LibC {
     public static int ioctl(int fd, long request, long arg) {
         if (FOREIGN) {
             try {
-                return (int) IOCTL.invokeExact(fd, request, arg);
+                return (int) IoctlHandle.HANDLE.invokeExact(fd, request, arg);
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }
@@ -107,7 +182,7 @@ public final class LibC {
     public static long mmap(long address, long length, int prot, int flags, int fd, long offset) {
         if (FOREIGN) {
             try {
-                return (long) MMAP.invokeExact(address, length, prot, flags, fd, offset);
+                return (long) MmapHandle.HANDLE.invokeExact(address, length, prot, flags, fd, offset);
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }
@@ -118,7 +193,7 @@ public final class LibC {
     public static int munmap(long address, long length) {
         if (FOREIGN) {
             try {
-                return (int) MUNMAP.invokeExact(address, length);
+                return (int) MunmapHandle.HANDLE.invokeExact(address, length);
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }
@@ -129,7 +204,7 @@ public final class LibC {
     public static long read(int fd, long buffer, long count) {
         if (FOREIGN) {
             try {
-                return (long) READ.invokeExact(fd, buffer, count);
+                return (long) ReadHandle.HANDLE.invokeExact(fd, buffer, count);
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }
@@ -140,7 +215,7 @@ public final class LibC {
     public static long write(int fd, long buffer, long count) {
         if (FOREIGN) {
             try {
-                return (long) WRITE.invokeExact(fd, buffer, count);
+                return (long) WriteHandle.HANDLE.invokeExact(fd, buffer, count);
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }
@@ -151,7 +226,7 @@ public final class LibC {
     public static long recv(int fd, long buffer, long length, int flags) {
         if (FOREIGN) {
             try {
-                return (long) RECV.invokeExact(fd, buffer, length, flags);
+                return (long) RecvHandle.HANDLE.invokeExact(fd, buffer, length, flags);
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }
@@ -162,7 +237,7 @@ public final class LibC {
     public static long pread(int fd, long buffer, long count, long offset) {
         if (FOREIGN) {
             try {
-                return (long) PREAD.invokeExact(fd, buffer, count, offset);
+                return (long) PreadHandle.HANDLE.invokeExact(fd, buffer, count, offset);
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }
@@ -173,7 +248,7 @@ public final class LibC {
     public static int epoll_create1(int flags) {
         if (FOREIGN) {
             try {
-                return (int) EPOLL_CREATE_1.invokeExact(flags);
+                return (int) EpollCreate1Handle.HANDLE.invokeExact(flags);
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }
@@ -184,7 +259,7 @@ public final class LibC {
     public static int epoll_ctl(int epfd, int op, int fd, long event) {
         if (FOREIGN) {
             try {
-                return (int) EPOLL_CTL.invokeExact(epfd, op, fd, event);
+                return (int) EpollCtlHandle.HANDLE.invokeExact(epfd, op, fd, event);
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }
@@ -195,7 +270,7 @@ public final class LibC {
     public static int epoll_wait(int epfd, long events, int maxEvents, int timeoutMillis) {
         if (FOREIGN) {
             try {
-                return (int) EPOLL_WAIT.invokeExact(epfd, events, maxEvents, timeoutMillis);
+                return (int) EpollWaitHandle.HANDLE.invokeExact(epfd, events, maxEvents, timeoutMillis);
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }
@@ -206,7 +281,7 @@ public final class LibC {
     public static int eventfd(int initial, int flags) {
         if (FOREIGN) {
             try {
-                return (int) EVENTFD.invokeExact(initial, flags);
+                return (int) EventfdHandle.HANDLE.invokeExact(initial, flags);
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }
@@ -217,7 +292,7 @@ public final class LibC {
     public static int socket(int domain, int type, int protocol) {
         if (FOREIGN) {
             try {
-                return (int) SOCKET.invokeExact(domain, type, protocol);
+                return (int) SocketHandle.HANDLE.invokeExact(domain, type, protocol);
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }
@@ -228,7 +303,7 @@ public final class LibC {
     public static int setsockopt(int fd, int level, int name, long value, int length) {
         if (FOREIGN) {
             try {
-                return (int) SETSOCKOPT.invokeExact(fd, level, name, value, length);
+                return (int) SetsockoptHandle.HANDLE.invokeExact(fd, level, name, value, length);
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }
@@ -239,7 +314,7 @@ public final class LibC {
     public static int getsockopt(int fd, int level, int name, long value, long lengthAddress) {
         if (FOREIGN) {
             try {
-                return (int) GETSOCKOPT.invokeExact(fd, level, name, value, lengthAddress);
+                return (int) GetsockoptHandle.HANDLE.invokeExact(fd, level, name, value, lengthAddress);
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }
@@ -250,7 +325,7 @@ public final class LibC {
     public static int bind(int fd, long address, int length) {
         if (FOREIGN) {
             try {
-                return (int) BIND.invokeExact(fd, address, length);
+                return (int) BindHandle.HANDLE.invokeExact(fd, address, length);
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }
@@ -261,7 +336,7 @@ public final class LibC {
     public static int open(long path, int flags, int mode) {
         if (FOREIGN) {
             try {
-                return (int) OPEN.invokeExact(path, flags, mode);
+                return (int) OpenHandle.HANDLE.invokeExact(path, flags, mode);
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }
@@ -272,7 +347,7 @@ public final class LibC {
     public static int mount(long source, long target, long fsType, long flags, long data) {
         if (FOREIGN) {
             try {
-                return (int) MOUNT.invokeExact(source, target, fsType, flags, data);
+                return (int) MountHandle.HANDLE.invokeExact(source, target, fsType, flags, data);
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }
@@ -283,7 +358,7 @@ public final class LibC {
     public static int getpid() {
         if (FOREIGN) {
             try {
-                return (int) GETPID.invokeExact();
+                return (int) GetpidHandle.HANDLE.invokeExact();
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }
@@ -295,7 +370,7 @@ public final class LibC {
     public static int setns(int fd, int nstype) {
         if (FOREIGN) {
             try {
-                return (int) SETNS.invokeExact(fd, nstype);
+                return (int) SetnsHandle.HANDLE.invokeExact(fd, nstype);
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }
@@ -307,7 +382,7 @@ public final class LibC {
     public static int if_nametoindex(long name) {
         if (FOREIGN) {
             try {
-                return (int) IF_NAMETOINDEX.invokeExact(name);
+                return (int) IfNametoindexHandle.HANDLE.invokeExact(name);
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }
@@ -321,7 +396,7 @@ public final class LibC {
     public static long syscallQuick(long number, long a1, long a2, long a3, long a4, long a5) {
         if (FOREIGN) {
             try {
-                return (long) SYSCALL_QUICK.invokeExact(number, a1, a2, a3, a4, a5);
+                return (long) SyscallQuickHandle.HANDLE.invokeExact(number, a1, a2, a3, a4, a5);
             } catch (Throwable e) {
                 throw ForeignCalls.unexpected(e);
             }

@@ -129,7 +129,9 @@ public final class Mapping implements AutoCloseable {
      * {@link #acquire()} while using it and never lets the buffer escape.
      */
     public ByteBuffer unsafeBuffer(long offset, long size) {
-        return new Pointer(address).getByteBuffer(offset, size).order(ByteOrder.nativeOrder());
+        ByteBuffer buffer = LibC.FOREIGN ? ForeignCalls.buffer(address + offset, size)
+                : new Pointer(address).getByteBuffer(offset, size);
+        return buffer.order(ByteOrder.nativeOrder());
     }
 
     @Override

@@ -22,7 +22,14 @@ public final class NativeBuffer {
 
     private void allocate(int capacity) {
         buffer = ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
-        address = Pointer.nativeValue(Native.getDirectBufferPointer(buffer));
+        address = LibC.FOREIGN ? ForeignCalls.address(buffer) : Jna.address(buffer);
+    }
+
+    /** JNA's way to the address, used only where JNA is the way into native code (it is loaded on first use). */
+    private static final class Jna {
+        static long address(ByteBuffer buffer) {
+            return Pointer.nativeValue(Native.getDirectBufferPointer(buffer));
+        }
     }
 
     /** Makes room for {@code size} bytes; contents are not preserved when the buffer grows. */
