@@ -1,0 +1,45 @@
+package io.ebpf4j.codegen;
+
+/** Java source text with indentation kept by the writer, so emitters only say what to write. */
+final class Code {
+    private final StringBuilder out = new StringBuilder();
+    private int indent;
+
+    Code line(String text) {
+        if (!text.isEmpty()) {
+            out.append("    ".repeat(indent)).append(text);
+        }
+        out.append('\n');
+        return this;
+    }
+
+    Code line() {
+        return line("");
+    }
+
+    /** Writes {@code text} (ending in an opening brace) and indents what follows. */
+    Code open(String text) {
+        line(text);
+        indent++;
+        return this;
+    }
+
+    /** Ends a block opened by {@link #open}, with {@code text} such as {@code "}"} or {@code "});"}. */
+    Code close(String text) {
+        indent--;
+        return line(text);
+    }
+
+    /** Ends a block and opens the next, as in {@code "} else {"}. */
+    Code middle(String text) {
+        indent--;
+        line(text);
+        indent++;
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return out.toString();
+    }
+}
