@@ -165,11 +165,17 @@ public final class Generator {
 
     /** One generated compilation unit. */
     public record GeneratedSource(String packageName, String className, String source) {
-        /** Writes the file under {@code sourceRoot} in its package directory, returning its path. */
+        /**
+         * Writes the file under {@code sourceRoot} in its package directory, returning its path. An identical file is
+         * left untouched, so incremental compilers see nothing changed.
+         */
         public Path writeTo(Path sourceRoot) {
             Path dir = packageName.isEmpty() ? sourceRoot : sourceRoot.resolve(packageName.replace('.', '/'));
             Path file = dir.resolve(className + ".java");
             try {
+                if (Files.exists(file) && Files.readString(file).equals(source)) {
+                    return file;
+                }
                 Files.createDirectories(dir);
                 Files.writeString(file, source);
             } catch (IOException e) {

@@ -1,8 +1,7 @@
-package io.ebpf4j.maven;
-
-import org.apache.maven.plugin.MojoExecutionException;
+package io.ebpf4j.codegen;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +31,7 @@ final class Clang {
         }
     }
 
-    void compile(Path source, Path object, List<String> flags, List<Path> includes) throws MojoExecutionException {
+    void compile(Path source, Path object, List<String> flags, List<Path> includes) {
         List<String> command = new ArrayList<>();
         command.add(executable);
         command.addAll(flags);
@@ -51,14 +50,14 @@ final class Clang {
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (p.waitFor() != 0) {
                 Files.deleteIfExists(object); // never leave a half-written object that looks up to date
-                throw new MojoExecutionException("clang failed on " + source + ":\n" + output + "\ncommand: "
+                throw new IllegalStateException("clang failed on " + source + ":\n" + output + "\ncommand: "
                         + String.join(" ", command));
             }
         } catch (IOException e) {
-            throw new MojoExecutionException("cannot run " + String.join(" ", command) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot run " + String.join(" ", command), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new MojoExecutionException("interrupted while compiling " + source, e);
+            throw new IllegalStateException("interrupted while compiling " + source, e);
         }
     }
 
