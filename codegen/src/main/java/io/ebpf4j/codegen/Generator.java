@@ -7,8 +7,10 @@ import io.ebpf4j.ProgramSpec;
 import io.ebpf4j.VariableSpec;
 import io.ebpf4j.btf.Composite;
 import io.ebpf4j.btf.Enumeration;
+import io.ebpf4j.btf.Pointer;
 import io.ebpf4j.btf.Spec;
 import io.ebpf4j.btf.Type;
+import io.ebpf4j.btf.Types;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -108,8 +110,9 @@ public final class Generator {
         }
         List<VariableAccessor> variables = new ArrayList<>();
         for (VariableSpec variable : spec.variables().values()) {
-            if (variable.type() == null || !Names.isIdentifierLike(variable.name())) {
-                continue;
+            if (variable.type() == null || !Names.isIdentifierLike(variable.name())
+                    || Types.underlying(variable.type()) instanceof Pointer) {
+                continue; // a pointer means nothing to user space (globals like this pull types into BTF)
             }
             String getter = members.name(variable.name(), "Variable");
             JavaType type;
@@ -129,7 +132,9 @@ public final class Generator {
             Type type = btf.typesByName(name).stream()
                     .filter(t -> t instanceof Composite || t instanceof Enumeration).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("type '" + name + "' requested, but the object "
-                            + "has no struct, union or enum of that name"));
+                            + "has no struct, union or enum of that name in its BTF. clang emits BTF only for the "
+                            + "types of maps, globals and function signatures: reference it from one, e.g. 'struct "
+                            + name + " *unused_" + name + " __attribute__((unused));'"));
             model.javaType(type, Names.type(name));
         }
         String source = new ObjectsWriter(packageName, className, objectFileName, resourcePath, model, maps, programs,
