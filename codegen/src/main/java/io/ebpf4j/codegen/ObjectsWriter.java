@@ -65,10 +65,12 @@ final class ObjectsWriter {
             codecField(constant(variable.method()) + "_VARIABLE", variable.type(), variable.size());
         }
         code.line("private final BpfCollection collection;");
+        code.line("private final boolean ownsCollection;");
         code.line("private final List<BpfLink> links = new ArrayList<>();");
         code.line();
-        code.open("private " + className + "(BpfCollection collection) {");
+        code.open("private " + className + "(BpfCollection collection, boolean ownsCollection) {");
         code.line("this.collection = collection;");
+        code.line("this.ownsCollection = ownsCollection;");
         code.close("}");
         code.line();
         writeFactories();
@@ -108,11 +110,11 @@ final class ObjectsWriter {
         code.close("}");
         code.line();
         code.line("/**");
-        code.line(" * Typed access to a collection loaded from this object elsewhere (by the Spring starter, say).");
-        code.line(" * {@link #close()} closes it too, so only its owner should call that.");
+        code.line(" * Typed access to a collection loaded from this object elsewhere (by the Spring starter, say). Its");
+        code.line(" * loader keeps owning it: {@link #close()} only detaches what {@link #attach()} attached here.");
         code.line(" */");
         code.open("public static " + className + " of(BpfCollection collection) {");
-        code.line("return new " + className + "(Objects.requireNonNull(collection, \"collection\"));");
+        code.line("return new " + className + "(Objects.requireNonNull(collection, \"collection\"), false);");
         code.close("}");
         code.line();
     }
@@ -148,7 +150,7 @@ final class ObjectsWriter {
         code.close("}");
         code.line();
         code.open("public " + className + " load(CollectionOptions options) {");
-        code.line("return new " + className + "(BpfCollection.load(spec, options));");
+        code.line("return new " + className + "(BpfCollection.load(spec, options), true);");
         code.close("}");
         code.close("}");
         code.line();
@@ -211,7 +213,7 @@ final class ObjectsWriter {
         code.line("return attached;");
         code.close("}");
         code.line();
-        code.line("/** Detaches what {@link #attach()} attached and closes the collection. */");
+        code.line("/** Detaches what {@link #attach()} attached and, if {@code load()} made it, closes the collection. */");
         code.line("@Override");
         code.open("public void close() {");
         code.open("try {");
@@ -220,7 +222,9 @@ final class ObjectsWriter {
         code.close("}");
         code.line("links.clear();");
         code.middle("} finally {");
+        code.open("if (ownsCollection) {");
         code.line("collection.close();");
+        code.close("}");
         code.close("}");
         code.close("}");
     }

@@ -1,5 +1,7 @@
 package io.ebpf4j.samples.execs;
 
+import io.ebpf4j.samples.execs.ExecsObjects.ExecEvent;
+
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;

@@ -1,5 +1,6 @@
 package io.ebpf4j.samples.execs;
 
+import io.ebpf4j.samples.execs.ExecsObjects.ExecEvent;
 import io.ebpf4j.testing.PrometheusText;
 import io.ebpf4j.testing.RequiresKernel;
 
