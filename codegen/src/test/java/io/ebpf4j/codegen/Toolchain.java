@@ -1,5 +1,7 @@
 package io.ebpf4j.codegen;
 
+import org.junit.jupiter.api.Assumptions;
+
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
@@ -70,9 +72,11 @@ final class Toolchain {
             }
             return out;
         } catch (IOException e) {
-            // Fail rather than skip: these tests are about real compiler output (CI installs clang).
-            throw new AssertionError("cannot run " + cmd.get(0) + " (" + e.getMessage() + "): install clang "
-                    + "(apt-get install clang, dnf install clang)", e);
+            // The README's test command needs only a JDK: without clang these tests are skipped, saying why
+            // (.ci/run installs it, so CI runs them).
+            Assumptions.abort("clang is not installed (apt-get install clang): these tests compile real C ("
+                    + e.getMessage() + ")");
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
