@@ -20,6 +20,13 @@ import java.util.stream.Stream;
 public final class BpfBuild {
     private static final String SOURCE_SUFFIX = ".bpf.c";
 
+    /**
+     * Where the build lists, in the class output, which generated class goes with which object
+     * ({@code bpf/x.bpf.o=com.example.XObjects}, a line each): how the Spring starter finds the class to inject for a
+     * collection it loads from that object.
+     */
+    public static final String OBJECTS_INDEX = "META-INF/ebpf4j/objects.properties";
+
     /** Where messages go: the build tool's log. */
     public interface Log {
         void info(String message);
@@ -128,6 +135,7 @@ public final class BpfBuild {
         Clang compiler = new Clang(clang);
         Boolean clangRuns = null;
         Generator generator = Generator.forPackage(packageName).withTypes(types);
+        StringBuilder index = new StringBuilder();
         for (Path source : find(sourceDirectory, SOURCE_SUFFIX)) {
             String relative = sourceDirectory.relativize(source).toString().replace('\\', '/');
             String objectName = relative.substring(0, relative.length() - SOURCE_SUFFIX.length()) + ".bpf.o";
@@ -147,11 +155,19 @@ public final class BpfBuild {
                     fromFallback.add(source);
                 }
             }
+            Path file;
             try {
-                generated.add(generator.withResource("bpf/" + objectName).generate(object, generatedSourceDirectory));
+                file = generator.withResource("bpf/" + objectName).generate(object, generatedSourceDirectory);
             } catch (RuntimeException e) {
                 throw new IllegalStateException("cannot generate Java for " + objectName + ": " + e.getMessage(), e);
             }
+            generated.add(file);
+            String className = file.getFileName().toString().replaceFirst("\\.java$", "");
+            index.append("bpf/").append(objectName).append('=')
+                    .append(packageName.isEmpty() ? className : packageName + "." + className).append('\n');
+        }
+        if (!generated.isEmpty()) {
+            writeIfChanged(classesDirectory.resolve(OBJECTS_INDEX), index.toString());
         }
         return new Result(compiled, upToDate, fromFallback, generated);
     }
@@ -194,6 +210,17 @@ public final class BpfBuild {
             Files.copy(committed, object, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy " + committed, e);
+        }
+    }
+
+    private static void writeIfChanged(Path file, String text) {
+        try {
+            if (!Files.exists(file) || !Files.readString(file).equals(text)) {
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, text);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 

@@ -59,6 +59,8 @@ class BpfBuildTest {
         Path source = generated.resolve("com/example/LayoutObjects.java");
         assertThat(result.generated()).containsExactly(source);
         assertThat(Files.readString(source)).contains("OBJECT = \"bpf/probes/layout.bpf.o\"");
+        assertThat(classes.resolve(BpfBuild.OBJECTS_INDEX))
+                .hasContent("bpf/probes/layout.bpf.o=com.example.LayoutObjects");
         // Relative paths in debug info: the object does not depend on where the project is.
         assertThat(new String(Files.readAllBytes(object), StandardCharsets.ISO_8859_1))
                 .doesNotContain(project.toString());

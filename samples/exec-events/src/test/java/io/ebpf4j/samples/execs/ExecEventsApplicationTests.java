@@ -98,6 +98,12 @@ class ExecEventsApplicationTests {
     }
 
     @Test
+    void readsTheProgramsGlobalThroughTheGeneratedObjectsBean() throws Exception {
+        runTrue(1);
+        assertThat(get("/execs/dropped")).isEqualTo("0");
+    }
+
+    @Test
     void streamsNewExecutionsAsServerSentEvents() throws Exception {
         // Returns once the response headers arrived: the stream is subscribed from then on.
         HttpResponse<Stream<String>> response = http.send(request("/execs/stream"),
