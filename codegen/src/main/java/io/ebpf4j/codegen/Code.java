@@ -1,5 +1,7 @@
 package io.ebpf4j.codegen;
 
+import java.util.List;
+
 /** Java source text with indentation kept by the writer, so emitters only say what to write. */
 final class Code {
     private final StringBuilder out = new StringBuilder();
@@ -36,6 +38,11 @@ final class Code {
         line(text);
         indent++;
         return this;
+    }
+
+    /** The lines written so far, with their indentation relative to this writer's start. */
+    List<String> lines() {
+        return out.toString().lines().toList();
     }
 
     @Override

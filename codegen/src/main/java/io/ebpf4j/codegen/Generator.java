@@ -96,13 +96,17 @@ public final class Generator {
                 continue; // data sections: their variables get accessors of their own
             }
             String method = members.name(map.name(), "Map");
+            MapAccessor accessor = new MapAccessor(map.name(), method, null, 0, null, 0);
             if (TYPED_MAPS.contains(map.type()) && map.keyType() != null && map.valueType() != null) {
                 String context = Names.type(map.name());
-                maps.add(new MapAccessor(map.name(), method, model.javaType(map.keyType(), context + "Key"),
-                        map.keySize(), model.javaType(map.valueType(), context + "Value"), map.valueSize()));
-            } else {
-                maps.add(new MapAccessor(map.name(), method, null, 0, null, 0));
+                try {
+                    accessor = new MapAccessor(map.name(), method, model.javaType(map.keyType(), context + "Key"),
+                            map.keySize(), model.javaType(map.valueType(), context + "Value"), map.valueSize());
+                } catch (IllegalArgumentException e) {
+                    // A key or value with no data layout (a function pointer, say): the plain map still works.
+                }
             }
+            maps.add(accessor);
         }
         Map<String, String> programs = new LinkedHashMap<>();
         for (ProgramSpec program : spec.programs().values()) {

@@ -256,24 +256,19 @@ final class ObjectsWriter {
         code.open("private static " + r.name() + " decode(ByteBuffer b, int o) {");
         for (TypeModel.Field f : r.fields()) {
             String local = "_" + f.name();
-            code.line(f.type().name() + " " + local + ";");
+            Code read = new Code();
             if (f.isBitfield()) {
-                String bits = "readBits(b, " + off(f.byteOffset()) + ", " + f.bitInByte() + ", " + f.bits() + ", "
-                        + signed(f.type()) + ")";
-                if (f.type() instanceof JavaType.EnumRef e) {
-                    code.line(local + " = " + e.name() + ".of(" + bits + ");");
-                    if (!e.storage().signed()) {
-                        // BTF from clang < 15 does not mark enums with negative values as signed.
-                        code.open("if (" + local + " == null) {");
-                        code.line(local + " = " + e.name() + ".of(readBits(b, " + off(f.byteOffset()) + ", "
-                                + f.bitInByte() + ", " + f.bits() + ", true) & mask(" + 8 * e.storage().size() + "));");
-                        code.close("}");
-                    }
-                } else {
-                    code.line(local + " = " + ((JavaType.Scalar) f.type()).fromLong(bits) + ";");
-                }
+                readBitfield(read, f, local);
             } else {
-                f.type().decode(code, local, off(f.byteOffset()), 0);
+                f.type().decode(read, local, off(f.byteOffset()), 0);
+            }
+            List<String> lines = read.lines();
+            if (lines.get(0).startsWith(local + " = ")) { // declared by its first assignment
+                code.line(f.type().name() + " " + lines.get(0));
+                lines.subList(1, lines.size()).forEach(code::line);
+            } else {
+                code.line(f.type().name() + " " + local + ";");
+                lines.forEach(code::line);
             }
         }
         StringBuilder args = new StringBuilder();
@@ -303,6 +298,23 @@ final class ObjectsWriter {
         }
         code.close("}");
         code.close("}");
+    }
+
+    private static void readBitfield(Code code, TypeModel.Field f, String local) {
+        String bits = "readBits(b, " + off(f.byteOffset()) + ", " + f.bitInByte() + ", " + f.bits() + ", "
+                + signed(f.type()) + ")";
+        if (f.type() instanceof JavaType.EnumRef e) {
+            code.line(local + " = " + e.name() + ".of(" + bits + ");");
+            if (!e.storage().signed()) {
+                // BTF from clang < 15 does not mark enums with negative values as signed.
+                code.open("if (" + local + " == null) {");
+                code.line(local + " = " + e.name() + ".of(readBits(b, " + off(f.byteOffset()) + ", " + f.bitInByte()
+                        + ", " + f.bits() + ", true) & mask(" + 8 * e.storage().size() + "));");
+                code.close("}");
+            }
+        } else {
+            code.line(local + " = " + ((JavaType.Scalar) f.type()).fromLong(bits) + ";");
+        }
     }
 
     private static String off(int byteOffset) {
