@@ -125,7 +125,8 @@ public final class Generator {
             } catch (IllegalArgumentException e) {
                 continue; // e.g. a function pointer: nothing to read or write as data
             }
-            variables.add(new VariableAccessor(variable.name(), getter, type, variable.size(), variable.isConstant()));
+            variables.add(new VariableAccessor(variable.name(), getter, type, variable.mapName(), variable.offset(),
+                    variable.size(), variable.isConstant()));
         }
         Spec btf = spec.btf().orElse(null);
         for (String name : types) {
@@ -153,7 +154,8 @@ public final class Generator {
         }
     }
 
-    record VariableAccessor(String name, String method, JavaType type, int size, boolean constant) {}
+    record VariableAccessor(String name, String method, JavaType type, String section, int offset, int size,
+            boolean constant) {}
 
     /** Method names of the generated class: the C name in camel case, with a kind suffix when taken. */
     private static final class Members {

@@ -37,11 +37,13 @@ final class ObjectsWriter {
             code.line("package " + packageName + ";");
         }
         code.line();
-        for (String imported : List.of("io.ebpf4j.BpfCollection", "io.ebpf4j.BpfMap", "io.ebpf4j.BpfProgram",
-                "io.ebpf4j.Codec", "io.ebpf4j.CollectionOptions", "io.ebpf4j.CollectionSpec", "io.ebpf4j.TypedMap",
+        for (String imported : List.of("io.ebpf4j.BpfCollection", "io.ebpf4j.BpfException", "io.ebpf4j.BpfMap",
+                "io.ebpf4j.BpfProgram", "io.ebpf4j.Codec", "io.ebpf4j.CollectionOptions", "io.ebpf4j.CollectionSpec",
+                "io.ebpf4j.MappedArray", "io.ebpf4j.TypedMap",
                 "io.ebpf4j.link.BpfLink", "", "java.io.IOException", "java.io.InputStream",
                 "java.io.UncheckedIOException", "java.nio.ByteBuffer", "java.nio.ByteOrder",
-                "java.nio.charset.StandardCharsets", "java.util.ArrayList", "java.util.List", "java.util.Objects")) {
+                "java.nio.charset.StandardCharsets", "java.util.ArrayList", "java.util.HashMap", "java.util.List",
+                "java.util.Map", "java.util.Objects", "java.util.Optional")) {
             code.line(imported.isEmpty() ? "" : "import " + imported + ";");
         }
         code.line();
@@ -67,6 +69,7 @@ final class ObjectsWriter {
         code.line("private final BpfCollection collection;");
         code.line("private final boolean ownsCollection;");
         code.line("private final List<BpfLink> links = new ArrayList<>();");
+        code.line("private final Map<String, Optional<MappedArray>> mappings = new HashMap<>();");
         code.line();
         code.open("private " + className + "(BpfCollection collection, boolean ownsCollection) {");
         code.line("this.collection = collection;");
@@ -77,6 +80,7 @@ final class ObjectsWriter {
         writeSpec();
         writeAccessors();
         writeLifecycle();
+        writeVariableAccess();
         for (TypeModel.Declaration declaration : model.declarations()) {
             code.line();
             if (declaration instanceof TypeModel.RecordDecl r) {
@@ -187,15 +191,20 @@ final class ObjectsWriter {
             code.line();
             code.line("/** The current value of global variable {@code " + variable.name() + "} (one map lookup). */");
             code.open("public " + variable.type().name() + " " + variable.method() + "() {");
-            code.line("byte[] bytes = collection.variable(\"" + variable.name() + "\").get();");
-            code.line("return " + codec + ".decode(ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()), 0);");
+            if (variable.constant()) {
+                code.line("byte[] bytes = collection.variable(\"" + variable.name() + "\").get();");
+                code.line("return " + codec + ".decode(ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder()), 0);");
+            } else {
+                code.line("return " + codec + ".decode(readVariable(\"" + variable.section() + "\", \""
+                        + variable.name() + "\", " + variable.offset() + ", " + variable.size() + "), 0);");
+            }
             code.close("}");
             if (!variable.constant()) {
                 code.line();
                 code.line("/** Writes global variable {@code " + variable.name() + "}, which programs see at once. */");
                 code.open("public void " + setter(variable.method()) + "(" + variable.type().name() + " value) {");
-                code.line("collection.variable(\"" + variable.name() + "\").set(bytes(" + codec
-                        + ", value, ByteOrder.nativeOrder()));");
+                code.line("writeVariable(\"" + variable.section() + "\", \"" + variable.name() + "\", "
+                        + variable.offset() + ", bytes(" + codec + ", value, ByteOrder.nativeOrder()));");
                 code.close("}");
             }
         }
@@ -213,10 +222,17 @@ final class ObjectsWriter {
         code.line("return attached;");
         code.close("}");
         code.line();
-        code.line("/** Detaches what {@link #attach()} attached and, if {@code load()} made it, closes the collection. */");
+        code.line("/**");
+        code.line(" * Detaches what {@link #attach()} attached, unmaps the data sections and, if {@code load()} made it,");
+        code.line(" * closes the collection.");
+        code.line(" */");
         code.line("@Override");
         code.open("public void close() {");
         code.open("try {");
+        code.open("synchronized (mappings) {");
+        code.line("mappings.values().forEach(m -> m.ifPresent(MappedArray::close));");
+        code.line("mappings.clear();");
+        code.close("}");
         code.open("for (BpfLink link : links) {");
         code.line("link.close();");
         code.close("}");
@@ -225,6 +241,44 @@ final class ObjectsWriter {
         code.open("if (ownsCollection) {");
         code.line("collection.close();");
         code.close("}");
+        code.close("}");
+        code.close("}");
+    }
+
+    /** Access to non-constant globals: the section's memory mapping when there is one, else a map lookup. */
+    private void writeVariableAccess() {
+        code.line();
+        code.line("/** A data section mapped into memory, or empty when the kernel did not make it mappable. */");
+        code.open("private Optional<MappedArray> mapping(String section) {");
+        code.open("synchronized (mappings) {");
+        code.open("return mappings.computeIfAbsent(section, s -> {");
+        code.open("try {");
+        code.line("return Optional.of(collection.map(s).mmap());");
+        code.middle("} catch (IllegalStateException | BpfException e) {");
+        code.line("return Optional.empty(); // not BPF_F_MMAPABLE (sections with only static variables)");
+        code.close("}");
+        code.close("});");
+        code.close("}");
+        code.close("}");
+        code.line();
+        code.line("/** The bytes of a global variable: read from memory, no syscall, when its section is mapped. */");
+        code.open("private ByteBuffer readVariable(String section, String name, int offset, int size) {");
+        code.line("Optional<MappedArray> mapped = mapping(section);");
+        code.line("byte[] bytes = new byte[size];");
+        code.open("if (mapped.isPresent()) {");
+        code.line("mapped.get().read(offset, bytes);");
+        code.middle("} else {");
+        code.line("bytes = collection.variable(name).get();");
+        code.close("}");
+        code.line("return ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());");
+        code.close("}");
+        code.line();
+        code.open("private void writeVariable(String section, String name, int offset, byte[] bytes) {");
+        code.line("Optional<MappedArray> mapped = mapping(section);");
+        code.open("if (mapped.isPresent()) {");
+        code.line("mapped.get().write(offset, bytes);");
+        code.middle("} else {");
+        code.line("collection.variable(name).set(bytes);");
         code.close("}");
         code.close("}");
     }
