@@ -161,6 +161,10 @@ public final class BpfBuild {
             } catch (RuntimeException e) {
                 throw new IllegalStateException("cannot generate Java for " + objectName + ": " + e.getMessage(), e);
             }
+            if (generated.contains(file)) {
+                throw new IllegalStateException(relative + " generates " + file.getFileName() + " again: sources in "
+                        + "different directories need different file names (the classes share one package)");
+            }
             generated.add(file);
             String className = file.getFileName().toString().replaceFirst("\\.java$", "");
             index.append("bpf/").append(objectName).append('=')
