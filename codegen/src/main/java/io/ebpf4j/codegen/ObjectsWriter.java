@@ -449,13 +449,27 @@ final class ObjectsWriter {
             code.line("private static final Codec<" + type.boxed() + "> " + field + " = " + type.name() + ".CODEC;");
             return;
         }
+        Code read = new Code();
+        type.decode(read, "v", "o", 0);
+        Code write = new Code();
+        type.encode(write, "v", "o", 0);
+        List<String> reads = read.lines();
+        List<String> writes = write.lines();
+        if (reads.size() == 1 && writes.size() == 1) { // a scalar: one expression each way
+            String expression = reads.get(0).substring("v = ".length(), reads.get(0).length() - 1);
+            String statement = writes.get(0).substring(0, writes.get(0).length() - 1);
+            code.line("private static final Codec<" + type.boxed() + "> " + field + " = codec(" + size + ", (b, o) -> "
+                    + expression + ",");
+            code.line("        (v, b, o) -> " + statement + ");");
+            return;
+        }
         code.open("private static final Codec<" + type.boxed() + "> " + field + " = codec(" + size
                 + ", (b, o) -> {");
         code.line(type.name() + " v;");
-        type.decode(code, "v", "o", 0);
+        reads.forEach(code::line);
         code.line("return v;");
         code.middle("}, (v, b, o) -> {");
-        type.encode(code, "v", "o", 0);
+        writes.forEach(code::line);
         code.close("});");
         code.line();
     }
