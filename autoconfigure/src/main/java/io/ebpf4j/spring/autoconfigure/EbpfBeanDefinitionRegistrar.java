@@ -29,25 +29,34 @@ import org.springframework.context.ResourceLoaderAware;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceEditor;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.type.AnnotationMetadata;
+import org.springframework.util.ClassUtils;
 
 import java.beans.PropertyDescriptor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 
 /**
  * Declares a bean for every collection, map and program of the objects named under {@code ebpf.collections}, so
  * that application beans can inject them like any other: {@code <collection>} ({@link BpfCollection}),
  * {@code <collection>.<map>} ({@link BpfMap}, also selectable with {@link BpfMapRef}), {@code <collection>.<map>.typed}
- * ({@link TypedMap}, prototype, codecs chosen per injection point) and {@code <collection>.<program>}
- * ({@link BpfProgram}). The names depend on the objects' contents, so the objects are read (parsed, not loaded) here,
+ * ({@link TypedMap}, prototype, codecs chosen per injection point), {@code <collection>.<program>}
+ * ({@link BpfProgram}) and, when ebpf4j's build plugin generated a class for the object, {@code <collection>.objects}
+ * (that {@code XxxObjects} class, over the loaded collection). The names depend on the objects' contents, so the objects are read (parsed, not loaded) here,
  * with the few settings that matter bound straight from the environment: this runs before any bean, including the
  * {@code @ConfigurationProperties} one, exists. Every bean is made by {@link EbpfCollectionRegistry}, which loads the
  * objects; a bean name the application already uses is left to the application.
@@ -59,6 +68,9 @@ class EbpfBeanDefinitionRegistrar implements ImportBeanDefinitionRegistrar, Envi
     private static final Log logger = LogFactory.getLog(EbpfBeanDefinitionRegistrar.class);
 
     private static final ConfigurationPropertyName COLLECTIONS = ConfigurationPropertyName.of("ebpf.collections");
+
+    /** Written by ebpf4j's build plugin (ebpf4j-codegen's {@code BpfBuild.OBJECTS_INDEX}): object=class lines. */
+    static final String GENERATED_OBJECTS = "META-INF/ebpf4j/objects.properties";
 
     private Environment environment;
     private ResourceLoader resourceLoader;
@@ -85,6 +97,7 @@ class EbpfBeanDefinitionRegistrar implements ImportBeanDefinitionRegistrar, Envi
         FailureMode defaultMode = binder.bind("ebpf.failure-mode", FailureMode.class).orElse(FailureMode.FAIL);
         Map<String, DeclaredCollection> declared = binder.bind("ebpf.collections",
                 Bindable.mapOf(String.class, DeclaredCollection.class)).orElse(Map.of());
+        Map<String, Class<?>> generatedObjects = declared.isEmpty() ? Map.of() : generatedObjects();
         declared.forEach((name, collection) -> {
             register(registry, name, BpfCollection.class, "collection", name);
             if (collection.getObject() == null) {
@@ -115,7 +128,42 @@ class EbpfBeanDefinitionRegistrar implements ImportBeanDefinitionRegistrar, Envi
             for (String program : BpfObjectLoader.enabledPrograms(spec, enabled)) {
                 register(registry, name + "." + program, BpfProgram.class, "program", name, program);
             }
+            if (collection.getObject() instanceof ClassPathResource object) {
+                Class<?> objects = generatedObjects.get(object.getPath());
+                if (objects != null) {
+                    register(registry, name + ".objects", objects, "objects", name, objects.getName());
+                }
+            }
         });
+    }
+
+    /**
+     * The {@code XxxObjects} classes ebpf4j's build plugin generated, by the class path location of their object
+     * (from every {@value BpfObjectsIndex#LOCATION} on the class path); classes that do not load are left out.
+     */
+    private Map<String, Class<?>> generatedObjects() {
+        ClassLoader classLoader = resourceLoader.getClassLoader();
+        Map<String, Class<?>> classes = new HashMap<>();
+        try {
+            for (URL url : Collections.list(classLoader.getResources(GENERATED_OBJECTS))) {
+                Properties index = new Properties();
+                try (InputStream in = url.openStream()) {
+                    index.load(in);
+                }
+                for (String object : index.stringPropertyNames()) {
+                    String className = index.getProperty(object);
+                    if (ClassUtils.isPresent(className, classLoader)) {
+                        classes.putIfAbsent(object, ClassUtils.resolveClassName(className, classLoader));
+                    } else {
+                        logger.debug("Not declaring a bean for " + className + " (listed in " + url
+                                + "): it is not on the class path");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            logger.warn("Cannot read " + GENERATED_OBJECTS + ": generated XxxObjects classes get no beans", e);
+        }
+        return classes;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.ebpf4j.samples.execs;
 
+import io.ebpf4j.samples.execs.ExecsObjects.ExecEvent;
 import io.ebpf4j.spring.metrics.EbpfRecordEvent;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -22,14 +23,14 @@ import java.util.concurrent.Executors;
  * Keeps the last exec events and streams new ones to subscribers as server-sent events.
  *
  * <p>The starter publishes each record of the 'execs' event counter as an {@link EbpfRecordEvent} (because of
- * {@code publish-events: true}) on the thread that reads the ring buffer: the listener only decodes and stores, and
- * hands the sending to its own thread, so that a slow subscriber cannot hold up the reading.
+ * {@code publish-events: true}) on the thread that reads the ring buffer: the listener only decodes (with the codec
+ * generated from {@code struct exec_event}, see {@link ExecsObjects}) and stores, and hands the sending to its own
+ * thread, so that a slow subscriber cannot hold up the reading.
  */
 @Component
 public class RecentExecs implements DisposableBean {
     private static final Duration STREAM_TIMEOUT = Duration.ofMinutes(30);
 
-    private final ExecEventDecoder decoder;
     private final int capacity;
     private final ArrayDeque<ExecEvent> recent;
     private final List<SseEmitter> subscribers = new CopyOnWriteArrayList<>();
@@ -39,15 +40,14 @@ public class RecentExecs implements DisposableBean {
         return thread;
     });
 
-    public RecentExecs(ExecEventDecoder decoder, @Value("${exec-events.recent:100}") int capacity) {
-        this.decoder = decoder;
+    public RecentExecs(@Value("${exec-events.recent:100}") int capacity) {
         this.capacity = capacity;
         this.recent = new ArrayDeque<>(capacity);
     }
 
     @EventListener(condition = "#event.counter == 'execs'")
     public void onExec(EbpfRecordEvent event) {
-        ExecEvent exec = decoder.decode(event.getRecord());
+        ExecEvent exec = event.getRecord(ExecEvent.CODEC);
         synchronized (recent) {
             if (recent.size() == capacity) {
                 recent.removeFirst();

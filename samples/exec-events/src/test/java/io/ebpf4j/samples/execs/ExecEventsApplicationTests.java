@@ -1,5 +1,6 @@
 package io.ebpf4j.samples.execs;
 
+import io.ebpf4j.samples.execs.ExecsObjects.ExecEvent;
 import io.ebpf4j.testing.PrometheusText;
 import io.ebpf4j.testing.RequiresKernel;
 
@@ -94,6 +95,12 @@ class ExecEventsApplicationTests {
         }
         await().atMost(DEADLINE).untilAsserted(() -> assertThat(json.readValue(get("/execs/recent"), ExecEvent[].class))
                 .containsSubsequence(expected));
+    }
+
+    @Test
+    void readsTheProgramsGlobalThroughTheGeneratedObjectsBean() throws Exception {
+        runTrue(1);
+        assertThat(get("/execs/dropped")).isEqualTo("0");
     }
 
     @Test
