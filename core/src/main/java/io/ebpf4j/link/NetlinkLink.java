@@ -7,6 +7,8 @@ import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
 
+import static io.ebpf4j.link.Attachments.describe;
+
 
 /**
  * A program attached over rtnetlink instead of a bpf_link ({@link NetlinkXdpLink}, {@link ClsactLink}). The link
@@ -47,7 +49,7 @@ abstract class NetlinkLink extends Unpinnable {
     abstract BpfException attachError(int errno, String explanation);
 
     private String describe(BpfProgram attached) {
-        return hook + " on " + interfaceName + " <- " + Links.describe(attached) + " (netlink)";
+        return hook + " on " + interfaceName + " <- " + describe(attached) + " (netlink)";
     }
 
     /** Attaches the constructor's program, called {@code name}; subclass constructors call it last. */

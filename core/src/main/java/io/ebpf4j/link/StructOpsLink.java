@@ -1,5 +1,6 @@
 package io.ebpf4j.link;
 
+import io.ebpf4j.AttachType;
 import io.ebpf4j.BpfException;
 import io.ebpf4j.BpfMap;
 import io.ebpf4j.MapType;
@@ -19,6 +20,31 @@ import io.ebpf4j.internal.sys.Scratch;
 public final class StructOpsLink extends FdLink {
     StructOpsLink(Fd fd, String description) {
         super(fd, description);
+    }
+
+    /** {@code BPF_LINK_CREATE} for a struct_ops map: registers its ops until the link is closed. */
+    static StructOpsLink register(BpfMap map) {
+        if (map.type() != MapType.STRUCT_OPS) {
+            throw new IllegalArgumentException("map '" + map.name() + "' is a " + map.type()
+                    + " map; struct_ops links need a STRUCT_OPS map");
+        }
+        String description = "struct_ops map '" + map.name() + "'";
+        long r;
+        int mapFd = map.fd().acquire();
+        try {
+            r = FdLink.create(mapFd, 0, AttachType.STRUCT_OPS, 0, null);
+        } finally {
+            map.fd().release();
+        }
+        if (r < 0) {
+            int errno = (int) -r;
+            if (errno == Errno.EINVAL) {
+                throw new BpfException("register " + description + ": " + Errno.describe(errno) + " (the map must"
+                        + " be created with BPF_F_LINK, i.e. SEC(\".struct_ops.link\"), and hold its value)", errno);
+            }
+            throw Errors.of("register " + description, errno, "CAP_BPF + CAP_PERFMON");
+        }
+        return new StructOpsLink(Fd.own((int) r, description), description);
     }
 
     /**

@@ -1,0 +1,40 @@
+package io.ebpf4j.link;
+
+import io.ebpf4j.AttachType;
+import io.ebpf4j.BpfException;
+import io.ebpf4j.BpfProgram;
+import io.ebpf4j.ProgramType;
+import io.ebpf4j.internal.sys.Errno;
+import io.ebpf4j.internal.sys.Fd;
+import io.ebpf4j.internal.sys.LibC;
+
+import java.nio.file.Path;
+
+import static io.ebpf4j.link.Attachments.create;
+import static io.ebpf4j.link.Attachments.describe;
+import static io.ebpf4j.link.Attachments.linkOrThrow;
+import static io.ebpf4j.link.Attachments.open;
+import static io.ebpf4j.link.Attachments.requireType;
+
+/** Network namespace hooks: sk_lookup and flow dissector programs. */
+final class Netns {
+    private Netns() {}
+
+    static BpfLink netns(Path namespace, BpfProgram program) {
+        requireType(program, "network namespace hook", ProgramType.SK_LOOKUP, ProgramType.FLOW_DISSECTOR);
+        AttachType type = program.type() == ProgramType.SK_LOOKUP ? AttachType.SK_LOOKUP : AttachType.FLOW_DISSECTOR;
+        String description = "netns " + namespace + " " + type + " <- " + describe(program);
+        Fd file = open(namespace, LibC.O_RDONLY | LibC.O_CLOEXEC, "network namespace file");
+        long r;
+        try {
+            r = create(program, file, type);
+        } finally {
+            file.close(); // the link holds the namespace
+        }
+        if (r == -Errno.EINVAL) {
+            throw new BpfException("attach " + description + ": " + Errno.describe(Errno.EINVAL) + " (is "
+                    + namespace + " a network namespace file, like /proc/self/ns/net?)", Errno.EINVAL);
+        }
+        return linkOrThrow(r, description, program, "netns " + type);
+    }
+}
