@@ -1,6 +1,13 @@
 package io.ebpf4j.spring.autoconfigure;
 
 import io.ebpf4j.AttachType;
+import io.ebpf4j.ProgramSpec;
+import io.ebpf4j.ProgramType;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Where a program is attached ({@code ebpf.collections.<name>.programs.<program>.attach}). Values are written in
@@ -103,10 +110,59 @@ public enum AttachKind {
     /** A BPF iterator (read it through the link). */
     ITER("iter", Family.ITER, AttachType.TRACE_ITER);
 
-    /** Kinds of hooks that share one attach mechanism and one set of target properties. */
+    /**
+     * Kinds of hooks that share one attach mechanism and one set of target properties. Each carries what the
+     * starter needs to attach to it: the programs that fit, the property that names its target, and its planner.
+     */
     enum Family {
-        AUTO, NONE, TRACEPOINT, RAW_TRACEPOINT, TRACING, KPROBE, UPROBE, USDT, CGROUP, XDP, TCX, SOCKET_FILTER,
-        PERF_EVENT, NETFILTER, SK_LOOKUP, ITER
+        AUTO(spec -> true, "attach", null),
+        NONE(spec -> true, "attach", null),
+        TRACEPOINT(types(ProgramType.TRACEPOINT), "tracepoint", ProgramAttacher::tracepoint),
+        RAW_TRACEPOINT(types(ProgramType.RAW_TRACEPOINT, ProgramType.RAW_TRACEPOINT_WRITABLE), "tracepoint",
+                ProgramAttacher::rawTracepoint),
+        TRACING(types(ProgramType.TRACING, ProgramType.LSM, ProgramType.EXT), "attach", ProgramAttacher::tracing),
+        KPROBE(types(ProgramType.KPROBE), "function", ProgramAttacher::kprobe),
+        UPROBE(types(ProgramType.KPROBE), "symbol", ProgramAttacher::uprobe),
+        USDT(types(ProgramType.KPROBE), "usdt", ProgramAttacher::usdt),
+        CGROUP(types(ProgramType.CGROUP_SKB, ProgramType.CGROUP_SOCK, ProgramType.CGROUP_SOCK_ADDR,
+                ProgramType.CGROUP_SOCKOPT, ProgramType.CGROUP_SYSCTL, ProgramType.CGROUP_DEVICE,
+                ProgramType.SOCK_OPS), "cgroup", ProgramAttacher::cgroup),
+        XDP(types(ProgramType.XDP), "interface", ProgramAttacher::xdp),
+        TCX(types(ProgramType.SCHED_CLS), "interface", ProgramAttacher::tcx),
+        SOCKET_FILTER(types(ProgramType.SOCKET_FILTER), "interface", ProgramAttacher::socketFilter),
+        PERF_EVENT(types(ProgramType.PERF_EVENT), "attach", ProgramAttacher::perfEvent),
+        NETFILTER(types(ProgramType.NETFILTER), "attach", ProgramAttacher::netfilter),
+        SK_LOOKUP(types(ProgramType.SK_LOOKUP), "attach", ProgramAttacher::skLookup),
+        ITER(spec -> spec.attachType() == AttachType.TRACE_ITER, "attach", ProgramAttacher::iter);
+
+        private final Predicate<ProgramSpec> fits;
+        private final String targetProperty;
+        private final ProgramAttacher.Planner planner;
+
+        Family(Predicate<ProgramSpec> fits, String targetProperty, ProgramAttacher.Planner planner) {
+            this.fits = fits;
+            this.targetProperty = targetProperty;
+            this.planner = planner;
+        }
+
+        /** Whether a program of this spec can attach to hooks of this family. */
+        boolean fits(ProgramSpec spec) {
+            return fits.test(spec);
+        }
+
+        /** The {@code programs.<name>} property that names the target, for failure messages. */
+        String targetProperty() {
+            return targetProperty;
+        }
+
+        ProgramAttacher.Planner planner() {
+            return planner;
+        }
+
+        private static Predicate<ProgramSpec> types(ProgramType... types) {
+            Set<ProgramType> set = EnumSet.copyOf(List.of(types));
+            return spec -> set.contains(spec.type());
+        }
     }
 
     private final String text;

@@ -28,9 +28,7 @@ import io.ebpf4j.spring.autoconfigure.AttachKind.Family;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.Locale;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -41,10 +39,6 @@ import java.util.function.Supplier;
  * (sk_msg to a sockmap, struct_ops through their map, ...) are loaded and left alone, as libbpf does.
  */
 final class ProgramAttacher {
-    private static final Set<ProgramType> CGROUP_TYPES = EnumSet.of(ProgramType.CGROUP_SKB, ProgramType.CGROUP_SOCK,
-            ProgramType.CGROUP_SOCK_ADDR, ProgramType.CGROUP_SOCKOPT, ProgramType.CGROUP_SYSCTL,
-            ProgramType.CGROUP_DEVICE, ProgramType.SOCK_OPS);
-
     private ProgramAttacher() {}
 
     /** What to attach a program to; a plan of kind {@link AttachKind#NONE} attaches nothing. */
@@ -91,6 +85,23 @@ final class ProgramAttacher {
         }
     }
 
+    /** What a planner gets: the program's context, the kind of hook, and what its section name says. */
+    record Request(Context context, AttachKind kind, ProgramSection section, String sectionTarget, long cookie) {
+        EbpfProperties.Program config() {
+            return context.config();
+        }
+
+        /** The section, where its name carries a target for this family; otherwise null. */
+        ProgramSection sectionWithTarget() {
+            return sectionTarget == null ? null : section;
+        }
+    }
+
+    /** Plans the attachment to one family of hooks, from configuration and the section name. */
+    interface Planner {
+        Plan plan(Request request);
+    }
+
     /** Decides where the program goes, without touching the kernel. */
     static Plan plan(Context context) {
         EbpfProperties.Program config = context.config();
@@ -100,72 +111,14 @@ final class ProgramAttacher {
         if (kind == AttachKind.NONE) {
             return Plan.none(config.getAttach() == AttachKind.NONE ? "attach: none" : noneReason(spec));
         }
-        requireProgramType(context, kind);
+        if (!kind.family().fits(spec)) {
+            throw context.targetError(kind.text(), null, "attach", "attach: " + kind + " does not fit a "
+                    + spec.type() + " program (section " + spec.sectionName() + ")", null);
+        }
         String sectionTarget = section != null && sectionFamily(section) == kind.family() ? section.attachTarget()
                 : null;
         long cookie = config.getCookie() == null ? 0 : config.getCookie();
-        switch (kind.family()) {
-            case TRACEPOINT:
-                return tracepoint(context, config.getTracepoint() == null ? section : null, sectionTarget, cookie);
-            case RAW_TRACEPOINT: {
-                String name = required(context, kind, first(config.getTracepoint(), sectionTarget), "tracepoint");
-                return new Plan(kind, name, program -> new Attachment(Links.rawTracepoint(name, program, cookie),
-                        null));
-            }
-            case TRACING:
-                return new Plan(kind, sectionTarget == null ? spec.sectionName() : sectionTarget,
-                        program -> new Attachment(Links.tracing(program, cookie), null));
-            case KPROBE:
-                return kprobe(context, kind, section, sectionTarget, cookie);
-            case UPROBE:
-                return uprobe(context, kind, sectionTarget == null ? null : section, cookie);
-            case USDT:
-                return usdt(context, sectionTarget == null ? null : section, cookie);
-            case CGROUP:
-                return cgroup(context, kind);
-            case XDP: {
-                String name = required(context, kind, config.getInterface(), "interface");
-                XdpMode mode = config.getXdpMode();
-                return new Plan(kind, name, program -> new Attachment(Links.xdp(name, program, mode), null));
-            }
-            case TCX: {
-                String name = required(context, kind, config.getInterface(), "interface");
-                AttachType direction = kind.attachType();
-                return new Plan(kind, name, program -> new Attachment(Links.tc(name, direction, program), null));
-            }
-            case SOCKET_FILTER: {
-                String name = required(context, kind, config.getInterface(), "interface");
-                return new Plan(kind, name, program -> {
-                    PacketSocket socket = Links.packetSocket(name);
-                    try {
-                        return new Attachment(Links.socketFilter(program, socket), socket);
-                    } catch (RuntimeException e) {
-                        socket.close();
-                        throw e;
-                    }
-                });
-            }
-            case PERF_EVENT: {
-                PerfEventSpec perfEvent = perfEvent(config.getPerfEvent());
-                return new Plan(kind, config.getPerfEvent().getEvent().name().toLowerCase(Locale.ROOT),
-                        program -> new Attachment(Links.perfEvent(program, perfEvent), null));
-            }
-            case NETFILTER: {
-                NetfilterOptions options = netfilter(config.getNetfilter());
-                return new Plan(kind, config.getNetfilter().getFamily() + " " + config.getNetfilter().getHook(),
-                        program -> new Attachment(Links.netfilter(program, options), null));
-            }
-            case SK_LOOKUP: {
-                Path namespace = SelfTargets.networkNamespace();
-                return new Plan(kind, namespace.toString(), program -> new Attachment(Links.netns(namespace, program),
-                        null));
-            }
-            case ITER:
-                return new Plan(kind, first(sectionTarget, spec.sectionName()),
-                        program -> new Attachment(Links.iter(program), null));
-            default:
-                throw new IllegalStateException("no attach plan for " + kind);
-        }
+        return kind.family().planner().plan(new Request(context, kind, section, sectionTarget, cookie));
     }
 
     /**
@@ -183,7 +136,7 @@ final class ProgramAttacher {
                     Stage.ATTACH, e.getMessage(), e);
         } catch (BpfException e) {
             if (isMissingTarget(e.errno())) {
-                throw context.targetError(plan.kind().text(), plan.target(), targetProperty(plan.kind()),
+                throw context.targetError(plan.kind().text(), plan.target(), plan.kind().family().targetProperty(),
                         e.getMessage(), e);
             }
             throw new EbpfCollectionException(context.collection(), context.object(), context.spec().name(),
@@ -197,28 +150,6 @@ final class ProgramAttacher {
 
     private static boolean isMissingTarget(int errno) {
         return errno == Errno.ENOENT || errno == Errno.ENODEV || errno == Errno.ESRCH || errno == Errno.ENXIO;
-    }
-
-    private static String targetProperty(AttachKind kind) {
-        switch (kind.family()) {
-            case TRACEPOINT:
-            case RAW_TRACEPOINT:
-                return "tracepoint";
-            case KPROBE:
-                return "function";
-            case UPROBE:
-                return "symbol";
-            case USDT:
-                return "usdt";
-            case CGROUP:
-                return "cgroup";
-            case XDP:
-            case TCX:
-            case SOCKET_FILTER:
-                return "interface";
-            default:
-                return "attach";
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -257,7 +188,7 @@ final class ProgramAttacher {
                 break;
         }
         ProgramType type = spec.type();
-        if (CGROUP_TYPES.contains(type)) {
+        if (Family.CGROUP.fits(spec)) {
             if (spec.attachType() == AttachType.NONE) {
                 throw context.targetError(spec.hookName(), null, "attach", "section " + spec.sectionName()
                         + " does not say which cgroup hook: set attach, e.g. cgroup-skb/ingress or"
@@ -336,62 +267,15 @@ final class ProgramAttacher {
         }
     }
 
-    private static void requireProgramType(Context context, AttachKind kind) {
-        ProgramType type = context.spec().type();
-        boolean fits;
-        switch (kind.family()) {
-            case TRACEPOINT:
-                fits = type == ProgramType.TRACEPOINT;
-                break;
-            case RAW_TRACEPOINT:
-                fits = type == ProgramType.RAW_TRACEPOINT || type == ProgramType.RAW_TRACEPOINT_WRITABLE;
-                break;
-            case TRACING:
-                fits = type == ProgramType.TRACING || type == ProgramType.LSM || type == ProgramType.EXT;
-                break;
-            case KPROBE:
-            case UPROBE:
-            case USDT:
-                fits = type == ProgramType.KPROBE;
-                break;
-            case CGROUP:
-                fits = CGROUP_TYPES.contains(type);
-                break;
-            case XDP:
-                fits = type == ProgramType.XDP;
-                break;
-            case TCX:
-                fits = type == ProgramType.SCHED_CLS;
-                break;
-            case SOCKET_FILTER:
-                fits = type == ProgramType.SOCKET_FILTER;
-                break;
-            case PERF_EVENT:
-                fits = type == ProgramType.PERF_EVENT;
-                break;
-            case NETFILTER:
-                fits = type == ProgramType.NETFILTER;
-                break;
-            case SK_LOOKUP:
-                fits = type == ProgramType.SK_LOOKUP;
-                break;
-            case ITER:
-                fits = context.spec().attachType() == AttachType.TRACE_ITER;
-                break;
-            default:
-                fits = true;
-        }
-        if (!fits) {
-            throw context.targetError(kind.text(), null, "attach", "attach: " + kind + " does not fit a " + type
-                    + " program (section " + context.spec().sectionName() + ")", null);
-        }
-    }
-
     // ---------------------------------------------------------------------------------------------------------
     // Hooks with targets
 
-    /** From configuration when set, else from the section ({@code section} null then). */
-    private static Plan tracepoint(Context context, ProgramSection section, String sectionTarget, long cookie) {
+    /** From configuration when set, else from the section. */
+    static Plan tracepoint(Request request) {
+        Context context = request.context();
+        ProgramSection section = context.config().getTracepoint() == null ? request.section() : null;
+        String sectionTarget = request.sectionTarget();
+        long cookie = request.cookie();
         String tracepoint = required(context, AttachKind.TRACEPOINT,
                 section != null ? sectionTarget : context.config().getTracepoint(), "tracepoint");
         ProgramSection.TracepointTarget parsed;
@@ -411,8 +295,12 @@ final class ProgramAttacher {
                 program, cookie), null));
     }
 
-    private static Plan kprobe(Context context, AttachKind kind, ProgramSection section, String sectionTarget,
-            long cookie) {
+    static Plan kprobe(Request request) {
+        Context context = request.context();
+        AttachKind kind = request.kind();
+        ProgramSection section = request.section();
+        String sectionTarget = request.sectionTarget();
+        long cookie = request.cookie();
         EbpfProperties.Program config = context.config();
         boolean syscall = config.getFunction() == null && section != null
                 && section.autoAttach() == ProgramSection.AutoAttach.KSYSCALL;
@@ -433,8 +321,11 @@ final class ProgramAttacher {
         });
     }
 
-    /** {@code section} is null when it names no target. */
-    private static Plan uprobe(Context context, AttachKind kind, ProgramSection section, long cookie) {
+    static Plan uprobe(Request request) {
+        Context context = request.context();
+        AttachKind kind = request.kind();
+        ProgramSection section = request.sectionWithTarget();
+        long cookie = request.cookie();
         EbpfProperties.Program config = context.config();
         String sectionBinary = null;
         String sectionSymbol = null;
@@ -461,8 +352,10 @@ final class ProgramAttacher {
         });
     }
 
-    /** {@code section} is null when it names no target. */
-    private static Plan usdt(Context context, ProgramSection section, long cookie) {
+    static Plan usdt(Request request) {
+        Context context = request.context();
+        ProgramSection section = request.sectionWithTarget();
+        long cookie = request.cookie();
         EbpfProperties.Program config = context.config();
         String sectionBinary = null;
         String sectionProbe = null;
@@ -488,7 +381,73 @@ final class ProgramAttacher {
                 program, options), null));
     }
 
-    private static Plan cgroup(Context context, AttachKind kind) {
+    static Plan rawTracepoint(Request request) {
+        String name = required(request.context(), request.kind(), first(request.config().getTracepoint(),
+                request.sectionTarget()), "tracepoint");
+        long cookie = request.cookie();
+        return new Plan(request.kind(), name, program -> new Attachment(Links.rawTracepoint(name, program, cookie),
+                null));
+    }
+
+    static Plan tracing(Request request) {
+        long cookie = request.cookie();
+        return new Plan(request.kind(), first(request.sectionTarget(), request.context().spec().sectionName()),
+                program -> new Attachment(Links.tracing(program, cookie), null));
+    }
+
+    static Plan xdp(Request request) {
+        String name = required(request.context(), request.kind(), request.config().getInterface(), "interface");
+        XdpMode mode = request.config().getXdpMode();
+        return new Plan(request.kind(), name, program -> new Attachment(Links.xdp(name, program, mode), null));
+    }
+
+    static Plan tcx(Request request) {
+        String name = required(request.context(), request.kind(), request.config().getInterface(), "interface");
+        AttachType direction = request.kind().attachType();
+        return new Plan(request.kind(), name, program -> new Attachment(Links.tc(name, direction, program), null));
+    }
+
+    static Plan socketFilter(Request request) {
+        String name = required(request.context(), request.kind(), request.config().getInterface(), "interface");
+        return new Plan(request.kind(), name, program -> {
+            PacketSocket socket = Links.packetSocket(name);
+            try {
+                return new Attachment(Links.socketFilter(program, socket), socket);
+            } catch (RuntimeException e) {
+                socket.close();
+                throw e;
+            }
+        });
+    }
+
+    static Plan perfEvent(Request request) {
+        EbpfProperties.PerfEvent config = request.config().getPerfEvent();
+        PerfEventSpec perfEvent = perfEventSpec(config);
+        return new Plan(request.kind(), config.getEvent().name().toLowerCase(Locale.ROOT),
+                program -> new Attachment(Links.perfEvent(program, perfEvent), null));
+    }
+
+    static Plan netfilter(Request request) {
+        EbpfProperties.Netfilter config = request.config().getNetfilter();
+        NetfilterOptions options = netfilterOptions(config);
+        return new Plan(request.kind(), config.getFamily() + " " + config.getHook(),
+                program -> new Attachment(Links.netfilter(program, options), null));
+    }
+
+    static Plan skLookup(Request request) {
+        Path namespace = SelfTargets.networkNamespace();
+        return new Plan(request.kind(), namespace.toString(), program -> new Attachment(Links.netns(namespace,
+                program), null));
+    }
+
+    static Plan iter(Request request) {
+        return new Plan(request.kind(), first(request.sectionTarget(), request.context().spec().sectionName()),
+                program -> new Attachment(Links.iter(program), null));
+    }
+
+    static Plan cgroup(Request request) {
+        Context context = request.context();
+        AttachKind kind = request.kind();
         String configured = required(context, kind, context.config().getCgroup(), "cgroup");
         AttachType type = kind.attachType() != null ? kind.attachType() : context.spec().attachType();
         Path path;
@@ -520,7 +479,7 @@ final class ProgramAttacher {
         }
     }
 
-    private static PerfEventSpec perfEvent(EbpfProperties.PerfEvent config) {
+    private static PerfEventSpec perfEventSpec(EbpfProperties.PerfEvent config) {
         long frequency = config.getFrequency() != null ? config.getFrequency() : 0;
         long period = frequency > 0 ? 0 : config.getPeriod() != null ? config.getPeriod() : 0;
         switch (config.getEvent()) {
@@ -554,7 +513,7 @@ final class ProgramAttacher {
         }
     }
 
-    private static NetfilterOptions netfilter(EbpfProperties.Netfilter config) {
+    private static NetfilterOptions netfilterOptions(EbpfProperties.Netfilter config) {
         int family = config.getFamily() == EbpfProperties.NetfilterFamily.IPV4 ? NetfilterOptions.IPV4
                 : NetfilterOptions.IPV6;
         int hook;
