@@ -16,9 +16,19 @@ final class ExpositionBuffer {
     /** From here on {@code Double.toString} switches to computerized scientific notation. */
     private static final double SCIENTIFIC_FROM = 1e7;
 
+    /** "00" to "99": numbers are written two digits per division. */
+    private static final byte[] DIGIT_PAIRS = new byte[200];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+            DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
+
     private byte[] bytes;
     private int size;
-    /** Digits of a number, written backwards. */
+    /** The digits of a number, right-aligned. */
     private final byte[] digits = new byte[20];
 
     ExpositionBuffer(int capacity) {
@@ -55,6 +65,15 @@ final class ExpositionBuffer {
         return this;
     }
 
+    /** Bytes {@code from} (inclusive) to {@code to} (exclusive) of {@code text}. */
+    ExpositionBuffer write(byte[] text, int from, int to) {
+        int length = to - from;
+        ensure(length);
+        System.arraycopy(text, from, bytes, size, length);
+        size += length;
+        return this;
+    }
+
     ExpositionBuffer write(char ascii) {
         ensure(1);
         bytes[size++] = (byte) ascii;
@@ -75,15 +94,28 @@ final class ExpositionBuffer {
             bytes[size++] = '-';
             value = -value;
         }
-        int n = 0;
-        do {
-            digits[n++] = (byte) ('0' + value % 10);
-            value /= 10;
-        } while (value != 0);
-        while (n > 0) {
-            bytes[size++] = digits[--n];
-        }
+        int n = digits(value);
+        System.arraycopy(digits, digits.length - n, bytes, size, n);
+        size += n;
         return this;
+    }
+
+    /** Writes the decimal digits of {@code value} (not negative) to the end of {@link #digits}; returns how many. */
+    private int digits(long value) {
+        int at = digits.length;
+        while (value >= 100) {
+            int pair = (int) (value % 100);
+            value /= 100;
+            digits[--at] = DIGIT_PAIRS[2 * pair + 1];
+            digits[--at] = DIGIT_PAIRS[2 * pair];
+        }
+        if (value >= 10) {
+            digits[--at] = DIGIT_PAIRS[2 * (int) value + 1];
+            digits[--at] = DIGIT_PAIRS[2 * (int) value];
+        } else {
+            digits[--at] = (byte) ('0' + value);
+        }
+        return digits.length - at;
     }
 
     /**
@@ -108,26 +140,22 @@ final class ExpositionBuffer {
             bytes[size++] = '-';
             whole = -whole;
         }
-        int n = 0;
-        while (whole != 0) {
-            digits[n++] = (byte) ('0' + whole % 10);
-            whole /= 10;
+        int n = digits(whole);
+        int first = digits.length - n;
+        int end = digits.length;
+        while (digits[end - 1] == '0') {
+            end--;
         }
-        int exponent = n - 1;
-        int last = 0;
-        while (digits[last] == '0') {
-            last++;
-        }
-        bytes[size++] = digits[n - 1];
+        bytes[size++] = digits[first];
         bytes[size++] = '.';
-        if (last == n - 1) {
+        if (end == first + 1) {
             bytes[size++] = '0';
-        }
-        for (int i = n - 2; i >= last; i--) {
-            bytes[size++] = digits[i];
+        } else {
+            System.arraycopy(digits, first + 1, bytes, size, end - first - 1);
+            size += end - first - 1;
         }
         bytes[size++] = 'E';
-        return writeLong(exponent);
+        return writeLong(n - 1);
     }
 
     private void ensure(int more) {

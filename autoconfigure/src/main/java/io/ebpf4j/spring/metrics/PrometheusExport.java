@@ -24,6 +24,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -273,8 +274,16 @@ final class PrometheusExport implements MultiCollector, NativeExport {
         /** Series with their labels, sorted by labels; rebuilt when the family's series change. */
         MapMetricFamily.Series[] sorted = new MapMetricFamily.Series[0];
         Labels[] labels = new Labels[0];
-        /** The same labels as the text formats write them, without the closing brace: {@code {a="x",b="y"}. */
-        byte[][] labelText = new byte[0][];
+        /**
+         * The same labels as the text formats write them, without the closing brace ({@code {a="x",b="y"}), back to
+         * back in sorted order: series {@code i} ends at {@code labelTextEnds[i]}.
+         */
+        byte[] labelText = new byte[0];
+        int[] labelTextEnds = new int[0];
+        /** The sorted position of each live series ({@link MapMetricFamily.Series#index}), -1 when denied. */
+        int[] sortedPositions = new int[0];
+        /** Counters and gauges: the values of the scrape being written, by sorted position. */
+        double[] values = new double[0];
         long version = -1;
 
         Exported(MapMetricFamily<?> family, int field, Meter.Id base, MetricMetadata metadata) {
@@ -290,6 +299,25 @@ final class PrometheusExport implements MultiCollector, NativeExport {
             if (version != family.version()) {
                 sort();
             }
+        }
+
+        /**
+         * Copies the counters' or gauges' values into {@link #values}, walking the series in the order they were
+         * created, which is the order they lie in memory: in label order each series would be a cache miss of its
+         * own. Call holding the family's lock, after {@link #prepare}.
+         */
+        void gatherValues() {
+            List<? extends MapMetricFamily.Series> live = family.series();
+            for (int i = 0; i < live.size(); i++) {
+                int position = sortedPositions[i];
+                if (position >= 0) {
+                    values[position] = ((ValueFamily.ValueSeries) live.get(i)).published(field);
+                }
+            }
+        }
+
+        int labelTextStart(int index) {
+            return index == 0 ? 0 : labelTextEnds[index - 1];
         }
 
         /** Adds this metric's data points, in label order; call holding the family's lock. */
@@ -346,15 +374,22 @@ final class PrometheusExport implements MultiCollector, NativeExport {
             Arrays.sort(order, Comparator.comparing(keptLabels::get));
             sorted = new MapMetricFamily.Series[order.length];
             labels = new Labels[order.length];
-            labelText = new byte[order.length][];
+            labelTextEnds = new int[order.length];
+            sortedPositions = new int[family.series().size()];
+            Arrays.fill(sortedPositions, -1);
+            values = new double[order.length];
+            ByteArrayOutputStream text = new ByteArrayOutputStream(order.length * 48);
             for (int i = 0; i < order.length; i++) {
                 sorted[i] = kept.get(order[i]);
                 // copied in scrape order: each scrape compares neighbouring labels, and labels that lie in memory
                 // in the order they are compared are read ahead by the processor instead of missing its caches
                 labels[i] = relocate(keptLabels.get(order[i]));
                 ((Labels[]) sorted[i].exported)[field] = labels[i];
-                labelText[i] = labelText(labels[i]);
+                sortedPositions[sorted[i].index] = i;
+                text.writeBytes(labelText(labels[i]));
+                labelTextEnds[i] = text.size();
             }
+            labelText = text.toByteArray();
             version = family.version();
         }
 
@@ -454,6 +489,9 @@ final class PrometheusExport implements MultiCollector, NativeExport {
             int total = 0;
             for (Exported e : members) {
                 e.prepare();
+                if (!histogram) {
+                    e.gatherValues();
+                }
                 total += e.sorted.length;
             }
             if (total == 0) {
@@ -484,38 +522,39 @@ final class PrometheusExport implements MultiCollector, NativeExport {
         }
 
         private void writeSeries(ExpositionBuffer out, Exported e, int index, boolean openMetrics) {
-            byte[] labels = e.labelText[index];
+            int from = e.labelTextStart(index);
+            int to = e.labelTextEnds[index];
             if (!histogram) {
                 out.write(sampleName);
-                closeLabels(out, labels);
-                out.writeDouble(((ValueFamily.ValueSeries) e.sorted[index]).published(e.field)).write('\n');
+                closeLabels(out, e.labelText, from, to);
+                out.writeDouble(e.values[index]).write('\n');
                 return;
             }
             HistogramFamily.HistogramSeries s = (HistogramFamily.HistogramSeries) e.sorted[index];
             byte[][] bounds = openMetrics ? openMetricsBounds : textBounds;
             for (int b = 0; b < bounds.length; b++) {
                 out.write(sampleName);
-                if (labels.length > 0) {
-                    out.write(labels).write(',');
+                if (to > from) {
+                    out.write(e.labelText, from, to).write(',');
                 } else {
                     out.write('{');
                 }
                 out.write(bounds[b]).writeLong(s.cumulative[b]).write('\n');
             }
             out.write(countName);
-            closeLabels(out, labels);
+            closeLabels(out, e.labelText, from, to);
             out.writeLong(s.count()).write('\n');
             double sum = ((HistogramFamily) e.family).sum(s);
             if (!Double.isNaN(sum)) {
                 out.write(sumName);
-                closeLabels(out, labels);
+                closeLabels(out, e.labelText, from, to);
                 out.writeDouble(sum).write('\n');
             }
         }
 
-        private static void closeLabels(ExpositionBuffer out, byte[] labels) {
-            if (labels.length > 0) {
-                out.write(labels).write('}');
+        private static void closeLabels(ExpositionBuffer out, byte[] labelText, int from, int to) {
+            if (to > from) {
+                out.write(labelText, from, to).write('}');
             }
             out.write(' ');
         }
