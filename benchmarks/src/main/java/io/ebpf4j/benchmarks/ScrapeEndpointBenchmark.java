@@ -36,6 +36,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,9 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * Run with {@code -prof gc} for the bytes allocated per scrape (both ends of the connection are in this JVM).
+ *
+ * <p>On a loaded machine JMH's benchmarks, one after the other, see different loads; {@link #main} measures the
+ * same operations interleaved, round after round, and prints the medians and their ratios to the dump's.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -164,6 +168,49 @@ public class ScrapeEndpointBenchmark {
         WebEndpointResponse<?> response = (WebEndpointResponse<?>) endpoint.invoke(new InvocationContext(
                 SecurityContext.NONE, Map.of(), new ProducibleOperationArgumentResolver(() -> List.of(TEXT))));
         return ((byte[]) response.getBody()).length;
+    }
+
+    /**
+     * Interleaved rounds (each: one raw dump, one HTTP scrape, one in-JVM endpoint scrape, in turn), after a warm-up;
+     * prints the median of each and its ratio to the dump's median. Arguments: rounds (default 200), warm-up rounds
+     * (default 300).
+     */
+    public static void main(String[] args) throws IOException {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        int warmUp = args.length > 1 ? Integer.parseInt(args[1]) : 300;
+        ScrapeEndpointBenchmark benchmark = new ScrapeEndpointBenchmark();
+        benchmark.setUp();
+        try {
+            String[] names = {"rawBatchDump", "httpScrape", "httpScrapeOpenMetrics", "endpointText"};
+            long[][] nanos = new long[names.length][rounds];
+            for (int round = -warmUp; round < rounds; round++) {
+                for (int op = 0; op < names.length; op++) {
+                    long start = System.nanoTime();
+                    switch (op) {
+                        case 0 -> benchmark.rawBatchDump();
+                        case 1 -> benchmark.httpScrape();
+                        case 2 -> benchmark.httpScrapeOpenMetrics();
+                        default -> benchmark.endpointText();
+                    }
+                    if (round >= 0) {
+                        nanos[op][round] = System.nanoTime() - start;
+                    }
+                }
+            }
+            double dump = median(nanos[0]);
+            for (int op = 0; op < names.length; op++) {
+                System.out.printf("%-22s median %8.0f us  %5.2f x rawBatchDump%n", names[op], median(nanos[op]) / 1e3,
+                        median(nanos[op]) / dump);
+            }
+        } finally {
+            benchmark.tearDown();
+        }
+    }
+
+    private static double median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     /**
