@@ -4,6 +4,8 @@ import io.ebpf4j.BatchCursor;
 import io.ebpf4j.BpfMap;
 import io.ebpf4j.UpdateFlags;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -53,7 +55,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code httpScrape}: GET {@code /actuator/prometheus} (text 0.0.4) over a kept-alive loopback connection,
  *       the whole body read: the map read, the registry's own meters, the map metrics' text, Spring MVC, Tomcat;
  *   <li>{@code httpScrapeOpenMetrics}: the same in OpenMetrics 1.0;
- *   <li>{@code endpointText}: the endpoint's operation invoked in the JVM, the same bytes without HTTP.
+ *   <li>{@code endpointText}: the endpoint's operation invoked in the JVM, the same bytes without HTTP;
+ *   <li>{@code registryText}: the text as the Prometheus client writes the whole registry, map metrics included
+ *       ({@code PrometheusMeterRegistry.scrape()}): what the endpoint served before the starter wrote the map
+ *       metrics' text itself.
  * </ul>
  *
  * Run with {@code -prof gc} for the bytes allocated per scrape (both ends of the connection are in this JVM).
@@ -82,6 +87,7 @@ public class ScrapeEndpointBenchmark {
     BpfMap map;
     BatchCursor cursor;
     WebOperation endpoint;
+    PrometheusMeterRegistry registry;
     Scraper scraper;
 
     @Setup(Level.Trial)
@@ -101,6 +107,7 @@ public class ScrapeEndpointBenchmark {
         endpoint = context.getBean(WebEndpointsSupplier.class).getEndpoints().stream()
                 .filter(e -> e.getEndpointId().toString().equals("prometheus")).findFirst().orElseThrow()
                 .getOperations().iterator().next();
+        registry = context.getBean(PrometheusMeterRegistry.class);
         scraper = new Scraper(Integer.parseInt(context.getEnvironment().getProperty("local.server.port")));
         // the first scrape registers the keys' series, the second shows them
         scraper.scrape(TEXT);
@@ -170,8 +177,30 @@ public class ScrapeEndpointBenchmark {
         return ((byte[]) response.getBody()).length;
     }
 
+    @Benchmark
+    public int registryText() throws IOException {
+        CountingOutputStream out = new CountingOutputStream();
+        registry.scrape(out);
+        return out.count;
+    }
+
+    /** Counts what the client writes, as the endpoint's buffer would hold it. */
+    static final class CountingOutputStream extends OutputStream {
+        int count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
+    }
+
     /**
-     * Interleaved rounds (each: one raw dump, one HTTP scrape, one in-JVM endpoint scrape, in turn), after a warm-up;
+     * Interleaved rounds (each: every benchmark once, in turn), after a warm-up;
      * prints the median of each and its ratio to the dump's median. Arguments: rounds (default 200), warm-up rounds
      * (default 300).
      */
@@ -181,7 +210,7 @@ public class ScrapeEndpointBenchmark {
         ScrapeEndpointBenchmark benchmark = new ScrapeEndpointBenchmark();
         benchmark.setUp();
         try {
-            String[] names = {"rawBatchDump", "httpScrape", "httpScrapeOpenMetrics", "endpointText"};
+            String[] names = {"rawBatchDump", "httpScrape", "httpScrapeOpenMetrics", "endpointText", "registryText"};
             long[][] nanos = new long[names.length][rounds];
             for (int round = -warmUp; round < rounds; round++) {
                 for (int op = 0; op < names.length; op++) {
@@ -190,7 +219,8 @@ public class ScrapeEndpointBenchmark {
                         case 0 -> benchmark.rawBatchDump();
                         case 1 -> benchmark.httpScrape();
                         case 2 -> benchmark.httpScrapeOpenMetrics();
-                        default -> benchmark.endpointText();
+                        case 3 -> benchmark.endpointText();
+                        default -> benchmark.registryText();
                     }
                     if (round >= 0) {
                         nanos[op][round] = System.nanoTime() - start;

@@ -122,6 +122,7 @@ final class PrometheusExport implements MultiCollector, NativeExport {
             MetricMetadata metadata = new MetricMetadata(name,
                     filtered.getDescription() != null ? filtered.getDescription() : " ", null);
             exported.add(new Exported(family, field, base, metadata));
+            // grouped when metrics are added (at binding), not on each scrape
             Map<String, List<Exported>> grouped = new TreeMap<>();
             for (Exported e : exported) {
                 grouped.computeIfAbsent(e.metadata.getPrometheusName(), n -> new ArrayList<>(1)).add(e);
