@@ -385,6 +385,11 @@ final class PrometheusExport implements MultiCollector, NativeExport {
                 // copied in scrape order: each scrape compares neighbouring labels, and labels that lie in memory
                 // in the order they are compared are read ahead by the processor instead of missing its caches
                 labels[i] = relocate(keptLabels.get(order[i]));
+                if (i > 0 && labels[i].equals(labels[i - 1])) {
+                    // as the client refuses such data points: the family is left out, not served with a duplicate
+                    throw new IllegalStateException("two series with labels " + labels[i]
+                            + " (meter filters made them equal)");
+                }
                 ((Labels[]) sorted[i].exported)[field] = labels[i];
                 sortedPositions[sorted[i].index] = i;
                 text.writeBytes(labelText(labels[i]));
