@@ -572,15 +572,9 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
         }
     }
 
-    /** The Prometheus names of the histograms published natively, each followed by {@code _bucket{}. */
-    synchronized List<String> nativeHistogramBucketPrefixes() {
-        List<String> prefixes = new ArrayList<>();
-        for (NativeExport export : nativeExports) {
-            for (String name : export.histogramNames()) {
-                prefixes.add(name + "_bucket{");
-            }
-        }
-        return prefixes;
+    /** Where the metrics are published outside Micrometer's meters, for the {@code prometheus} endpoint. */
+    synchronized List<NativeExport> nativeExports() {
+        return List.copyOf(nativeExports);
     }
 
     /**

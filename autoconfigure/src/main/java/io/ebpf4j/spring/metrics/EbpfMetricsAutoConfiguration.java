@@ -47,17 +47,17 @@ public final class EbpfMetricsAutoConfiguration {
                 filters.orderedStream().toList());
     }
 
-    /** The {@code le} labels of native BPF histograms in the {@code prometheus} endpoint's text, as Go writes them. */
+    /** The map metrics in the {@code prometheus} endpoint's text formats, written from their series. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = {"org.springframework.boot.actuate.endpoint.invoke.OperationInvokerAdvisor",
         "io.micrometer.prometheusmetrics.PrometheusMeterRegistry"})
     static class PrometheusEndpointConfiguration {
 
         @Bean
-        static OperationInvokerAdvisor ebpfPrometheusBucketLabels(ObjectProvider<EbpfMetrics> metrics) {
-            return new PrometheusBucketLabels(() -> {
+        static OperationInvokerAdvisor ebpfPrometheusScrapeText(ObjectProvider<EbpfMetrics> metrics) {
+            return new PrometheusScrapeText(() -> {
                 EbpfMetrics available = metrics.getIfAvailable();
-                return available != null ? available.nativeHistogramBucketPrefixes() : List.of();
+                return available != null ? available.nativeExports() : List.of();
             });
         }
     }

@@ -168,6 +168,8 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
     private final String[] labelNames;
     private final LongAdder decoderErrors = new LongAdder();
     private long now;
+    /** Entries of the current read so far: the position of the next one in the map's walk. */
+    private int walked;
     private int overCap;
     private volatile int lastOverCap;
     private volatile int seriesCount;
@@ -287,14 +289,15 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
         return version;
     }
 
-    /** The live series; call holding {@link #lock}. */
-    Collection<S> series() {
+    /** The live series, each at its {@link Series#index}; call holding {@link #lock}. */
+    List<S> series() {
         return live;
     }
 
     @Override
     public void begin(long nowNanos) {
         now = nowNanos;
+        walked = 0;
         overCap = 0;
     }
 
@@ -310,7 +313,7 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
         Binding[] bound = found;
         for (int i = 0; i < count; i++) {
             bindings.load(keys, i * keySize, probe);
-            bound[i] = bindings.get(probe);
+            bound[i] = bindings.getInWalk(walked++, probe);
         }
         for (int i = 0; i < count; i++) {
             Binding binding = bound[i];

@@ -2,9 +2,6 @@ package io.ebpf4j.spring.metrics;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -41,31 +38,5 @@ class GoFloatsTest {
         assertThat(GoFloats.formatOpenMetrics(1e-6)).isEqualTo("1e-06");
         assertThat(GoFloats.formatOpenMetrics(0.5)).isEqualTo("0.5");
         assertThat(GoFloats.formatOpenMetrics(Double.POSITIVE_INFINITY)).isEqualTo("+Inf");
-    }
-
-    /** Only the bucket lines of the named histograms change; labels that merely contain le=" do not. */
-    @Test
-    void theScrapeRewriteTouchesOnlyTheBpfHistogramsBounds() {
-        String scrape = """
-                # TYPE ebpf_latency_seconds histogram
-                ebpf_latency_seconds_bucket{collection="sys",op="le=\\"x\\"",le="1.0E-6"} 1
-                ebpf_latency_seconds_bucket{collection="sys",op="7",le="150.0"} 2
-                ebpf_latency_seconds_bucket{collection="sys",op="7",le="+Inf"} 2
-                ebpf_latency_seconds_count{collection="sys",op="7"} 2
-                http_server_requests_seconds_bucket{le="1.0"} 3
-                """;
-        String text = new String(PrometheusBucketLabels.rewrite(scrape.getBytes(StandardCharsets.UTF_8),
-                List.of("ebpf_latency_seconds_bucket{"), false), StandardCharsets.UTF_8);
-        assertThat(text).isEqualTo("""
-                # TYPE ebpf_latency_seconds histogram
-                ebpf_latency_seconds_bucket{collection="sys",op="le=\\"x\\"",le="1e-06"} 1
-                ebpf_latency_seconds_bucket{collection="sys",op="7",le="150"} 2
-                ebpf_latency_seconds_bucket{collection="sys",op="7",le="+Inf"} 2
-                ebpf_latency_seconds_count{collection="sys",op="7"} 2
-                http_server_requests_seconds_bucket{le="1.0"} 3
-                """);
-        byte[] untouched = "ebpf_other_bucket{le=\"1.0\"} 1\n".getBytes(StandardCharsets.UTF_8);
-        assertThat(PrometheusBucketLabels.rewrite(untouched, List.of("ebpf_latency_seconds_bucket{"), false))
-                .isSameAs(untouched);
     }
 }

@@ -95,4 +95,34 @@ class KeyTableTest {
         table.load(ByteBuffer.allocate(8), 3, probe);
         assertThat(table.get(probe)).isEqualTo("only");
     }
+
+    /** Walks that see the keys in the same order, in another order, and after removals all find what get finds. */
+    @Test
+    void aWalkFindsWhatALookupFindsWhateverTheOrder() {
+        int keySize = 12;
+        int count = 3000;
+        ByteBuffer b = keys(keySize, count, 7);
+        KeyTable<Integer> table = new KeyTable<>(keySize, null);
+        long[] probe = table.newProbe();
+        for (int i = 0; i < count; i++) {
+            table.load(b, i * keySize, probe);
+            table.put(probe, i);
+        }
+        Random random = new Random(3);
+        for (int walk = 0; walk < 6; walk++) {
+            int shift = walk % 2 == 0 ? 0 : random.nextInt(count); // the same order, or a rotated one
+            for (int position = 0; position < count; position++) {
+                int key = (position + shift) % count;
+                table.load(b, key * keySize, probe);
+                Integer found = table.getInWalk(position, probe);
+                assertThat(found).isEqualTo(key % 3 == 0 && walk >= 4 ? null : key);
+            }
+            if (walk == 3) {
+                table.removeIf(v -> v % 3 == 0);
+            }
+        }
+        table.load(b, 5 * keySize, probe);
+        table.put(probe, -5); // a replaced value is not found at its old position
+        assertThat(table.getInWalk(5, probe)).isEqualTo(-5);
+    }
 }

@@ -130,4 +130,19 @@ class PrometheusExportTest {
                     .get("id"))));
         }
     }
+
+    /** Meter filters that make two series' labels equal leave the family out of both paths, as the client would. */
+    @Test
+    void seriesMadeEqualByFiltersLeaveTheFamilyOut() {
+        ValueFamily family = TestMaps.values(ValueFamily.Kind.COUNTER,
+                metric(new EbpfProperties.Counter(), "events", sized("id", 4, 0)), U32_TO_U64, shared);
+        try (NativeExport export = PrometheusExport.find(registry, List.of(MeterFilter.ignoreTags("id")))) {
+            export.add(family);
+            new TestMaps.Feeder(family).put(u32(1), u64(1)).put(u32(2), u64(2)).read(1);
+            assertThat(scrape().samples("ebpf_events_total")).isEmpty();
+            ExpositionBuffer text = new ExpositionBuffer(64);
+            ((PrometheusExport) export).writeText(text, false, null);
+            assertThat(text.size()).isZero();
+        }
+    }
 }
