@@ -10,7 +10,7 @@ import org.springframework.context.annotation.Configuration;
 import java.io.IOException;
 
 /**
- * A Spring Boot application whose arguments are properties, run in a child JVM by {@link RestartAfterKillTests}:
+ * A Spring Boot application whose arguments are properties, run in a child JVM by {@link RestartAfterKillTest}:
  * prints "READY" and each collection's status once started, then runs until its standard input closes — or it is
  * killed.
  */

@@ -8,7 +8,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * A Spring Boot application with one collection, started by {@link UnprivilegedStartupTests} in a JVM without
+ * A Spring Boot application with one collection, started by {@link UnprivilegedStartupTest} in a JVM without
  * capabilities; its arguments are properties. Prints the state of each collection when it has started.
  */
 @Configuration(proxyBeanMethods = false)

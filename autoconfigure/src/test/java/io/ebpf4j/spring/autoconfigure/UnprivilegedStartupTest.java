@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * starts and reports the collection as failed; with 'fail' Spring Boot prints the failure analysis.
  */
 @RequiresKernel
-class UnprivilegedStartupTests {
+class UnprivilegedStartupTest {
 
     @Test
     void startsWithTheCollectionMarkedFailedUnderWarn() throws Exception {

@@ -39,7 +39,7 @@ import static org.awaitility.Awaitility.await;
 @RequiresKernel
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "ebpf.metrics.min-refresh=0s")
-class NetTrafficApplicationTests {
+class NetTrafficApplicationTest {
     private static final int DATAGRAMS = 25;
     private static final int PAYLOAD = 100;
     /** What an IPv4 UDP datagram adds to its payload: 20 bytes of IPv4 header, 8 of UDP header. */

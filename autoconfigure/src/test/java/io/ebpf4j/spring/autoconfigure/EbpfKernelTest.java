@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Collections declared in properties, loaded and attached in the real kernel, seen through injected beans. */
 @RequiresKernel
-class EbpfKernelTests {
+class EbpfKernelTest {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(EbpfAutoConfiguration.class))
             .withPropertyValues("ebpf.collections.counter.object=classpath:bpf/openat_counter.bpf.o",
@@ -192,7 +192,7 @@ class EbpfKernelTests {
         FdCount.Snapshot descriptors = FdCount.snapshot();
         failing.run(context -> {
             assertThat(context).hasFailed();
-            EbpfAttachTargetException failure = EbpfAutoConfigurationTests.findCause(context.getStartupFailure(),
+            EbpfAttachTargetException failure = EbpfAutoConfigurationTest.findCause(context.getStartupFailure(),
                     EbpfAttachTargetException.class);
             assertThat(failure.collection()).isEqualTo("hooks");
             assertThat(failure.program()).isEqualTo("missing_hook");
@@ -255,7 +255,7 @@ class EbpfKernelTests {
                 assertThat(context.getBean(EbpfCollections.class).get("counter").orElseThrow().status())
                         .isEqualTo(Status.ATTACHED));
         runner.withPropertyValues("ebpf.btf.path=classpath:bpf/not-an-object.bpf.o").run(context -> {
-            EbpfConfigurationException failure = EbpfAutoConfigurationTests.findCause(context.getStartupFailure(),
+            EbpfConfigurationException failure = EbpfAutoConfigurationTest.findCause(context.getStartupFailure(),
                     EbpfConfigurationException.class);
             assertThat(failure.property()).isEqualTo("ebpf.btf.path");
             assertThat(failure.getMessage()).startsWith("cannot read kernel BTF from class path resource"

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the program attached are, by nature, not counted — and the test checks that too.
  */
 @RequiresKernel
-class RestartAfterKillTests {
+class RestartAfterKillTest {
     private static final Duration STARTUP = Duration.ofSeconds(60);
 
     @Test

@@ -7,7 +7,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
-class SelfTargetsTests {
+class SelfTargetsTest {
 
     @Test
     void theCgroupV2EntryOfProcSelfCgroup() {

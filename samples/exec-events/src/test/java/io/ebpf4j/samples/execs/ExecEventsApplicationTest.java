@@ -32,7 +32,7 @@ import static org.awaitility.Awaitility.await;
  */
 @RequiresKernel
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class ExecEventsApplicationTests {
+class ExecEventsApplicationTest {
     /** The kernel reports the file name as the caller passed it to execve, symbolic links unresolved. */
     private static final String TRUE = "/bin/true";
     private static final Duration DEADLINE = Duration.ofSeconds(10);

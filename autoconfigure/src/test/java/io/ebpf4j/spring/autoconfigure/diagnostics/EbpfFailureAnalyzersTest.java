@@ -24,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The message of each failure analyzer, for failures provoked through the auto-configuration where that needs no
  * kernel, and for exceptions as the kernel reports them otherwise (the kernel-made ones are in
- * {@link EbpfKernelFailureAnalyzersTests}).
+ * {@link EbpfKernelFailureAnalyzersTest}).
  */
-class EbpfFailureAnalyzersTests {
+class EbpfFailureAnalyzersTest {
     private static final String OBJECT = "class path resource [bpf/counter.bpf.o]";
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()

@@ -25,7 +25,7 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Conditions, back-off, binding and validation of the auto-configuration; nothing here needs the kernel. */
-class EbpfAutoConfigurationTests {
+class EbpfAutoConfigurationTest {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(EbpfAutoConfiguration.class));
 

@@ -19,10 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * to start with a failure analysis that names the property (Spring Boot's bind failure analysis, or ours), never with
  * an unexplained exception. Map keys and list indexes are filled with names the test object has.
  */
-class WrongTypeConfigurationTests {
+class WrongTypeConfigurationTest {
     private static final String BAD = "%not-a-value%";
     private static final List<FailureAnalyzer> ANALYZERS = SpringFactoriesLoader
-            .forDefaultResourceLocation(WrongTypeConfigurationTests.class.getClassLoader())
+            .forDefaultResourceLocation(WrongTypeConfigurationTest.class.getClassLoader())
             .load(FailureAnalyzer.class, null, SpringFactoriesLoader.FailureHandler.handleMessage((m, e) -> { }));
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RequiresKernel
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"SYSCALLS_TARGET_PID=self", "ebpf.metrics.min-refresh=0s"})
-class SyscallMetricsApplicationTests {
+class SyscallMetricsApplicationTest {
     @Value("${local.server.port}")
     int port;
 

@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Objects written for libbpf (core's clang-built fixtures) loaded and attached by the starter. */
 @RequiresKernel(programTypes = {ProgramType.KPROBE, ProgramType.XDP})
-class LibbpfObjectsKernelTests {
+class LibbpfObjectsKernelTest {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(EbpfAutoConfiguration.class));
 

@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * path reaches a map outside the loaded collections, another collection's map, or a file.
  */
 @RequiresKernel
-class EbpfEndpointHttpSecurityTests {
+class EbpfEndpointHttpSecurityTest {
     private static final String OPERATOR = "ops:ops-secret";
     private static final String VIEWER = "viewer:viewer-secret";
     /** {@code struct packet_key} {port 443, proto 6, op 42} and {@code struct packet_stats} {5, 1000}. */

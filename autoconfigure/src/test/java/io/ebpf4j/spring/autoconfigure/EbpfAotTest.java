@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Ahead-of-time processing (what a native image build runs): the registrar runs at build time and the beans it
  * declares become generated code that calls the registry's factory methods, qualifiers included.
  */
-class EbpfAotTests {
+class EbpfAotTest {
 
     @Test
     void collectionBeansBecomeGeneratedRegistrations() throws IOException {

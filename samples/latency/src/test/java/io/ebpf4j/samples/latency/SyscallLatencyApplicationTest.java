@@ -33,7 +33,7 @@ import static org.awaitility.Awaitility.await;
 @RequiresKernel
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"LATENCY_TARGET_PID=self", "ebpf.metrics.min-refresh=0s"})
-class SyscallLatencyApplicationTests {
+class SyscallLatencyApplicationTest {
     private static final String HISTOGRAM = "ebpf_syscall_latency_seconds";
     private static final int WAITS = 20;
     private static final int WAIT_MILLIS = 50;

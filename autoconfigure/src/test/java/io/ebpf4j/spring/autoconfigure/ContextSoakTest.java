@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("soak")
 @RequiresKernel
-class ContextSoakTests {
+class ContextSoakTest {
     static final int CONTEXTS = 200;
     static final long HEAP_BOUND = 16L << 20;
 

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the JVM into a cgroup of its own, so that 'self' is this JVM only, and moves it back afterwards.
  */
 @RequiresKernel
-class CgroupTrafficKernelTests {
+class CgroupTrafficKernelTest {
     private static final int DATAGRAMS = 5;
     private static final int PAYLOAD = 100;
 

@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** docs/configuration.md lists exactly the properties of {@link EbpfProperties}: it cannot drift from the code. */
-class ConfigurationDocsTests {
+class ConfigurationDocsTest {
     private static final Path DOC = Path.of("..", "docs", "configuration.md");
     private static final Pattern ROW = Pattern.compile("^\\| `((?:ebpf|management\\.endpoint\\.ebpf)\\.[^`]+)` \\|");
     private static final List<String> KINDS = List.of("counters", "gauges", "histograms", "event-counters");

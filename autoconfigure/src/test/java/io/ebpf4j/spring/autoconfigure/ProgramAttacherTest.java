@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Where programs go, decided from section names and configuration like libbpf's auto-attach; no kernel needed. */
-class ProgramAttacherTests {
+class ProgramAttacherTest {
     private final CollectionSpec sections = CollectionSpec.load(Fixtures.bytes("sections.bpf.o"));
 
     @Test

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * properties as text through the application's own configuration loading, instead of a ClassCastException from
  * Spring's YAML flattening before start-up.
  */
-class NumericKeyYamlTests {
+class NumericKeyYamlTest {
 
     @SpringBootConfiguration(proxyBeanMethods = false)
     @EnableConfigurationProperties(EbpfProperties.class)

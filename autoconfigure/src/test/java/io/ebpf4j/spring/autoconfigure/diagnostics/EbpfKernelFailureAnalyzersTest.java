@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Failure analyses of failures the real kernel produces. */
 @RequiresKernel
-class EbpfKernelFailureAnalyzersTests {
+class EbpfKernelFailureAnalyzersTest {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(EbpfAutoConfiguration.class));
 

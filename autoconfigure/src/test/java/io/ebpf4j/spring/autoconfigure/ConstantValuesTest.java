@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /** Text of {@code constants} entries turned into variable values, checked against the variables' BTF types. */
-class ConstantValuesTests {
+class ConstantValuesTest {
     private final CollectionSpec spec = load();
 
     @Test
