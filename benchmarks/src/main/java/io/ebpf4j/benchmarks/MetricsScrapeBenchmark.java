@@ -4,7 +4,6 @@ import io.ebpf4j.BatchCursor;
 import io.ebpf4j.BpfCollection;
 import io.ebpf4j.BpfMap;
 import io.ebpf4j.CollectionSpec;
-import io.ebpf4j.UpdateFlags;
 import io.ebpf4j.spring.EbpfCollections;
 import io.ebpf4j.spring.ManagedCollection;
 import io.ebpf4j.spring.autoconfigure.EbpfProperties;
@@ -32,8 +31,6 @@ import org.openjdk.jmh.infra.Blackhole;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -62,7 +59,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class MetricsScrapeBenchmark {
-    static final int KEYS = 10_000;
+    static final int KEYS = RequestsMap.KEYS;
     static final String COLLECTION = "bench";
 
     /**
@@ -86,13 +83,7 @@ public class MetricsScrapeBenchmark {
         }
         collection = BpfCollection.load(spec);
         map = collection.map("requests");
-        ByteBuffer keys = ByteBuffer.allocate(KEYS * 8).order(ByteOrder.nativeOrder());
-        ByteBuffer values = ByteBuffer.allocate(KEYS * 8).order(ByteOrder.nativeOrder());
-        for (int i = 0; i < KEYS; i++) {
-            keys.putInt(i % 100).putInt(i / 100);
-            values.putLong(i * 1000L);
-        }
-        map.batchUpdate(keys.array(), values.array(), KEYS, UpdateFlags.ANY);
+        RequestsMap.fill(map);
         cursor = map.batchCursor(4096);
 
         ManagedCollection managed = new ManagedCollection(COLLECTION, spec, collection,
@@ -152,15 +143,7 @@ public class MetricsScrapeBenchmark {
 
     @Benchmark
     public long rawBatchDump() {
-        long sum = 0;
-        cursor.reset();
-        while (map.batchLookup(cursor)) {
-            ByteBuffer values = cursor.values();
-            for (int i = 0; i < cursor.count(); i++) {
-                sum += values.getLong(cursor.valueOffset(i));
-            }
-        }
-        return sum;
+        return RequestsMap.dump(map, cursor);
     }
 
     @Benchmark

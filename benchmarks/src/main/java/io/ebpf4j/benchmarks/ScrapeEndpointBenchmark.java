@@ -2,7 +2,6 @@ package io.ebpf4j.benchmarks;
 
 import io.ebpf4j.BatchCursor;
 import io.ebpf4j.BpfMap;
-import io.ebpf4j.UpdateFlags;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -35,8 +34,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -73,7 +70,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
 public class ScrapeEndpointBenchmark {
-    static final int KEYS = 10_000;
+    static final int KEYS = RequestsMap.KEYS;
     static final String TEXT = "text/plain;version=0.0.4;charset=utf-8";
     static final String OPEN_METRICS = "application/openmetrics-text;version=1.0.0;charset=utf-8";
 
@@ -96,13 +93,7 @@ public class ScrapeEndpointBenchmark {
         application.setDefaultProperties(properties());
         context = application.run();
         map = context.getBean("bench.requests", BpfMap.class);
-        ByteBuffer keys = ByteBuffer.allocate(KEYS * 8).order(ByteOrder.nativeOrder());
-        ByteBuffer values = ByteBuffer.allocate(KEYS * 8).order(ByteOrder.nativeOrder());
-        for (int i = 0; i < KEYS; i++) {
-            keys.putInt(i % 100).putInt(i / 100);
-            values.putLong(i * 1000L);
-        }
-        map.batchUpdate(keys.array(), values.array(), KEYS, UpdateFlags.ANY);
+        RequestsMap.fill(map);
         cursor = map.batchCursor(4096);
         endpoint = context.getBean(WebEndpointsSupplier.class).getEndpoints().stream()
                 .filter(e -> e.getEndpointId().toString().equals("prometheus")).findFirst().orElseThrow()
@@ -149,15 +140,7 @@ public class ScrapeEndpointBenchmark {
 
     @Benchmark
     public long rawBatchDump() {
-        long sum = 0;
-        cursor.reset();
-        while (map.batchLookup(cursor)) {
-            ByteBuffer values = cursor.values();
-            for (int i = 0; i < cursor.count(); i++) {
-                sum += values.getLong(cursor.valueOffset(i));
-            }
-        }
-        return sum;
+        return RequestsMap.dump(map, cursor);
     }
 
     @Benchmark
