@@ -94,7 +94,7 @@ class CgroupLinkTest {
         try (TestCgroup cgroup = TestCgroup.create(); BpfMap first = Programs.counters(1);
                 BpfMap second = Programs.counters(1); BpfProgram one = skbCounter(first);
                 BpfProgram two = skbCounter(second)) {
-            BpfLink link = ProgAttachLink.attach(Links.openCgroup(cgroup.path()), AttachType.CGROUP_INET_EGRESS,
+            BpfLink link = ProgAttachLink.attach(Cgroups.openCgroup(cgroup.path()), AttachType.CGROUP_INET_EGRESS,
                     ProgAttachLink.F_ALLOW_MULTI, one, "cgroup egress by BPF_PROG_ATTACH");
             try (link) {
                 runIn(cgroup, "udp", 2);
