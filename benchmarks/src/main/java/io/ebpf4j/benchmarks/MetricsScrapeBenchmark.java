@@ -121,7 +121,7 @@ public class MetricsScrapeBenchmark {
         counter.setMap("requests");
         counter.getLabels().add(label("tenant"));
         counter.getLabels().add(label("endpoint"));
-        EbpfProperties.Collection config = new EbpfProperties.Collection();
+        EbpfProperties.CollectionProperties config = new EbpfProperties.CollectionProperties();
         config.getMetrics().getCounters().add(counter);
         properties.getCollections().put(COLLECTION, config);
         return properties;

@@ -106,7 +106,7 @@ final class BpfObjectLoader {
     }
 
     /** Applies 'programs', 'constants' and 'map-overrides' to the spec, checking every name against the object. */
-    static void configure(String name, EbpfProperties.Collection config, CollectionSpec spec) {
+    static void configure(String name, EbpfProperties.CollectionProperties config, CollectionSpec spec) {
         String description = config.getObject().getDescription();
         for (Map.Entry<String, EbpfProperties.Program> entry : config.getPrograms().entrySet()) {
             ProgramSpec program = spec.programs().get(entry.getKey());
@@ -165,7 +165,7 @@ final class BpfObjectLoader {
      * Checks that the pin path lies on bpffs (pins elsewhere fail with an obscure error) and creates it, so that maps
      * pinned by name are found again after a restart.
      */
-    static String preparePinPath(String name, EbpfProperties.Collection config) {
+    static String preparePinPath(String name, EbpfProperties.CollectionProperties config) {
         String pinPath = config.getPinPath();
         if (pinPath == null) {
             return null;
@@ -192,7 +192,7 @@ final class BpfObjectLoader {
     }
 
     /** Creates the maps and loads the programs; everything created is closed again if a step fails. */
-    static BpfCollection load(String name, EbpfProperties.Collection config, CollectionSpec spec, Spec kernelBtf) {
+    static BpfCollection load(String name, EbpfProperties.CollectionProperties config, CollectionSpec spec, Spec kernelBtf) {
         String pinPath = preparePinPath(name, config);
         CollectionOptions options = CollectionOptions.defaults().withPinPath(pinPath).withKernelBtf(kernelBtf);
         try {

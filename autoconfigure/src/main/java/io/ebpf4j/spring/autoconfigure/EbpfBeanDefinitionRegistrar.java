@@ -174,7 +174,7 @@ class EbpfBeanDefinitionRegistrar implements ImportBeanDefinitionRegistrar, Envi
      */
     private void rejectDottedCollectionNames() {
         Set<String> settings = new HashSet<>();
-        for (PropertyDescriptor descriptor : BeanUtils.getPropertyDescriptors(EbpfProperties.Collection.class)) {
+        for (PropertyDescriptor descriptor : BeanUtils.getPropertyDescriptors(EbpfProperties.CollectionProperties.class)) {
             if (descriptor.getWriteMethod() != null || descriptor.getName().equals("metrics")) {
                 settings.add(descriptor.getName().toLowerCase(Locale.ROOT));
             }

@@ -192,7 +192,7 @@ public final class EbpfCollectionRegistry implements EbpfCollections, Initializi
         }
         Spec kernelBtf = kernelBtf();
         synchronized (lock) {
-            for (Map.Entry<String, EbpfProperties.Collection> declared : properties.getCollections().entrySet()) {
+            for (Map.Entry<String, EbpfProperties.CollectionProperties> declared : properties.getCollections().entrySet()) {
                 Entry entry = new Entry(declared.getKey(), declared.getValue(), failureMode(declared.getValue()));
                 entries.put(entry.name, entry);
                 try {
@@ -245,7 +245,7 @@ public final class EbpfCollectionRegistry implements EbpfCollections, Initializi
         }
     }
 
-    private FailureMode failureMode(EbpfProperties.Collection config) {
+    private FailureMode failureMode(EbpfProperties.CollectionProperties config) {
         return config.getFailureMode() != null ? config.getFailureMode() : properties.getFailureMode();
     }
 
@@ -462,7 +462,7 @@ public final class EbpfCollectionRegistry implements EbpfCollections, Initializi
     /** A declared collection and what became of it; guarded by {@link #lock}. */
     private static final class Entry {
         final String name;
-        final EbpfProperties.Collection config;
+        final EbpfProperties.CollectionProperties config;
         final FailureMode mode;
         final String object;
         CollectionSpec spec;
@@ -473,7 +473,7 @@ public final class EbpfCollectionRegistry implements EbpfCollections, Initializi
         /** Whether its struct_ops maps are registered; closing the collection unregisters them. */
         boolean structOpsRegistered;
 
-        Entry(String name, EbpfProperties.Collection config, FailureMode mode) {
+        Entry(String name, EbpfProperties.CollectionProperties config, FailureMode mode) {
             this.name = name;
             this.config = config;
             this.mode = mode;

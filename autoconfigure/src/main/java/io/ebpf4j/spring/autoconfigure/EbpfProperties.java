@@ -55,7 +55,7 @@ public class EbpfProperties implements Validator {
     private final Metrics metrics = new Metrics();
 
     /** BPF collections (ELF objects) to load, by name. The name prefixes bean names: '<collection>.<map>'. */
-    private Map<String, Collection> collections = new LinkedHashMap<>();
+    private Map<String, CollectionProperties> collections = new LinkedHashMap<>();
 
     public boolean isEnabled() {
         return enabled;
@@ -89,11 +89,11 @@ public class EbpfProperties implements Validator {
         return metrics;
     }
 
-    public Map<String, Collection> getCollections() {
+    public Map<String, CollectionProperties> getCollections() {
         return collections;
     }
 
-    public void setCollections(Map<String, Collection> collections) {
+    public void setCollections(Map<String, CollectionProperties> collections) {
         this.collections = collections;
     }
 
@@ -131,7 +131,7 @@ public class EbpfProperties implements Validator {
     }
 
     /** One BPF ELF object, its programs and the metrics read from its maps. */
-    public static class Collection {
+    public static class CollectionProperties {
         /** The BPF ELF object, e.g. 'classpath:bpf/counter.bpf.o' or 'file:/opt/bpf/counter.bpf.o'. */
         private Resource object;
 

@@ -14,9 +14,9 @@ final class EbpfPropertiesValidation {
     private EbpfPropertiesValidation() {}
 
     static void validate(EbpfProperties properties, Errors errors) {
-        for (Map.Entry<String, EbpfProperties.Collection> entry : properties.getCollections().entrySet()) {
+        for (Map.Entry<String, EbpfProperties.CollectionProperties> entry : properties.getCollections().entrySet()) {
             String path = "collections[" + entry.getKey() + "]";
-            EbpfProperties.Collection collection = entry.getValue();
+            EbpfProperties.CollectionProperties collection = entry.getValue();
             if (collection.getObject() == null) {
                 errors.rejectValue(path + ".object", "ebpf.object.missing",
                         "must name the BPF ELF object, e.g. classpath:bpf/" + entry.getKey() + ".bpf.o");

@@ -158,7 +158,7 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
     private void compile(Clock clock) {
         EbpfProperties.Metrics shared = properties.getMetrics();
         long minRefresh = shared.getMinRefresh().toNanos();
-        for (Map.Entry<String, EbpfProperties.Collection> entry : properties.getCollections().entrySet()) {
+        for (Map.Entry<String, EbpfProperties.CollectionProperties> entry : properties.getCollections().entrySet()) {
             String collection = entry.getKey();
             ManagedCollection managed = collections.get(collection).orElse(null);
             if (managed == null || managed.spec() == null) {
@@ -280,7 +280,7 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
 
     private EbpfConfigurationException invalid(String collection, String where, String metric,
             IllegalArgumentException e) {
-        EbpfProperties.Collection config = properties.getCollections().get(collection);
+        EbpfProperties.CollectionProperties config = properties.getCollections().get(collection);
         String object = config.getObject() != null ? config.getObject().getDescription() : null;
         return new EbpfConfigurationException(collection, object, null, "ebpf.collections." + collection
                 + ".metrics." + where, (metric != null ? "metric '" + metric + "' (" + where + ")" : where) + ": "
@@ -326,7 +326,7 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
                             + earlier.baseUnit() + " there and " + field.baseUnit() + " here"
                     : !Arrays.equals(earlier.bounds(), bounds) ? "with other histogram buckets" : null;
             if (conflict != null) {
-                EbpfProperties.Collection config = properties.getCollections().get(collection);
+                EbpfProperties.CollectionProperties config = properties.getCollections().get(collection);
                 throw new EbpfConfigurationException(collection,
                         config.getObject() != null ? config.getObject().getDescription() : null, null,
                         claim.place(), where + " publishes meter '" + field.meterName() + "', and so does "

@@ -171,7 +171,7 @@ class EbpfAutoConfigurationTest {
                         "ebpf.collections.net.programs.tc_ok.attach=tcx/ingress",
                         "ebpf.collections.net.programs.tc_ok.interface=lo")
                 .run(context -> {
-                    EbpfProperties.Collection net = context.getBean(EbpfProperties.class).getCollections().get("net");
+                    EbpfProperties.CollectionProperties net = context.getBean(EbpfProperties.class).getCollections().get("net");
                     assertThat(net.getPrograms().get("cgroup_ingress").getAttach())
                             .isEqualTo(AttachKind.CGROUP_SKB_INGRESS);
                     assertThat(net.getPrograms().get("connect4").getAttach()).isEqualTo(AttachKind.CGROUP_CONNECT4);
