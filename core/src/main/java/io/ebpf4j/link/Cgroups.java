@@ -11,29 +11,24 @@ import io.ebpf4j.internal.sys.LibC;
 import java.nio.file.Path;
 import java.util.Objects;
 
-import static io.ebpf4j.link.Attachments.create;
-import static io.ebpf4j.link.Attachments.describe;
-import static io.ebpf4j.link.Attachments.linkOrThrow;
-import static io.ebpf4j.link.Attachments.open;
-
 /** Cgroup hooks: through a bpf_link, or BPF_PROG_ATTACH on kernels without one. */
 final class Cgroups {
     private Cgroups() {}
 
     static BpfLink cgroup(Path cgroup, AttachType type, BpfProgram program) {
         Objects.requireNonNull(type, "type");
-        String description = "cgroup " + cgroup + " " + type + " <- " + describe(program);
+        String description = "cgroup " + cgroup + " " + type + " <- " + Attachments.describe(program);
         Fd directory = openCgroup(cgroup);
         if (!Features.hasBpfLink()) {
             return ProgAttachLink.attach(directory, type, ProgAttachLink.F_ALLOW_MULTI, program, description);
         }
         long r;
         try {
-            r = create(program, directory, type);
+            r = Attachments.create(program, directory, type);
         } finally {
             directory.close(); // the link holds the cgroup
         }
-        return linkOrThrow(r, description, program, "cgroup " + type);
+        return Attachments.linkOrThrow(r, description, program, "cgroup " + type);
     }
 
     /** Opens a cgroup v2 directory, checking that it is one. */
@@ -44,6 +39,6 @@ final class Cgroups {
                     + Mounts.find(Mounts.CGROUP2).map(p -> "is mounted at " + p)
                     .orElse("is not mounted (`mount -t cgroup2 none /sys/fs/cgroup`)"));
         }
-        return open(cgroup, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, "cgroup directory");
+        return Attachments.open(cgroup, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, "cgroup directory");
     }
 }

@@ -11,20 +11,15 @@ import io.ebpf4j.internal.sys.NativeBuffer;
 
 import java.lang.ref.Reference;
 
-import static io.ebpf4j.link.Attachments.attachError;
-import static io.ebpf4j.link.Attachments.describe;
-import static io.ebpf4j.link.Attachments.requireAttachType;
-import static io.ebpf4j.link.Attachments.requireType;
-
 /** BPF iterator links: task, map and other iterators, optionally over one map. */
 final class Iterators {
     private Iterators() {}
 
     static IterLink attachIter(BpfProgram program, BpfMap map) {
-        requireType(program, "iterator", ProgramType.TRACING);
-        requireAttachType(program, "iterator", AttachType.TRACE_ITER);
+        Attachments.requireType(program, "iterator", ProgramType.TRACING);
+        Attachments.requireAttachType(program, "iterator", AttachType.TRACE_ITER);
         String description = "iterator" + (map == null ? "" : " over map '" + map.name() + "'") + " <- "
-                + describe(program);
+                + Attachments.describe(program);
         NativeBuffer info = new NativeBuffer(BpfIterLinkInfo.BYTES);
         long r;
         if (map == null) {
@@ -43,7 +38,7 @@ final class Iterators {
         }
         Reference.reachabilityFence(info);
         if (r < 0) {
-            throw attachError(description, (int) -r, program, "iterator");
+            throw Attachments.attachError(description, (int) -r, program, "iterator");
         }
         return new IterFdLink(Fd.own((int) r, description), description);
     }

@@ -19,15 +19,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
-import static io.ebpf4j.link.Attachments.attachError;
-import static io.ebpf4j.link.Attachments.cStringArray;
-import static io.ebpf4j.link.Attachments.describe;
-import static io.ebpf4j.link.Attachments.longArray;
-import static io.ebpf4j.link.Attachments.requireAttachType;
-import static io.ebpf4j.link.Attachments.requireLocations;
-import static io.ebpf4j.link.Attachments.requireType;
-import static io.ebpf4j.link.Attachments.summary;
-
 /** Kernel probes: kprobes and kretprobes through the perf PMU or tracefs, and kprobe_multi links. */
 final class Kprobes {
     private Kprobes() {}
@@ -46,10 +37,10 @@ final class Kprobes {
     static BpfLink attachKprobe(String symbol, BpfProgram program, KprobeOptions options, boolean ret) {
         Objects.requireNonNull(symbol, "symbol");
         String hook = ret ? "kretprobe" : "kprobe";
-        requireType(program, hook, ProgramType.KPROBE);
+        Attachments.requireType(program, hook, ProgramType.KPROBE);
         Probes.ProbeEvent probe = Probes.kprobe(symbol, options.offset(), ret);
         String description = hook + " " + symbol + (options.offset() != 0 ? "+" + options.offset() : "") + " <- "
-                + describe(program);
+                + Attachments.describe(program);
         return PerfEvents.attach(program, probe.event(), options.cookie(), description, probe.tracefsEvent());
     }
 
@@ -73,12 +64,12 @@ final class Kprobes {
 
     static BpfLink kprobeMulti(List<String> symbols, BpfProgram program, MultiProbeOptions options) {
         String hook = options.retprobe() ? "kretprobe_multi" : "kprobe_multi";
-        requireType(program, hook, ProgramType.KPROBE);
-        requireAttachType(program, hook, AttachType.TRACE_KPROBE_MULTI);
-        requireLocations(symbols, options, hook);
-        String description = hook + " on " + summary(symbols) + " <- " + describe(program);
-        NativeBuffer names = cStringArray(symbols);
-        NativeBuffer cookies = longArray(options.cookies());
+        Attachments.requireType(program, hook, ProgramType.KPROBE);
+        Attachments.requireAttachType(program, hook, AttachType.TRACE_KPROBE_MULTI);
+        Attachments.requireLocations(symbols, options, hook);
+        String description = hook + " on " + Attachments.summary(symbols) + " <- " + Attachments.describe(program);
+        NativeBuffer names = Attachments.cStringArray(symbols);
+        NativeBuffer cookies = Attachments.longArray(options.cookies());
         long r = FdLink.create(program, 0, AttachType.TRACE_KPROBE_MULTI, 0, a -> {
             a.putInt(LinkCreateAttr.KprobeMulti.FLAGS, options.retprobe() ? 1 : 0);
             a.putInt(LinkCreateAttr.KprobeMulti.CNT, symbols.size());
@@ -97,7 +88,7 @@ final class Kprobes {
                 throw new BpfException(description + ": " + Errno.describe(errno) + " (a function is not in the"
                         + " kernel or cannot be probed)", errno);
             }
-            throw attachError(description, errno, program, hook);
+            throw Attachments.attachError(description, errno, program, hook);
         }
         return new FdLink(Fd.own((int) r, description), description);
     }

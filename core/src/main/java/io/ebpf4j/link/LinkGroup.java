@@ -6,8 +6,6 @@ import io.ebpf4j.NotSupportedException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import static io.ebpf4j.link.Attachments.closeAll;
-
 /**
  * Several attachments that act as one: a perf event on every CPU, a USDT probe at each of its sites. Closing
  * closes every part, then runs {@code afterClose} (e.g. to free USDT spec slots).
@@ -63,7 +61,7 @@ final class LinkGroup extends Unpinnable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             try {
-                closeAll(parts);
+                Attachments.closeAll(parts);
             } finally {
                 if (afterClose != null) {
                     afterClose.run();

@@ -13,8 +13,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
-import static io.ebpf4j.link.Attachments.requireType;
-
 /**
  * Attaches programs to kernel hooks: one factory method per kind of hook, each returning a {@link BpfLink} that
  * detaches the program when closed.
@@ -179,7 +177,7 @@ public final class Links {
      */
     public static BpfLink usdt(Executable target, String provider, String name, BpfProgram program,
             UsdtOptions options) {
-        requireType(program, "usdt", ProgramType.KPROBE);
+        Attachments.requireType(program, "usdt", ProgramType.KPROBE);
         return Usdt.attach(target, provider, name, program, options);
     }
 
@@ -247,7 +245,7 @@ public final class Links {
      * it detaches on close, and update swaps the program atomically. Fails if the interface has an XDP program.
      */
     public static BpfLink xdpNetlink(String interfaceName, BpfProgram program, XdpMode mode) {
-        requireType(program, "XDP hook", ProgramType.XDP);
+        Attachments.requireType(program, "XDP hook", ProgramType.XDP);
         return new NetlinkXdpLink(interfaceName, program, mode);
     }
 
@@ -297,7 +295,7 @@ public final class Links {
      * caller's: close the link before (or instead of relying on) closing the socket.
      */
     public static BpfLink socketFilter(BpfProgram program, int socketFd) {
-        requireType(program, "socket filter", ProgramType.SOCKET_FILTER);
+        Attachments.requireType(program, "socket filter", ProgramType.SOCKET_FILTER);
         return new SocketFilterLink(program, socketFd);
     }
 

@@ -7,18 +7,15 @@ import io.ebpf4j.ProgramType;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.LinkCreateAttr;
 
-import static io.ebpf4j.link.Attachments.describe;
-import static io.ebpf4j.link.Attachments.linkOrThrow;
-import static io.ebpf4j.link.Attachments.requireType;
-
 /** Netfilter hooks (Linux 6.4+). */
 final class Netfilter {
     private Netfilter() {}
 
     static BpfLink netfilter(BpfProgram program, NetfilterOptions options) {
-        requireType(program, "netfilter hook", ProgramType.NETFILTER);
+        Attachments.requireType(program, "netfilter hook", ProgramType.NETFILTER);
         String description = "netfilter " + (options.protocolFamily() == NetfilterOptions.IPV4 ? "IPv4" : "IPv6")
-                + " hook " + options.hook() + " priority " + options.priority() + " <- " + describe(program);
+                + " hook " + options.hook() + " priority " + options.priority() + " <- "
+                + Attachments.describe(program);
         long r = FdLink.create(program, 0, AttachType.NETFILTER, 0, a -> {
             a.putInt(LinkCreateAttr.Netfilter.PF, options.protocolFamily());
             a.putInt(LinkCreateAttr.Netfilter.HOOKNUM, options.hook());
@@ -29,6 +26,6 @@ final class Netfilter {
             throw new BpfException("attach " + description + ": another program already uses priority "
                     + options.priority() + " on this hook", Errno.EBUSY);
         }
-        return linkOrThrow(r, description, program, "netfilter");
+        return Attachments.linkOrThrow(r, description, program, "netfilter");
     }
 }

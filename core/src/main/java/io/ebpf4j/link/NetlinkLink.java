@@ -7,9 +7,6 @@ import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
 
-import static io.ebpf4j.link.Attachments.describe;
-
-
 /**
  * A program attached over rtnetlink instead of a bpf_link ({@link NetlinkXdpLink}, {@link ClsactLink}). The link
  * keeps a duplicate of the attached program's descriptor, so that update and detach can name exactly the program it
@@ -49,7 +46,7 @@ abstract class NetlinkLink extends Unpinnable {
     abstract BpfException attachError(int errno, String explanation);
 
     private String describe(BpfProgram attached) {
-        return hook + " on " + interfaceName + " <- " + describe(attached) + " (netlink)";
+        return hook + " on " + interfaceName + " <- " + Attachments.describe(attached) + " (netlink)";
     }
 
     /** Attaches the constructor's program, called {@code name}; subclass constructors call it last. */

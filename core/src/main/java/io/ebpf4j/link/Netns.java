@@ -10,24 +10,18 @@ import io.ebpf4j.internal.sys.LibC;
 
 import java.nio.file.Path;
 
-import static io.ebpf4j.link.Attachments.create;
-import static io.ebpf4j.link.Attachments.describe;
-import static io.ebpf4j.link.Attachments.linkOrThrow;
-import static io.ebpf4j.link.Attachments.open;
-import static io.ebpf4j.link.Attachments.requireType;
-
 /** Network namespace hooks: sk_lookup and flow dissector programs. */
 final class Netns {
     private Netns() {}
 
     static BpfLink netns(Path namespace, BpfProgram program) {
-        requireType(program, "network namespace hook", ProgramType.SK_LOOKUP, ProgramType.FLOW_DISSECTOR);
+        Attachments.requireType(program, "network namespace hook", ProgramType.SK_LOOKUP, ProgramType.FLOW_DISSECTOR);
         AttachType type = program.type() == ProgramType.SK_LOOKUP ? AttachType.SK_LOOKUP : AttachType.FLOW_DISSECTOR;
-        String description = "netns " + namespace + " " + type + " <- " + describe(program);
-        Fd file = open(namespace, LibC.O_RDONLY | LibC.O_CLOEXEC, "network namespace file");
+        String description = "netns " + namespace + " " + type + " <- " + Attachments.describe(program);
+        Fd file = Attachments.open(namespace, LibC.O_RDONLY | LibC.O_CLOEXEC, "network namespace file");
         long r;
         try {
-            r = create(program, file, type);
+            r = Attachments.create(program, file, type);
         } finally {
             file.close(); // the link holds the namespace
         }
@@ -35,6 +29,6 @@ final class Netns {
             throw new BpfException("attach " + description + ": " + Errno.describe(Errno.EINVAL) + " (is "
                     + namespace + " a network namespace file, like /proc/self/ns/net?)", Errno.EINVAL);
         }
-        return linkOrThrow(r, description, program, "netns " + type);
+        return Attachments.linkOrThrow(r, description, program, "netns " + type);
     }
 }

@@ -11,26 +11,22 @@ import io.ebpf4j.internal.sys.Fd;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.ebpf4j.link.Attachments.closeAll;
-import static io.ebpf4j.link.Attachments.describe;
-import static io.ebpf4j.link.Attachments.requireType;
-
 /** Perf event programs run on samples of a hardware or software counter, one perf event per online CPU. */
 final class PerfCounters {
     private PerfCounters() {}
 
     static BpfLink perfEvent(BpfProgram program, PerfEventSpec spec) {
-        requireType(program, "perf event", ProgramType.PERF_EVENT);
-        String description = "perf " + spec.describe() + " on every CPU <- " + describe(program);
+        Attachments.requireType(program, "perf event", ProgramType.PERF_EVENT);
+        String description = "perf " + spec.describe() + " on every CPU <- " + Attachments.describe(program);
         List<BpfLink> parts = new ArrayList<>();
         try {
             for (int cpu : Cpus.online()) {
                 String what = "perf " + spec.describe() + " on CPU " + cpu;
                 Fd event = openCounter(spec, cpu, what);
-                parts.add(PerfEvents.attach(program, event, 0, what + " <- " + describe(program), null));
+                parts.add(PerfEvents.attach(program, event, 0, what + " <- " + Attachments.describe(program), null));
             }
         } catch (RuntimeException e) {
-            closeAll(parts, e);
+            Attachments.closeAll(parts, e);
             throw e;
         }
         return new LinkGroup(parts, description, null);

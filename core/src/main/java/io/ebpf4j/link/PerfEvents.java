@@ -17,8 +17,6 @@ import io.ebpf4j.internal.sys.PerfEventAttr;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 
-import static io.ebpf4j.link.Attachments.closeQuietly;
-
 /**
  * {@code perf_event_open(2)} and attaching programs to perf events: through a {@code BPF_PERF_EVENT} bpf_link
  * where the kernel has one (5.15+), else with the {@code PERF_EVENT_IOC_SET_BPF} ioctl.
@@ -153,7 +151,7 @@ final class PerfEvents {
     private static void release(Fd event, TracefsEvent tracefsEvent, RuntimeException failure) {
         event.close();
         if (tracefsEvent != null) {
-            closeQuietly(tracefsEvent, failure);
+            Attachments.closeQuietly(tracefsEvent, failure);
         }
     }
 

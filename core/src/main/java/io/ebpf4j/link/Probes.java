@@ -16,8 +16,6 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-import static io.ebpf4j.link.Attachments.closeQuietly;
-
 /**
  * Perf events for tracepoints, kprobes and uprobes. Probes use the kernel's {@code kprobe}/{@code uprobe} perf
  * PMUs (4.17+) and fall back to tracefs {@code kprobe_events}/{@code uprobe_events} without them.
@@ -130,7 +128,7 @@ final class Probes {
                     pid > 0 ? pid : -1, pid > 0 ? -1 : 0, what);
             return new ProbeEvent(event, probe);
         } catch (RuntimeException e) {
-            closeQuietly(probe, e);
+            Attachments.closeQuietly(probe, e);
             throw e;
         }
     }

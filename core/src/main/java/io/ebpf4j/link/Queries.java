@@ -15,8 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.ebpf4j.link.Attachments.open;
-
 /** What is attached: every link in the kernel, and the programs attached to a cgroup, namespace or interface. */
 final class Queries {
     private Queries() {}
@@ -50,7 +48,7 @@ final class Queries {
     }
 
     static List<AttachedProgram> query(Path target, AttachType type) {
-        Fd file = open(target, LibC.O_RDONLY | LibC.O_CLOEXEC, "query target");
+        Fd file = Attachments.open(target, LibC.O_RDONLY | LibC.O_CLOEXEC, "query target");
         try {
             int raw = file.acquire();
             try {

@@ -17,35 +17,34 @@ import io.ebpf4j.internal.sys.Scratch;
 import java.lang.ref.Reference;
 import java.util.Objects;
 
-import static io.ebpf4j.link.Attachments.attachError;
-import static io.ebpf4j.link.Attachments.describe;
-import static io.ebpf4j.link.Attachments.requireType;
-
 /** Tracepoints, raw tracepoints and BTF-based tracing programs (fentry, fexit, fmod_ret, tp_btf, lsm, freplace). */
 final class Tracing {
     private Tracing() {}
 
     static BpfLink tracepoint(String group, String name, BpfProgram program, long cookie) {
-        requireType(program, "tracepoint", ProgramType.TRACEPOINT);
+        Attachments.requireType(program, "tracepoint", ProgramType.TRACEPOINT);
         Fd event = Probes.tracepoint(group, name);
         return PerfEvents.attach(program, event, cookie,
-                "tracepoint " + group + "/" + name + " <- " + describe(program), null);
+                "tracepoint " + group + "/" + name + " <- " + Attachments.describe(program), null);
     }
 
     static BpfLink rawTracepoint(String name, BpfProgram program, long cookie) {
         Objects.requireNonNull(name, "name");
-        requireType(program, "raw tracepoint", ProgramType.RAW_TRACEPOINT, ProgramType.RAW_TRACEPOINT_WRITABLE);
-        return rawTracepointOpen(name, program, cookie, "raw tracepoint " + name + " <- " + describe(program));
+        Attachments.requireType(program, "raw tracepoint", ProgramType.RAW_TRACEPOINT,
+                ProgramType.RAW_TRACEPOINT_WRITABLE);
+        return rawTracepointOpen(name, program, cookie, "raw tracepoint " + name + " <- "
+                + Attachments.describe(program));
     }
 
     static BpfLink tracing(BpfProgram program, long cookie) {
-        requireType(program, "tracing hook", ProgramType.TRACING, ProgramType.LSM, ProgramType.EXT);
+        Attachments.requireType(program, "tracing hook", ProgramType.TRACING, ProgramType.LSM, ProgramType.EXT);
         AttachType type = program.attachType();
         if (type == AttachType.TRACE_ITER) {
-            throw new IllegalArgumentException(describe(program) + " is an iterator: attach it with Links.iter");
+            throw new IllegalArgumentException(Attachments.describe(program)
+                    + " is an iterator: attach it with Links.iter");
         }
         String description = (type == AttachType.NONE ? program.type().toString() : type.toString()) + " <- "
-                + describe(program);
+                + Attachments.describe(program);
         if (type != AttachType.NONE) {
             long r = FdLink.create(program, 0, type, 0, a -> {
                 a.putInt(LinkCreateAttr.Tracing.TARGET_BTF_ID, 0); // 0: the one given at load
@@ -56,7 +55,7 @@ final class Tracing {
             }
             // Kernels before 5.10 (6.10 for tp_btf) have no tracing links through LINK_CREATE.
             if (r != -Errno.EINVAL || cookie != 0) {
-                throw attachError(description, (int) -r, program, type.toString());
+                throw Attachments.attachError(description, (int) -r, program, type.toString());
             }
         }
         return rawTracepointOpen(null, program, cookie, description);
@@ -88,7 +87,7 @@ final class Tracing {
                 throw new NotSupportedException("raw tracepoint bpf_cookie", description + ": "
                         + Errno.describe(errno) + " (cookies on raw tracepoints need Linux 6.10+)", errno);
             }
-            throw attachError(description, errno, program, "raw tracepoint");
+            throw Attachments.attachError(description, errno, program, "raw tracepoint");
         }
         return new FdLink(Fd.own((int) r, description), description);
     }

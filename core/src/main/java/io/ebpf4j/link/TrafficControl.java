@@ -4,10 +4,6 @@ import io.ebpf4j.AttachType;
 import io.ebpf4j.BpfProgram;
 import io.ebpf4j.ProgramType;
 
-import static io.ebpf4j.link.Attachments.describe;
-import static io.ebpf4j.link.Attachments.linkOrThrow;
-import static io.ebpf4j.link.Attachments.requireType;
-
 /** Traffic control hooks: TCX links (Linux 6.6+) and cls_bpf filters of a clsact qdisc (ClsactLink). */
 final class TrafficControl {
     private TrafficControl() {}
@@ -18,7 +14,7 @@ final class TrafficControl {
             throw new IllegalArgumentException("a clsact filter priority is 1-65535 (0: the kernel chooses), not "
                     + priority);
         }
-        requireType(program, "TC hook", ProgramType.SCHED_CLS);
+        Attachments.requireType(program, "TC hook", ProgramType.SCHED_CLS);
         return new ClsactLink(interfaceName, direction, program, priority);
     }
 
@@ -30,9 +26,10 @@ final class TrafficControl {
 
     static BpfLink tcx(String interfaceName, AttachType direction, BpfProgram program) {
         requireDirection(direction);
-        requireType(program, "TCX hook", ProgramType.SCHED_CLS);
+        Attachments.requireType(program, "TCX hook", ProgramType.SCHED_CLS);
         int ifindex = Interfaces.index(interfaceName);
-        String description = direction + " on " + interfaceName + " <- " + describe(program);
-        return linkOrThrow(FdLink.create(program, ifindex, direction, 0, null), description, program, "TCX");
+        String description = direction + " on " + interfaceName + " <- " + Attachments.describe(program);
+        long r = FdLink.create(program, ifindex, direction, 0, null);
+        return Attachments.linkOrThrow(r, description, program, "TCX");
     }
 }

@@ -14,14 +14,6 @@ import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.ebpf4j.link.Attachments.attachError;
-import static io.ebpf4j.link.Attachments.describe;
-import static io.ebpf4j.link.Attachments.longArray;
-import static io.ebpf4j.link.Attachments.requireAttachType;
-import static io.ebpf4j.link.Attachments.requireLocations;
-import static io.ebpf4j.link.Attachments.requireType;
-import static io.ebpf4j.link.Attachments.summary;
-
 /** User space probes: uprobes and uretprobes through the perf PMU or tracefs, and uprobe_multi links. */
 final class Uprobes {
     private Uprobes() {}
@@ -30,12 +22,12 @@ final class Uprobes {
     static BpfLink attachUprobe(Executable target, String symbol, long fileOffset, BpfProgram program,
             UprobeOptions options, boolean ret) {
         String hook = ret ? "uretprobe" : "uprobe";
-        requireType(program, hook, ProgramType.KPROBE);
+        Attachments.requireType(program, hook, ProgramType.KPROBE);
         long offset = (symbol != null ? target.offset(symbol) : fileOffset) + options.offset();
         String description = hook + " " + target.path() + ":" + (symbol != null ? symbol
                 + (options.offset() != 0 ? "+0x" + Long.toHexString(options.offset()) : "")
                 : "0x" + Long.toHexString(offset)) + (options.pid() > 0 ? " in pid " + options.pid() : "") + " <- "
-                + describe(program);
+                + Attachments.describe(program);
         Probes.ProbeEvent probe = Probes.uprobe(target.path().toString(), offset, options.refCounterOffset(), ret,
                 options.pid(), description);
         return PerfEvents.attach(program, probe.event(), options.cookie(), description, probe.tracefsEvent());
@@ -44,19 +36,19 @@ final class Uprobes {
     static BpfLink uprobeMulti(Executable target, List<String> symbols, BpfProgram program,
             MultiProbeOptions options) {
         String hook = options.retprobe() ? "uretprobe_multi" : "uprobe_multi";
-        requireType(program, hook, ProgramType.KPROBE);
-        requireAttachType(program, hook, AttachType.TRACE_UPROBE_MULTI);
-        requireLocations(symbols, options, hook);
-        String description = hook + " " + target.path() + ":" + summary(symbols)
-                + (options.pid() > 0 ? " in pid " + options.pid() : "") + " <- " + describe(program);
+        Attachments.requireType(program, hook, ProgramType.KPROBE);
+        Attachments.requireAttachType(program, hook, AttachType.TRACE_UPROBE_MULTI);
+        Attachments.requireLocations(symbols, options, hook);
+        String description = hook + " " + target.path() + ":" + Attachments.summary(symbols)
+                + (options.pid() > 0 ? " in pid " + options.pid() : "") + " <- " + Attachments.describe(program);
         List<Long> offsets = new ArrayList<>();
         for (String symbol : symbols) {
             offsets.add(target.offset(symbol));
         }
         NativeBuffer path = new NativeBuffer(0);
         long pathAddress = path.putCString(target.path().toString());
-        NativeBuffer offsetArray = longArray(offsets);
-        NativeBuffer cookies = longArray(options.cookies());
+        NativeBuffer offsetArray = Attachments.longArray(offsets);
+        NativeBuffer cookies = Attachments.longArray(options.cookies());
         long r = FdLink.create(program, 0, AttachType.TRACE_UPROBE_MULTI, 0, a -> {
             a.putLong(LinkCreateAttr.UprobeMulti.PATH, pathAddress);
             a.putLong(LinkCreateAttr.UprobeMulti.OFFSETS, offsetArray.address());
@@ -77,7 +69,7 @@ final class Uprobes {
             if (errno == Errno.EINVAL && !Features.hasBpfLink()) {
                 throw new NotSupportedException(hook, description + ": this kernel has no bpf_link", errno);
             }
-            throw attachError(description, errno, program, hook);
+            throw Attachments.attachError(description, errno, program, hook);
         }
         return new FdLink(Fd.own((int) r, description), description);
     }

@@ -24,9 +24,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static io.ebpf4j.link.Attachments.closeQuietly;
-import static io.ebpf4j.link.Attachments.describe;
-
 /**
  * USDT (SystemTap SDT) probes: the {@code .note.stapsdt} notes of an executable, their argument locations, and
  * the argument spec records that libbpf's {@code usdt.bpf.h} reads from its {@code __bpf_usdt_specs} map (the
@@ -80,7 +77,7 @@ final class Usdt {
             UsdtOptions options) {
         String probeName = provider + ":" + name;
         String description = "usdt " + target.path() + ":" + probeName
-                + (options.pid() > 0 ? " in pid " + options.pid() : "") + " <- " + describe(program);
+                + (options.pid() > 0 ? " in pid " + options.pid() : "") + " <- " + Attachments.describe(program);
         if (!Features.hasPerfLink()) {
             throw new NotSupportedException("usdt", description + ": USDT argument specs are passed through BPF"
                     + " cookies, which need perf_event bpf_links (Linux 5.15+)");
@@ -120,7 +117,7 @@ final class Usdt {
                 }
             } catch (RuntimeException e) {
                 for (BpfLink part : parts) {
-                    closeQuietly(part, e);
+                    Attachments.closeQuietly(part, e);
                 }
                 releaseSlots(mapId, slots.values());
                 throw e;
@@ -140,7 +137,7 @@ final class Usdt {
             }
             map.close();
         }
-        throw new BpfException(describe(program) + " does not use a " + SPECS_MAP + " map: USDT programs"
+        throw new BpfException(Attachments.describe(program) + " does not use a " + SPECS_MAP + " map: USDT programs"
                 + " read their arguments with libbpf's usdt.bpf.h (bpf_usdt_arg), which defines it");
     }
 

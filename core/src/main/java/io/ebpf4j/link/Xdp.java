@@ -8,22 +8,18 @@ import io.ebpf4j.ProgramType;
 import io.ebpf4j.features.Features;
 import io.ebpf4j.internal.sys.Errno;
 
-import static io.ebpf4j.link.Attachments.describe;
-import static io.ebpf4j.link.Attachments.linkOrThrow;
-import static io.ebpf4j.link.Attachments.requireType;
-
 /** XDP through a bpf_link (Linux 5.9+); the netlink fallback is NetlinkXdpLink. */
 final class Xdp {
     private Xdp() {}
 
     static BpfLink xdp(String interfaceName, BpfProgram program, XdpMode mode) {
-        requireType(program, "XDP hook", ProgramType.XDP);
+        Attachments.requireType(program, "XDP hook", ProgramType.XDP);
         if (!Features.hasBpfLink()) {
             return Links.xdpNetlink(interfaceName, program, mode);
         }
         int ifindex = Interfaces.index(interfaceName);
         String description = "XDP" + (mode == XdpMode.DEFAULT ? "" : " (" + mode + ")") + " on " + interfaceName
-                + " <- " + describe(program);
+                + " <- " + Attachments.describe(program);
         long r = FdLink.create(program, ifindex, AttachType.XDP, mode.flags, null);
         if (r < 0) {
             int errno = (int) -r;
@@ -38,6 +34,6 @@ final class Xdp {
                         + " `ip link set dev " + interfaceName + " xdp off`)", errno);
             }
         }
-        return linkOrThrow(r, description, program, "XDP");
+        return Attachments.linkOrThrow(r, description, program, "XDP");
     }
 }
