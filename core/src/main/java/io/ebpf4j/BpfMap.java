@@ -8,6 +8,7 @@ import io.ebpf4j.internal.Cpus;
 import io.ebpf4j.internal.Pins;
 import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.internal.sys.BpfMapInfo;
+import io.ebpf4j.internal.sys.Descriptors;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
@@ -41,6 +42,10 @@ import java.util.Optional;
  * with a {@link BpfException} instead of touching a recycled descriptor.
  */
 public final class BpfMap implements KernelObject {
+    static {
+        Descriptors.register(BpfMap.class, bpfmap -> bpfmap.fd);
+    }
+
 
     private final Fd fd;
     private final String name;
@@ -79,7 +84,7 @@ public final class BpfMap implements KernelObject {
         int key = spec.keyType() == null ? 0 : btf.add(spec.keyType());
         int value = spec.valueType() == null ? 0 : btf.add(spec.valueType());
         try (Handle handle = Handle.load(btf)) {
-            return create(spec, new MapBtf(handle.fd().number(), key, value, 0));
+            return create(spec, new MapBtf(handle.fd(), key, value, 0));
         }
     }
 
@@ -270,7 +275,7 @@ public final class BpfMap implements KernelObject {
             return ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(((Number) item).longValue()).array();
         }
         if (item instanceof KernelObject && size == 4) {
-            return toBytes(((KernelObject) item).fd().number(), 4, what);
+            return toBytes(((KernelObject) item).fd(), 4, what);
         }
         throw new IllegalArgumentException("map '" + name + "': cannot write " + what + " of type "
                 + item.getClass().getSimpleName() + " as " + size + " bytes (names of programs or maps are resolved "
@@ -319,7 +324,12 @@ public final class BpfMap implements KernelObject {
     }
 
     @Override
-    public Fd fd() {
+    public int fd() {
+        return fd.number();
+    }
+
+    /** The owned descriptor, for code of this package; other packages of the library use {@link Descriptors}. */
+    Fd descriptor() {
         return fd;
     }
 

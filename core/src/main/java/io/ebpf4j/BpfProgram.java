@@ -7,6 +7,7 @@ import io.ebpf4j.internal.Capabilities;
 import io.ebpf4j.internal.Pins;
 import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.internal.sys.BpfProgInfo;
+import io.ebpf4j.internal.sys.Descriptors;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
@@ -32,6 +33,10 @@ import java.util.Set;
  * pins keep the program alive in the kernel).
  */
 public final class BpfProgram implements KernelObject {
+    static {
+        Descriptors.register(BpfProgram.class, bpfprogram -> bpfprogram.fd);
+    }
+
 
     private final Fd fd;
     private final String name;
@@ -289,7 +294,12 @@ public final class BpfProgram implements KernelObject {
     }
 
     @Override
-    public Fd fd() {
+    public int fd() {
+        return fd.number();
+    }
+
+    /** The owned descriptor, for code of this package; other packages of the library use {@link Descriptors}. */
+    Fd descriptor() {
         return fd;
     }
 

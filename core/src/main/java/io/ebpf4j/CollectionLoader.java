@@ -222,7 +222,7 @@ final class CollectionLoader {
         int key = map.keyType() == null ? 0 : btfBuilder.id(map.keyType());
         int value = map.valueType() == null ? 0 : btfBuilder.id(map.valueType());
         // The handle stays open until load() returns, so its descriptor number is valid while maps are created.
-        return new BpfMap.MapBtf(btfHandle.fd().number(), key, value, 0);
+        return new BpfMap.MapBtf(btfHandle.fd(), key, value, 0);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -383,7 +383,7 @@ final class CollectionLoader {
                     + "but it could not be loaded (BPF_BTF_LOAD is not supported)");
         }
         MapSpec kernelLayout = mapSpec.copy().valueSize(layout.valueSize()).valueType(null).contents(List.of());
-        return BpfMap.create(kernelLayout, new BpfMap.MapBtf(btfHandle.fd().number(), 0, 0, layout.valueTypeId()));
+        return BpfMap.create(kernelLayout, new BpfMap.MapBtf(btfHandle.fd(), 0, 0, layout.valueTypeId()));
     }
 
     /** The spec minus initial entries that name programs or maps; those are written once everything exists. */
@@ -476,7 +476,7 @@ final class CollectionLoader {
                                     ? "whose autocreate is off: turn the program's autoload off, or create the map"
                                     : "which the collection does not define; maps: " + maps.keySet()));
                 }
-                long fd = map.fd().number();
+                long fd = map.fd();
                 insn = insn.withConstant(insn.src().number() == Instruction.PSEUDO_MAP_VALUE
                         ? (insn.constant() & 0xffff_ffff_0000_0000L) | fd : fd);
             } else if (ref != null && insn.isKfuncCall() && insn.constant() == -1) {
@@ -548,12 +548,12 @@ final class CollectionLoader {
         }
         // The target program's fd is only read during the load, which happens while the spec holds the program.
         int attachProgFd = program.type() == ProgramType.EXT && program.attachProgram() != null
-                ? program.attachProgram().fd().number() : -1;
+                ? program.attachProgram().fd() : -1;
         if (btfHandle == null) {
             return new BpfProgram.LoadExtras(-1, null, 0, 0, null, 0, 0, attachBtfId, -1, attachProgFd,
                     expectedAttachType);
         }
-        return new BpfProgram.LoadExtras(btfHandle.fd().number(), prepared.funcInfo(), ExtInfo.FUNC_INFO_SIZE,
+        return new BpfProgram.LoadExtras(btfHandle.fd(), prepared.funcInfo(), ExtInfo.FUNC_INFO_SIZE,
                 prepared.funcInfoCount(), prepared.lineInfo(), ExtInfo.LINE_INFO_SIZE, prepared.lineInfoCount(),
                 attachBtfId, -1, attachProgFd, expectedAttachType);
     }
@@ -696,7 +696,7 @@ final class CollectionLoader {
                 ByteBuffer key = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder())
                         .putInt(((Number) entry.key()).intValue());
                 ByteBuffer value = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder())
-                        .putInt(target.fd().number());
+                        .putInt(target.fd());
                 map.put(key.array(), value.array());
                 wroteAny = true;
             }

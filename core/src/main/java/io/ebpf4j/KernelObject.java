@@ -1,14 +1,13 @@
 package io.ebpf4j;
 
-import io.ebpf4j.internal.sys.Fd;
-
 /** Something that owns a kernel object through a file descriptor: a map, a program or a link. */
 public interface KernelObject extends AutoCloseable {
     /**
-     * The owned descriptor, for attaching and for code in this library. Do not close it; hold it with
-     * {@code acquire()}/{@code release()} while passing its number to the kernel.
+     * The descriptor's number, to pass to the kernel from code outside this library (a raw syscall, another
+     * process over a Unix socket). It is valid until {@link #close()}; this library's own calls hold the descriptor
+     * against a concurrent close, a caller passing the number does not.
      */
-    Fd fd();
+    int fd();
 
     /** Releases this handle's descriptor. */
     @Override

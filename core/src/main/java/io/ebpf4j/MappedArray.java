@@ -22,14 +22,14 @@ public final class MappedArray implements AutoCloseable {
             throw new IllegalArgumentException("map '" + map.name() + "' is too large to map (" + bytes + " bytes)");
         }
         this.size = (int) bytes;
-        int raw = map.fd().acquire();
+        int raw = map.descriptor().acquire();
         try {
             long page = Os.pageSize();
             long length = (bytes + page - 1) / page * page;
             this.mapping = Mapping.map(raw, length, LibC.PROT_READ | LibC.PROT_WRITE, 0,
                     "mmap of map '" + map.name() + "'");
         } finally {
-            map.fd().release();
+            map.descriptor().release();
         }
         this.view = mapping.unsafeBuffer(0, size);
     }

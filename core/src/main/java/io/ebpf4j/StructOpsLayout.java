@@ -197,7 +197,7 @@ final class StructOpsLayout {
                 throw new BpfException("struct_ops map '" + mapName + "': member '" + slot.member() + "' calls "
                         + "program '" + slot.program() + "', which the collection did not load");
             }
-            value.putLong(slot.offset(), program.fd().number());
+            value.putLong(slot.offset(), program.fd());
         }
         return value.array();
     }

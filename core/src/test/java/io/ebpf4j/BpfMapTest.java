@@ -216,7 +216,7 @@ class BpfMapTest {
             try (BpfMap outer = BpfMap.create(new MapSpec("outer", type).keySize(4).valueSize(4).maxEntries(2)
                     .innerMap(inner));
                     BpfMap member = BpfMap.create(inner.copy())) {
-                outer.put(u32(0), u32(member.fd().number()));
+                outer.put(u32(0), u32(member.fd()));
                 byte[] id = new byte[4];
                 assertThat(outer.lookup(u32(0), id)).isTrue();
                 // User space reads back the inner map's id, not the fd it wrote.
@@ -441,7 +441,7 @@ class BpfMapTest {
         try (BpfMap map = BpfMap.create(hash("handles", 2))) {
             map.put(u32(1), u64(11));
             try (BpfMap byId = BpfMap.fromId(map.info().id()); BpfMap copy = map.clone();
-                    BpfMap byFd = BpfMap.fromFd(map.fd().number())) {
+                    BpfMap byFd = BpfMap.fromFd(map.fd())) {
                 assertThat(byId.lookup(u32(1))).isPresent();
                 assertThat(byFd.info().id()).isEqualTo(map.info().id());
                 copy.close();

@@ -33,7 +33,7 @@ class BpfProgramTest {
                 .storeImm(Size.W, Register.R10, -4, 0)
                 .mov64(Register.R2, Register.R10)
                 .add64(Register.R2, -4)
-                .loadMapFd(Register.R1, counts.fd().number())
+                .loadMapFd(Register.R1, counts.fd())
                 .call(Helper.MAP_LOOKUP_ELEM)
                 .jumpIf(JumpOp.JEQ, Register.R0, 0, "out")
                 .mov64(Register.R1, 1)

@@ -191,7 +191,7 @@ class ConcurrencyTest {
         byte[] marker = sealed(7, 7);
         for (int round = 0; round < 200; round++) {
             BpfMap victim = BpfMap.create(spec);
-            int number = victim.fd().number();
+            int number = victim.fd();
             AtomicBoolean sawClosed = new AtomicBoolean();
             ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
             Thread writer = new Thread(() -> {
@@ -219,7 +219,7 @@ class ConcurrencyTest {
                 assertThat(unexpected).isEmpty();
                 for (BpfMap successor : successors) {
                     assertThat(successor.lookup(key(7))).as("successor with fd %d (victim had %d)",
-                            successor.fd().number(), number).isEmpty();
+                            successor.fd(), number).isEmpty();
                 }
                 assertThat(sawClosed.get() || !writer.isAlive()).isTrue();
             } finally {

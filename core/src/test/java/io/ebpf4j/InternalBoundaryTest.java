@@ -27,18 +27,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The public API of the core must not hand out internal types: nothing public or protected in an API package may
- * name a type of {@code io.ebpf4j.internal} in its signature. The allow-list holds what is still to be taken out of
- * the API; it may only shrink.
+ * name a type of {@code io.ebpf4j.internal} in its signature (code of other packages of the library reaches an
+ * object's descriptor through {@code internal.sys.Descriptors}).
  */
 class InternalBoundaryTest {
-    /** Members that expose an internal type today, as {@code Class.member -> internal type}. */
-    private static final Set<String> ALLOWED = Set.of(
-            // The owned descriptor, for links and for code of other packages of this library: its owners should
-            // keep it package-private or hand out a public read-only handle instead.
-            "io.ebpf4j.KernelObject.fd() -> io.ebpf4j.internal.sys.Fd",
-            "io.ebpf4j.BpfMap.fd() -> io.ebpf4j.internal.sys.Fd",
-            "io.ebpf4j.BpfProgram.fd() -> io.ebpf4j.internal.sys.Fd",
-            "io.ebpf4j.btf.Handle.fd() -> io.ebpf4j.internal.sys.Fd");
 
     @Test
     void publicSignaturesOfApiPackagesNameNoInternalType() {
@@ -46,9 +38,7 @@ class InternalBoundaryTest {
         for (Class<?> type : apiClasses()) {
             found.addAll(exposures(type));
         }
-        assertThat(found).as("public signatures naming internal types, beyond the allow-list")
-                .isSubsetOf(ALLOWED);
-        assertThat(ALLOWED).as("allow-list entries no longer needed: remove them").isSubsetOf(found);
+        assertThat(found).as("public signatures naming internal types").isEmpty();
     }
 
     private static List<String> exposures(Class<?> type) {

@@ -71,7 +71,7 @@ public class RingBufferBenchmark {
         for (int i = 0; i < RECORD_SIZE; i += 8) {
             b.storeImm(Size.DW, Register.R10, -RECORD_SIZE + i, i + 1);
         }
-        Instructions insns = b.loadMapFd(Register.R1, ring.fd().number())
+        Instructions insns = b.loadMapFd(Register.R1, ring.fd())
                 .mov64(Register.R2, Register.R10)
                 .add64(Register.R2, -RECORD_SIZE)
                 .mov64(Register.R3, RECORD_SIZE)
@@ -84,7 +84,7 @@ public class RingBufferBenchmark {
         reader = RingBufferReader.open(ring);
         packet = new NativeBuffer(64);
         testRun = new NativeBuffer(80).clear(80);
-        testRun.buffer().putInt(0, producer.fd().number());
+        testRun.buffer().putInt(0, producer.fd());
         testRun.buffer().putInt(8, 64);
         testRun.buffer().putLong(16, packet.address());
         testRun.buffer().putInt(32, RECORDS);

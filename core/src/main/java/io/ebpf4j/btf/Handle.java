@@ -2,6 +2,7 @@ package io.ebpf4j.btf;
 
 import io.ebpf4j.BpfException;
 import io.ebpf4j.BpfPermissionException;
+import io.ebpf4j.internal.sys.Descriptors;
 import io.ebpf4j.internal.sys.Bpf;
 import io.ebpf4j.internal.sys.BpfBtfInfo;
 import io.ebpf4j.internal.sys.BtfLoadAttr;
@@ -22,6 +23,10 @@ import java.nio.charset.StandardCharsets;
  * kernel frees the BTF when no map or program uses it any more.
  */
 public final class Handle implements AutoCloseable {
+    static {
+        Descriptors.register(Handle.class, handle -> handle.fd);
+    }
+
     private static final int NAME_MAX = 64;
 
     private static final int FIRST_LOG_SIZE = 64 * 1024;
@@ -119,9 +124,9 @@ public final class Handle implements AutoCloseable {
         return result;
     }
 
-    /** The descriptor, owned by this handle. */
-    public Fd fd() {
-        return fd;
+    /** The descriptor's number, valid until this handle is closed. */
+    public int fd() {
+        return fd.number();
     }
 
     /** The kernel-wide BTF object id. */

@@ -6,6 +6,7 @@ import io.ebpf4j.BpfProgram;
 import io.ebpf4j.NotSupportedException;
 import io.ebpf4j.internal.Pins;
 import io.ebpf4j.internal.sys.Bpf;
+import io.ebpf4j.internal.sys.Descriptors;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
@@ -46,11 +47,11 @@ class FdLink implements BpfLink {
      * specific part of the attribute (the nested classes of {@link LinkCreateAttr}).
      */
     static long create(BpfProgram program, int targetFd, AttachType type, int flags, Consumer<ByteBuffer> extra) {
-        int programFd = program.fd().acquire();
+        int programFd = Descriptors.of(program).acquire();
         try {
             return create(programFd, targetFd, type, flags, extra);
         } finally {
-            program.fd().release();
+            Descriptors.of(program).release();
         }
     }
 
@@ -131,7 +132,7 @@ class FdLink implements BpfLink {
     public void update(BpfProgram program) {
         int linkFd = fd.acquire();
         try {
-            int programFd = program.fd().acquire();
+            int programFd = Descriptors.of(program).acquire();
             try {
                 NativeBuffer attr = Bpf.attr(Scratch.get(), LinkUpdateAttr.BYTES);
                 attr.buffer().putInt(LinkUpdateAttr.LINK_FD, linkFd);
@@ -141,7 +142,7 @@ class FdLink implements BpfLink {
                     throw updateError(program, (int) -r);
                 }
             } finally {
-                program.fd().release();
+                Descriptors.of(program).release();
             }
         } finally {
             fd.release();

@@ -5,6 +5,7 @@ import io.ebpf4j.BpfMap;
 import io.ebpf4j.BpfProgram;
 import io.ebpf4j.ProgramType;
 import io.ebpf4j.internal.sys.BpfIterLinkInfo;
+import io.ebpf4j.internal.sys.Descriptors;
 import io.ebpf4j.internal.sys.Fd;
 import io.ebpf4j.internal.sys.LinkCreateAttr;
 import io.ebpf4j.internal.sys.NativeBuffer;
@@ -25,7 +26,7 @@ final class Iterators {
         if (map == null) {
             r = FdLink.create(program, 0, AttachType.TRACE_ITER, 0, null);
         } else {
-            int mapFd = map.fd().acquire();
+            int mapFd = Descriptors.of(map).acquire();
             try {
                 info.buffer().putInt(BpfIterLinkInfo.MAP_FD, mapFd);
                 r = FdLink.create(program, 0, AttachType.TRACE_ITER, 0, a -> {
@@ -33,7 +34,7 @@ final class Iterators {
                     a.putInt(LinkCreateAttr.ITER_INFO_LEN, BpfIterLinkInfo.BYTES);
                 });
             } finally {
-                map.fd().release();
+                Descriptors.of(map).release();
             }
         }
         Reference.reachabilityFence(info);

@@ -3,6 +3,7 @@ package io.ebpf4j.link;
 import io.ebpf4j.BpfException;
 import io.ebpf4j.BpfProgram;
 import io.ebpf4j.NotSupportedException;
+import io.ebpf4j.internal.sys.Descriptors;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
@@ -29,7 +30,7 @@ abstract class NetlinkLink extends Unpinnable {
         this.description = describe(program);
         this.netlink = new Rtnetlink();
         try {
-            this.program = program.fd().dup();
+            this.program = Descriptors.of(program).dup();
         } catch (RuntimeException e) {
             netlink.close();
             throw e;
@@ -74,7 +75,7 @@ abstract class NetlinkLink extends Unpinnable {
     @Override
     public synchronized void update(BpfProgram replacement) {
         requireOpen();
-        Fd next = replacement.fd().dup();
+        Fd next = Descriptors.of(replacement).dup();
         int r = attach(next.number(), replacement.name(), program);
         if (r < 0) {
             next.close();

@@ -6,6 +6,7 @@ import io.ebpf4j.BpfProgram;
 import io.ebpf4j.NotSupportedException;
 import io.ebpf4j.features.Features;
 import io.ebpf4j.internal.sys.Arch;
+import io.ebpf4j.internal.sys.Descriptors;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
@@ -123,13 +124,13 @@ final class PerfEvents {
         try {
             int eventFd = event.acquire();
             try {
-                int programFd = program.fd().acquire();
+                int programFd = Descriptors.of(program).acquire();
                 try {
                     if (LibC.ioctl(eventFd, IOC_SET_BPF, programFd) != 0) {
                         throw attachError(program, description, LibC.errno());
                     }
                 } finally {
-                    program.fd().release();
+                    Descriptors.of(program).release();
                 }
                 enable(eventFd, description);
             } finally {

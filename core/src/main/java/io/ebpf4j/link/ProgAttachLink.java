@@ -4,6 +4,7 @@ import io.ebpf4j.AttachType;
 import io.ebpf4j.BpfProgram;
 import io.ebpf4j.NotSupportedException;
 import io.ebpf4j.internal.sys.Bpf;
+import io.ebpf4j.internal.sys.Descriptors;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
 import io.ebpf4j.internal.sys.NativeBuffer;
@@ -44,7 +45,7 @@ final class ProgAttachLink extends Unpinnable {
             String description) {
         Fd programHandle = null;
         try {
-            programHandle = program.fd().dup();
+            programHandle = Descriptors.of(program).dup();
             int r = call(Bpf.PROG_ATTACH, target, programHandle, attachType, flags, null);
             if (r < 0) {
                 throw Errors.of("attach " + description, -r, program.type().attachCapabilities());
@@ -107,7 +108,7 @@ final class ProgAttachLink extends Unpinnable {
             throw new NotSupportedException("update of exclusive BPF_PROG_ATTACH attachments", description
                     + ": only attachments made with BPF_F_ALLOW_MULTI can be replaced in place");
         }
-        Fd next = replacement.fd().dup();
+        Fd next = Descriptors.of(replacement).dup();
         int r = call(Bpf.PROG_ATTACH, target, next, attachType, flags | F_REPLACE, program);
         if (r < 0) {
             next.close();

@@ -2,6 +2,7 @@ package io.ebpf4j.link;
 
 import io.ebpf4j.BpfProgram;
 import io.ebpf4j.NotSupportedException;
+import io.ebpf4j.internal.sys.Descriptors;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.internal.sys.NativeBuffer;
@@ -28,7 +29,7 @@ final class SocketFilterLink extends Unpinnable {
 
     /** {@code SO_ATTACH_BPF}; on a socket that has a filter it swaps it atomically. */
     private void attach(BpfProgram program) {
-        int raw = program.fd().acquire();
+        int raw = Descriptors.of(program).acquire();
         try {
             NativeBuffer value = Scratch.get().value.ensure(4);
             value.buffer().putInt(0, raw);
@@ -37,7 +38,7 @@ final class SocketFilterLink extends Unpinnable {
                         program.type().attachCapabilities());
             }
         } finally {
-            program.fd().release();
+            Descriptors.of(program).release();
         }
     }
 

@@ -5,6 +5,7 @@ import io.ebpf4j.BpfException;
 import io.ebpf4j.BpfMap;
 import io.ebpf4j.MapType;
 import io.ebpf4j.internal.sys.Bpf;
+import io.ebpf4j.internal.sys.Descriptors;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Errors;
 import io.ebpf4j.internal.sys.Fd;
@@ -30,11 +31,11 @@ public final class StructOpsLink extends FdLink {
         }
         String description = "struct_ops map '" + map.name() + "'";
         long r;
-        int mapFd = map.fd().acquire();
+        int mapFd = Descriptors.of(map).acquire();
         try {
             r = FdLink.create(mapFd, 0, AttachType.STRUCT_OPS, 0, null);
         } finally {
-            map.fd().release();
+            Descriptors.of(map).release();
         }
         if (r < 0) {
             int errno = (int) -r;
@@ -58,7 +59,7 @@ public final class StructOpsLink extends FdLink {
         }
         int linkFd = fd().acquire();
         try {
-            int mapFd = map.fd().acquire();
+            int mapFd = Descriptors.of(map).acquire();
             try {
                 NativeBuffer attr = Bpf.attr(Scratch.get(), LinkUpdateAttr.BYTES);
                 attr.buffer().putInt(LinkUpdateAttr.LINK_FD, linkFd);
@@ -74,7 +75,7 @@ public final class StructOpsLink extends FdLink {
                     throw Errors.of(what, errno, "CAP_BPF");
                 }
             } finally {
-                map.fd().release();
+                Descriptors.of(map).release();
             }
         } finally {
             fd().release();

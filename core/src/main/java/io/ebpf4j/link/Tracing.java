@@ -7,6 +7,7 @@ import io.ebpf4j.NotSupportedException;
 import io.ebpf4j.ProgramType;
 import io.ebpf4j.internal.Mounts;
 import io.ebpf4j.internal.sys.Bpf;
+import io.ebpf4j.internal.sys.Descriptors;
 import io.ebpf4j.internal.sys.Errno;
 import io.ebpf4j.internal.sys.Fd;
 import io.ebpf4j.internal.sys.LinkCreateAttr;
@@ -66,7 +67,7 @@ final class Tracing {
         NativeBuffer text = name == null ? null : new NativeBuffer(name.length() + 1);
         long nameAddress = name == null ? 0 : text.putCString(name);
         long r;
-        int programFd = program.fd().acquire();
+        int programFd = Descriptors.of(program).acquire();
         try {
             NativeBuffer attr = Bpf.attr(Scratch.get(), RawTracepointOpenAttr.BYTES);
             attr.buffer().putLong(RawTracepointOpenAttr.NAME, nameAddress);
@@ -74,7 +75,7 @@ final class Tracing {
             attr.buffer().putLong(RawTracepointOpenAttr.COOKIE, cookie);
             r = Bpf.call(Bpf.RAW_TRACEPOINT_OPEN, attr, RawTracepointOpenAttr.BYTES);
         } finally {
-            program.fd().release();
+            Descriptors.of(program).release();
             Reference.reachabilityFence(text);
         }
         if (r < 0) {

@@ -5,6 +5,7 @@ import io.ebpf4j.BpfMap;
 import io.ebpf4j.MapType;
 import io.ebpf4j.internal.Os;
 import io.ebpf4j.internal.sys.BpfRingbufHdr;
+import io.ebpf4j.internal.sys.Descriptors;
 import io.ebpf4j.internal.sys.Epoll;
 import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.internal.sys.Mapping;
@@ -69,7 +70,7 @@ final class SharedRing {
         int size = map.maxEntries();
         int fd;
         try {
-            fd = map.fd().acquire();
+            fd = Descriptors.of(map).acquire();
         } catch (BpfException closed) {
             throw new BpfException("cannot open a " + user + ": " + closed.getMessage(), closed);
         }
@@ -93,7 +94,7 @@ final class SharedRing {
                 throw e;
             }
         } finally {
-            map.fd().release();
+            Descriptors.of(map).release();
         }
     }
 

@@ -50,7 +50,7 @@ class HandleTest {
         int id;
         try (Handle handle = Handle.load(b)) {
             id = handle.id();
-            assertThat(handle.fd().number()).isPositive();
+            assertThat(handle.fd()).isPositive();
             assertThat(id).isPositive();
             assertThat(handle.isKernel()).isFalse();
             assertThat(bpftool("btf", "show", "id", Integer.toString(id))).startsWith(id + ": ")
@@ -61,7 +61,7 @@ class HandleTest {
 
             try (Handle again = Handle.fromId(id)) {
                 assertThat(again.id()).isEqualTo(id);
-                assertThat(again.fd().number()).isNotEqualTo(handle.fd().number());
+                assertThat(again.fd()).isNotEqualTo(handle.fd());
             }
         }
     }

@@ -57,7 +57,7 @@ final class Programs {
                 .storeImm(Size.W, Register.R10, -4, slot)
                 .mov64(Register.R2, Register.R10)
                 .add64(Register.R2, -4)
-                .loadMapFd(Register.R1, counters.fd().number())
+                .loadMapFd(Register.R1, counters.fd())
                 .call(Helper.MAP_LOOKUP_ELEM)
                 .jumpIf(JumpOp.JEQ, Register.R0, 0, "out")
                 .load(Size.DW, Register.R1, Register.R10, -16)

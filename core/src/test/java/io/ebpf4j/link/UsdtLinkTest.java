@@ -43,7 +43,7 @@ class UsdtLinkTest {
                 .store(Size.W, Register.R10, -4, Register.R0)
                 .mov64(Register.R2, Register.R10)
                 .add64(Register.R2, -4)
-                .loadMapFd(Register.R1, specs.fd().number())
+                .loadMapFd(Register.R1, specs.fd())
                 .call(Helper.MAP_LOOKUP_ELEM)
                 .jumpIf(JumpOp.JEQ, Register.R0, 0, "out")
                 .mov64(Register.R7, Register.R0);

@@ -59,7 +59,7 @@ final class PerfPrograms {
                 .storeImm(Size.W, R10, -4, 0)
                 .mov64(R2, R10)
                 .add64(R2, -4)
-                .loadMapFd(R1, counters.fd().number())
+                .loadMapFd(R1, counters.fd())
                 .call(Helper.MAP_LOOKUP_ELEM)
                 .jumpIf(JumpOp.JEQ, R0, 0, "out")
                 .mov64(R6, R0)
@@ -74,7 +74,7 @@ final class PerfPrograms {
             b.loadImm64(R1, pattern).store(Size.DW, R10, base + i, R1);
         }
         Instructions insns = b.mov64(R1, R9)
-                .loadMapFd(R2, events.fd().number())
+                .loadMapFd(R2, events.fd())
                 .loadImm64(R3, CURRENT_CPU)
                 .mov64(R4, R10)
                 .add64(R4, base)

@@ -53,7 +53,7 @@ final class RingPrograms {
                 .storeImm(Size.W, R10, -4, 0)
                 .mov64(R2, R10)
                 .add64(R2, -4)
-                .loadMapFd(R1, counters.fd().number())
+                .loadMapFd(R1, counters.fd())
                 .call(Helper.MAP_LOOKUP_ELEM)
                 .jumpIf(JumpOp.JEQ, R0, 0, "out")
                 .mov64(R6, R0)
@@ -67,7 +67,7 @@ final class RingPrograms {
      */
     static BpfProgram sequenceProducer(BpfMap counters, BpfMap ring, boolean discardOdd) {
         Instructions.Builder b = takeSequence(counters)
-                .loadMapFd(R1, ring.fd().number())
+                .loadMapFd(R1, ring.fd())
                 .mov64(R2, 8)
                 .mov64(R3, 0)
                 .call(Helper.RINGBUF_RESERVE)
@@ -102,7 +102,7 @@ final class RingPrograms {
             }
             b.loadImm64(R1, pattern).store(Size.DW, R10, base + i, R1);
         }
-        Instructions insns = b.loadMapFd(R1, ring.fd().number())
+        Instructions insns = b.loadMapFd(R1, ring.fd())
                 .mov64(R2, R10)
                 .add64(R2, base)
                 .mov64(R3, size)
@@ -121,7 +121,7 @@ final class RingPrograms {
      */
     static BpfProgram userRingDrainer(BpfMap counters, BpfMap userRing) {
         Instructions insns = Instructions.builder()
-                .loadMapFd(R1, userRing.fd().number())
+                .loadMapFd(R1, userRing.fd())
                 .loadFunctionReference(R2, "on_record")
                 .mov64(R3, 0)
                 .mov64(R4, 0)
@@ -141,7 +141,7 @@ final class RingPrograms {
                 .storeImm(Size.W, R10, -12, 0)
                 .mov64(R2, R10)
                 .add64(R2, -12)
-                .loadMapFd(R1, counters.fd().number())
+                .loadMapFd(R1, counters.fd())
                 .call(Helper.MAP_LOOKUP_ELEM)
                 .jumpIf(JumpOp.JEQ, R0, 0, "done")
                 .load(Size.DW, R1, R10, -8)

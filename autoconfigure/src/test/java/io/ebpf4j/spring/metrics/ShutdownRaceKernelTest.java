@@ -70,7 +70,7 @@ class ShutdownRaceKernelTest {
                 BpfMap packets = context.getBean("sys.packets", BpfMap.class);
                 Set<Integer> closedNumbers = new HashSet<>();
                 context.getBean("sys", BpfCollection.class).maps().values()
-                        .forEach(map -> closedNumbers.add(map.fd().number()));
+                        .forEach(map -> closedNumbers.add(map.fd()));
 
                 AtomicBoolean stop = new AtomicBoolean();
                 ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
@@ -104,7 +104,7 @@ class ShutdownRaceKernelTest {
                                 .valueSize(16).maxEntries(16));
                         successors.add(successor);
                         successor.update(HEX.parseHex(SENTINEL), HEX.parseHex(VALUE), UpdateFlags.ANY);
-                        if (closedNumbers.contains(successor.fd().number())) {
+                        if (closedNumbers.contains(successor.fd())) {
                             recycled.incrementAndGet();
                         }
                     }
@@ -118,7 +118,7 @@ class ShutdownRaceKernelTest {
                     assertThat(violations).isEmpty();
                     for (BpfMap successor : successors) {
                         assertThat(successor.lookup(HEX.parseHex(KEY))).as("a stale write reached a new map (fd %d)",
-                                successor.fd().number()).isEmpty();
+                                successor.fd()).isEmpty();
                     }
                 } finally {
                     stop.set(true);

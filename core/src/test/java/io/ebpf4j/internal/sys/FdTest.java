@@ -86,7 +86,7 @@ class FdTest {
     @Test
     void closeWaitsForUsesInFlightAndLaterUsesFail() {
         BpfMap map = newMap();
-        Fd fd = map.fd();
+        Fd fd = Descriptors.of(map);
         int raw = fd.acquire();
         fd.close();
         assertThat(fd.isClosed()).isTrue();

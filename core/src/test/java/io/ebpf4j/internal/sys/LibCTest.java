@@ -42,14 +42,14 @@ class LibCTest {
     void quickSyscallsReportTheirErrnoToo() {
         try (BpfMap map = BpfMap.create(new MapSpec("quick", MapType.HASH).keySize(4).valueSize(4).maxEntries(1))) {
             Scratch s = Scratch.get();
-            int raw = map.fd().acquire();
+            int raw = Descriptors.of(map).acquire();
             try {
                 assertThat(Bpf.element(s, Bpf.MAP_LOOKUP_ELEM, raw, s.key.address(), s.value.address(), 0))
                         .isEqualTo(-Errno.ENOENT);
                 assertThat(Bpf.element(s, Bpf.MAP_UPDATE_ELEM, raw, s.key.address(), s.value.address(), 0))
                         .isZero();
             } finally {
-                map.fd().release();
+                Descriptors.of(map).release();
             }
         }
     }
