@@ -672,8 +672,8 @@ public final class CoreResolver {
     private static boolean essentialNamesEqual(String a, String b) {
         byte[] x = a.getBytes(StandardCharsets.UTF_8);
         byte[] y = b.getBytes(StandardCharsets.UTF_8);
-        int xl = Spec.essentialLength(x, 0, x.length);
-        int yl = Spec.essentialLength(y, 0, y.length);
+        int xl = NameIndex.essentialLength(x, 0, x.length);
+        int yl = NameIndex.essentialLength(y, 0, y.length);
         return xl == yl && Arrays.equals(x, 0, xl, y, 0, yl);
     }
 

@@ -9,18 +9,14 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 
 /**
@@ -51,10 +47,6 @@ public final class Spec {
 
     /** System property naming a raw BTF file to use instead of {@code /sys/kernel/btf/vmlinux}. */
     public static final String KERNEL_BTF_PROPERTY = "ebpf4j.btf.vmlinux";
-    private static final Path SYS_KERNEL_BTF = Path.of("/sys/kernel/btf");
-
-    private static volatile Spec kernel;
-    private static final Map<String, Spec> KERNEL_MODULES = new ConcurrentHashMap<>();
 
     /** The blob with every multi-byte field in little-endian order (a swapped copy for big-endian input). */
     private final byte[] data;
@@ -135,31 +127,7 @@ public final class Spec {
      * @throws NotSupportedException when the kernel exposes no BTF and no file was configured
      */
     public static Spec kernel() {
-        Spec k = kernel;
-        if (k == null) {
-            synchronized (Spec.class) {
-                k = kernel;
-                if (k == null) {
-                    k = loadKernel();
-                    kernel = k;
-                }
-            }
-        }
-        return k;
-    }
-
-    private static Spec loadKernel() {
-        String configured = System.getProperty(KERNEL_BTF_PROPERTY);
-        Path path = configured != null ? Path.of(configured) : SYS_KERNEL_BTF.resolve("vmlinux");
-        try {
-            return parse(Files.readAllBytes(path));
-        } catch (NoSuchFileException e) {
-            throw new NotSupportedException("kernel BTF", "no kernel BTF at " + path
-                    + ": the kernel was built without CONFIG_DEBUG_INFO_BTF; set the system property "
-                    + KERNEL_BTF_PROPERTY + " to a BTF file for this kernel");
-        } catch (IOException e) {
-            throw new BpfException("cannot read kernel BTF from " + path + ": " + e, e);
-        }
+        return KernelBtf.vmlinux();
     }
 
     /**
@@ -168,44 +136,12 @@ public final class Spec {
      * file replaces {@code /sys/kernel/btf}.
      */
     public static Optional<Spec> kernelModule(String module) {
-        if (module.isEmpty() || module.equals("vmlinux") || module.contains("/")
-                || System.getProperty(KERNEL_BTF_PROPERTY) != null) {
-            return Optional.empty();
-        }
-        Spec cached = KERNEL_MODULES.get(module);
-        if (cached != null) {
-            return Optional.of(cached);
-        }
-        Path path = SYS_KERNEL_BTF.resolve(module);
-        byte[] raw;
-        try {
-            raw = Files.readAllBytes(path);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new BpfException("cannot read module BTF from " + path + ": " + e, e);
-        }
-        return Optional.of(KERNEL_MODULES.computeIfAbsent(module, m -> parseSplit(raw, kernel())));
+        return KernelBtf.module(module);
     }
 
     /** Names of the loaded kernel modules that have BTF, sorted; empty without {@code /sys/kernel/btf}. */
     public static List<String> kernelModules() {
-        List<String> modules = new ArrayList<>();
-        if (System.getProperty(KERNEL_BTF_PROPERTY) != null || !Files.isDirectory(SYS_KERNEL_BTF)) {
-            return modules;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(SYS_KERNEL_BTF)) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (!name.equals("vmlinux")) {
-                    modules.add(name);
-                }
-            }
-        } catch (IOException e) {
-            throw new BpfException("cannot list " + SYS_KERNEL_BTF + ": " + e, e);
-        }
-        modules.sort(null);
-        return modules;
+        return KernelBtf.modules();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -949,7 +885,7 @@ public final class Spec {
             synchronized (this) {
                 index = functions ? functionNames : otherNames;
                 if (index == null) {
-                    index = new NameIndex(functions);
+                    index = new NameIndex(this, functions);
                     if (functions) {
                         functionNames = index;
                     } else {
@@ -961,161 +897,37 @@ public final class Spec {
         return index;
     }
 
-    /** Length of the essential part of a name: before the last {@code ___} that separates a flavor, as in libbpf. */
-    static int essentialLength(byte[] s, int from, int length) {
-        for (int i = length - 5; i >= 0; i--) {
-            if (s[from + i] != '_' && s[from + i + 1] == '_' && s[from + i + 2] == '_' && s[from + i + 3] == '_'
-                    && s[from + i + 4] != '_') {
-                return i + 1;
-            }
-        }
-        return length;
+    /** Own type indexes of the named types: functions in {@code [0, functionsEnd())}, the rest after. */
+    int[] namedIndexes() {
+        return named;
     }
 
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long LOW7 = 0x7f7f7f7f7f7f7f7fL;
-    private static final long UNDERSCORES = 0x5f5f5f5f5f5f5f5fL;
-
-    /** The high bit of every byte of {@code v} that is zero (exact: no false positives). */
-    private static long zeroBytes(long v) {
-        long t = (v & LOW7) + LOW7;
-        return ~(t | v | LOW7);
+    int functionsEnd() {
+        return functionsEnd;
     }
 
-    /** Eight bytes at {@code pos} as a little-endian long, zero-padded past the end of the array. */
-    private static long word(byte[] b, int pos) {
-        if (pos <= b.length - 8) {
-            return (long) LONG.get(b, pos);
-        }
-        long v = 0;
-        for (int i = 0; i < 8 && pos + i < b.length; i++) {
-            v |= (b[pos + i] & 0xffL) << (8 * i);
-        }
-        return v;
+    int othersStart() {
+        return othersStart;
     }
 
-    /**
-     * Hashes the NUL-terminated name at {@code pos} eight bytes at a time. Bit 32 of the result is set when the
-     * name contains {@code ___} and so may carry a CO-RE flavor suffix; the low 32 bits are the hash.
-     */
-    private static long hashName(byte[] b, int pos) {
-        long h = 0;
-        long previousUnderscores = 0;
-        boolean flavored = false;
-        for (int p = pos; ; p += 8) {
-            long v = word(b, p);
-            long zeros = zeroBytes(v);
-            long valid = zeros == 0 ? -1L : (1L << (Long.numberOfTrailingZeros(zeros) & ~7)) - 1;
-            v &= valid;
-            long underscores = zeroBytes(v ^ UNDERSCORES) & valid;
-            long window = underscores << 16 | previousUnderscores >>> 48;
-            flavored |= (underscores & underscores >>> 8 & underscores >>> 16) != 0
-                    || (window & window >>> 8 & window >>> 16) != 0;
-            h = (h ^ v) * 0x9e3779b97f4a7c15L;
-            if (zeros != 0) {
-                return (flavored ? 1L << 32 : 0) | ((h ^ h >>> 32) & 0xffffffffL);
-            }
-            previousUnderscores = underscores;
-        }
+    int ownTypeCount() {
+        return count;
     }
 
-    /** Hash table from names to own type ids, built from the raw string table without creating strings. */
-    private final class NameIndex {
-        private final int[] heads;
-        /** Next own type index in the same bucket, plus one (0 ends the chain). */
-        private final int[] next;
-        private final int mask;
-        /** Own type indexes whose names contain {@code ___}: the only ones that can have a flavor suffix. */
-        private final int[] flavored;
+    /** The name offset of the own type at {@code index}. */
+    int nameOffsetAt(int index) {
+        return readInt(data, offsets[index]);
+    }
 
-        /** Indexes the named types that are functions, or those that are not. */
-        NameIndex(boolean functions) {
-            int from = functions ? 0 : othersStart;
-            int to = functions ? functionsEnd : named.length;
-            int buckets = Integer.highestOneBit(Math.max(to - from, 4) * 2 - 1);
-            heads = new int[buckets];
-            next = new int[count];
-            mask = buckets - 1;
-            int[] flavors = new int[8];
-            int flavorCount = 0;
-            for (int k = from; k < to; k++) {
-                int i = named[k];
-                int nameOff = readInt(data, offsets[i]);
-                Spec owner = stringOwner(nameOff);
-                long hash = hashName(owner.data, owner.strStart + nameOff - owner.strBase);
-                int bucket = (int) hash & mask;
-                next[i] = heads[bucket];
-                heads[bucket] = i + 1;
-                if ((hash & 1L << 32) != 0) {
-                    if (flavorCount == flavors.length) {
-                        flavors = Arrays.copyOf(flavors, flavorCount * 2);
-                    }
-                    flavors[flavorCount++] = i;
-                }
-            }
-            flavored = Arrays.copyOf(flavors, flavorCount);
-            Arrays.sort(flavored);
-        }
+    /** The bytes of the string table (this spec's or a base's) that holds the string at {@code offset}. */
+    byte[] stringBytes(int offset) {
+        return stringOwner(offset).data;
+    }
 
-        /** Own type ids named exactly {@code name}, ascending. */
-        int[] exact(String name) {
-            byte[] query = name.getBytes(StandardCharsets.UTF_8);
-            int[] found = new int[4];
-            int n = 0;
-            for (int i = heads[(int) hashName(query, 0) & mask]; i != 0; i = next[i - 1]) {
-                int nameOff = readInt(data, offsets[i - 1]);
-                if (nameLength(nameOff) == query.length && nameRegionEquals(nameOff, query, query.length)) {
-                    if (n == found.length) {
-                        found = Arrays.copyOf(found, n * 2);
-                    }
-                    found[n++] = firstId + i - 1;
-                }
-            }
-            int[] result = Arrays.copyOf(found, n);
-            Arrays.sort(result);
-            return result;
-        }
-
-        /** Own type ids whose essential name equals that of {@code name}, ascending. */
-        int[] essential(String name) {
-            byte[] query = name.getBytes(StandardCharsets.UTF_8);
-            int length = essentialLength(query, 0, query.length);
-            byte[] essential = Arrays.copyOf(query, length);
-            boolean essentialIsPlain = essentialLength(essential, 0, length) == length;
-            int[] plain = essentialIsPlain ? exact(new String(essential, StandardCharsets.UTF_8)) : new int[0];
-            int[] found = Arrays.copyOf(plain, plain.length + flavored.length);
-            int n = plain.length;
-            for (int index : flavored) {
-                int nameOff = readInt(data, offsets[index]);
-                Spec owner = stringOwner(nameOff);
-                int from = owner.strStart + nameOff - owner.strBase;
-                int full = nameLength(nameOff);
-                if (essentialLength(owner.data, from, full) == length && full != length
-                        && nameRegionEquals(nameOff, essential, length)) {
-                    found[n++] = firstId + index;
-                }
-            }
-            int[] result = Arrays.copyOf(found, n);
-            Arrays.sort(result);
-            return result;
-        }
-
-        private int nameLength(int nameOff) {
-            Spec owner = stringOwner(nameOff);
-            byte[] bytes = owner.data;
-            int from = owner.strStart + nameOff - owner.strBase;
-            int end = from;
-            while (bytes[end] != 0) {
-                end++;
-            }
-            return end - from;
-        }
-
-        private boolean nameRegionEquals(int nameOff, byte[] query, int length) {
-            Spec owner = stringOwner(nameOff);
-            int from = owner.strStart + nameOff - owner.strBase;
-            return Arrays.equals(owner.data, from, from + length, query, 0, length);
-        }
+    /** Where in {@link #stringBytes} the string at {@code offset} starts. */
+    int stringPosition(int offset) {
+        Spec owner = stringOwner(offset);
+        return owner.strStart + offset - owner.strBase;
     }
 
     /** The spec (this or a base) whose string section holds {@code offset}. */

@@ -234,7 +234,7 @@ public final class Types {
      */
     public static String essentialName(String name) {
         byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
-        return new String(bytes, 0, Spec.essentialLength(bytes, 0, bytes.length), StandardCharsets.UTF_8);
+        return new String(bytes, 0, NameIndex.essentialLength(bytes, 0, bytes.length), StandardCharsets.UTF_8);
     }
 
     /** The C declaration of the type, one level deep: structs, unions and enums with their members. */
