@@ -302,7 +302,9 @@ public final class BpfMap implements KernelObject {
         return valueSize;
     }
 
-    /** Bytes a lookup writes and an update reads: {@link #valueSize()}, or one aligned slot per CPU for per-CPU maps. */
+    /**
+     * Bytes a lookup writes and an update reads: {@link #valueSize()}, or one aligned slot per CPU for per-CPU maps.
+     */
     public int valueBufferSize() {
         return valueBufferSize;
     }

@@ -8,7 +8,9 @@ package io.ebpf4j;
  */
 @FunctionalInterface
 public interface SectionResolver {
-    /** Leaves every section to libbpf's table; programs in sections it does not know stay {@link ProgramType#UNSPEC}. */
+    /**
+     * Leaves every section to libbpf's table; programs in sections it does not know stay {@link ProgramType#UNSPEC}.
+     */
     SectionResolver NONE = (sectionName, program) -> false;
 
     /**

@@ -51,7 +51,9 @@ public final class CoreResolver {
         this.modules = modules;
     }
 
-    /** Against the running kernel: {@link Spec#kernel()}, then the BTF of loaded modules when vmlinux has no candidate. */
+    /**
+     * Against the running kernel: {@link Spec#kernel()}, then the BTF of loaded modules when vmlinux has no candidate.
+     */
     public static CoreResolver forKernel() {
         return new CoreResolver(Spec.kernel(), () -> {
             Map<String, Spec> specs = new LinkedHashMap<>();

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** An enumeration with 32-bit values ({@code BTF_KIND_ENUM}). Values are kept as {@code long}: sign-extended when {@link #isSigned()}, zero-extended otherwise. */
+/**
+ * An enumeration with 32-bit values ({@code BTF_KIND_ENUM}). Values are kept as {@code long}: sign-extended when {@link
+ * #isSigned()}, zero-extended otherwise.
+ */
 public final class Enum implements Enumeration {
     private String name;
     private int size;

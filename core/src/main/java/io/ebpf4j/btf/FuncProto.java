@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** A function signature ({@code BTF_KIND_FUNC_PROTO}): the type of a {@link Func} or the target of a function pointer. */
+/**
+ * A function signature ({@code BTF_KIND_FUNC_PROTO}): the type of a {@link Func} or the target of a function pointer.
+ */
 public final class FuncProto implements Type {
     private Type returnType;
     private final List<Param> params;

@@ -1,6 +1,8 @@
 package io.ebpf4j.btf;
 
-/** The {@code void} type: type id 0 in every BTF blob, the target of {@code void *} and the return of void functions. */
+/**
+ * The {@code void} type: type id 0 in every BTF blob, the target of {@code void *} and the return of void functions.
+ */
 public final class Void implements Type {
     /** The only instance. */
     public static final Void INSTANCE = new Void();

@@ -154,7 +154,9 @@ final class Probes {
         }
     }
 
-    /** Where the USDT semaphore offset goes in {@code config}: {@code format/ref_ctr_offset} says {@code config:32-63}. */
+    /**
+     * Where the USDT semaphore offset goes in {@code config}: {@code format/ref_ctr_offset} says {@code config:32-63}.
+     */
     private static int refCounterShift(String what) {
         Path format = EVENT_SOURCES.resolve("uprobe").resolve("format").resolve("ref_ctr_offset");
         try {

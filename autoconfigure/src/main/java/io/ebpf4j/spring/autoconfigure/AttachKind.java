@@ -15,7 +15,10 @@ import java.util.function.Predicate;
  * binds enums ignoring case and punctuation.
  */
 public enum AttachKind {
-    /** From the program's section name, like libbpf's auto-attach; targets missing from the name come from configuration. */
+    /**
+     * From the program's section name, like libbpf's auto-attach; targets missing from the name come from
+     * configuration.
+     */
     AUTO("auto", Family.AUTO, null),
     /** Load the program but do not attach it (tail-call targets, programs the application attaches itself). */
     NONE("none", Family.NONE, null),

@@ -116,7 +116,9 @@ public final class EbpfCollectionRegistry implements EbpfCollections, Initializi
         }
     }
 
-    /** A program of a loaded collection, or {@code null} when the collection failed under {@code failure-mode: warn}. */
+    /**
+     * A program of a loaded collection, or {@code null} when the collection failed under {@code failure-mode: warn}.
+     */
     public BpfProgram program(String collectionName, String programName) {
         synchronized (lock) {
             Entry entry = entry(collectionName);

@@ -215,7 +215,10 @@ public class EbpfProperties implements Validator {
 
     /** A change to a map's definition before it is created. */
     public static class MapOverride {
-        /** Maximum number of entries (for ring buffers: the size in bytes, rounded up to a power-of-two number of pages). */
+        /**
+         * Maximum number of entries (for ring buffers: the size in bytes, rounded up to a power-of-two number of
+         * pages).
+         */
         private Integer maxEntries;
 
         public Integer getMaxEntries() {
@@ -759,7 +762,9 @@ public class EbpfProperties implements Validator {
 
     /** What every metric has: a name, the map it reads, how keys (or records) become tags, series limits. */
     public abstract static class Metric {
-        /** Meter name, in dot notation (e.g. 'syscalls'); defaults to the map name. Prefixed with ebpf.metrics.prefix. */
+        /**
+         * Meter name, in dot notation (e.g. 'syscalls'); defaults to the map name. Prefixed with ebpf.metrics.prefix.
+         */
         private String name;
 
         /** Meter description. */
@@ -1079,7 +1084,10 @@ public class EbpfProperties implements Validator {
         /** For 'static-map': pass inputs without a mapping through unchanged, instead of as 'unknown:<input>'. */
         private boolean allowUnknown;
 
-        /** For 'regexp': patterns; the first match's first group (or the whole match) is kept, no match drops the series. */
+        /**
+         * For 'regexp': patterns; the first match's first group (or the whole match) is kept, no match drops the
+         * series.
+         */
         private List<String> regexps = new ArrayList<>();
 
         public String getName() {

@@ -19,7 +19,10 @@ final class BlockDevices {
         this.names = new BoundedCache<>(cacheSize);
     }
 
-    /** The decoder: u32 device number (first 4 bytes) to a name such as {@code sda2}, or {@code unknown:<major>:<minor>}. */
+    /**
+     * The decoder: u32 device number (first 4 bytes) to a name such as {@code sda2}, or {@code
+     * unknown:<major>:<minor>}.
+     */
     String decode(byte[] input) {
         if (input.length < 4) {
             throw new IllegalArgumentException("majorminor needs a 4-byte device number, got " + input.length

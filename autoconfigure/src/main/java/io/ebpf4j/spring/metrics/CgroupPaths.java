@@ -33,7 +33,10 @@ final class CgroupPaths {
         this.nanoTime = nanoTime;
     }
 
-    /** The decoder: a cgroup id (decimal text, as {@code uint} produces it) to its path, or {@code unknown_cgroup_id:<id>}. */
+    /**
+     * The decoder: a cgroup id (decimal text, as {@code uint} produces it) to its path, or {@code
+     * unknown_cgroup_id:<id>}.
+     */
     String decode(byte[] input) {
         long id = Long.parseUnsignedLong(new String(input, StandardCharsets.UTF_8));
         String path = known.get(id);

@@ -56,7 +56,9 @@ final class KernelSymbols {
         return name != null ? name : "unknown_addr:0x" + Long.toHexString(address);
     }
 
-    /** The decoder {@code kstack}: u64 addresses up to the first 0, to newline-separated names ({@code ??} if unknown). */
+    /**
+     * The decoder {@code kstack}: u64 addresses up to the first 0, to newline-separated names ({@code ??} if unknown).
+     */
     String decodeStack(byte[] input) {
         StringBuilder out = new StringBuilder();
         for (int off = 0; off + 8 <= input.length; off += 8) {

@@ -119,7 +119,9 @@ public record ProgramSection(String sectionName, String definition, ProgramType 
         return flags.contains(Flag.ATTACH_BTF);
     }
 
-    /** Whether the expected attach type may be dropped on old kernels (see {@link Flag#EXPECTED_ATTACH_TYPE_OPTIONAL}). */
+    /**
+     * Whether the expected attach type may be dropped on old kernels (see {@link Flag#EXPECTED_ATTACH_TYPE_OPTIONAL}).
+     */
     public boolean attachTypeOptional() {
         return flags.contains(Flag.EXPECTED_ATTACH_TYPE_OPTIONAL);
     }

@@ -74,7 +74,9 @@ public record Symbol(int index, String name, long value, long size, int type, in
         return visibility == STV_HIDDEN;
     }
 
-    /** Declared but not defined here ({@code SHN_UNDEF}): an {@code extern} such as a kfunc or a {@code .kconfig} value. */
+    /**
+     * Declared but not defined here ({@code SHN_UNDEF}): an {@code extern} such as a kfunc or a {@code .kconfig} value.
+     */
     public boolean isUndefined() {
         return sectionIndex == SHN_UNDEF;
     }

@@ -149,7 +149,9 @@ public final class Bpf {
         return (int) call(OBJ_GET_INFO_BY_FD, attr, InfoByFdAttr.BYTES);
     }
 
-    /** BPF_{PROG,MAP,LINK,BTF}_GET_NEXT_ID: the next id after {@code startId}, or {@code -errno} (ENOENT at the end). */
+    /**
+     * BPF_{PROG,MAP,LINK,BTF}_GET_NEXT_ID: the next id after {@code startId}, or {@code -errno} (ENOENT at the end).
+     */
     public static long nextId(int cmd, int startId) {
         Scratch scratch = Scratch.get();
         NativeBuffer attr = scratch.attr.clear(GetIdAttr.BYTES);

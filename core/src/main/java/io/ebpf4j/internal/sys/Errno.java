@@ -1,6 +1,9 @@
 package io.ebpf4j.internal.sys;
 
-/** Linux errno numbers (shared by x86_64 and aarch64) with their symbolic names, including kernel-internal codes bpf(2) can return. */
+/**
+ * Linux errno numbers (shared by x86_64 and aarch64) with their symbolic names, including kernel-internal codes bpf(2)
+ * can return.
+ */
 public final class Errno {
     public static final int EPERM = 1;
     public static final int ENOENT = 2;

@@ -52,7 +52,10 @@ public final class Mapping implements AutoCloseable {
         return new Mapping(address, length, description);
     }
 
-    /** One part of {@link #mapContiguous}: {@code length} bytes of {@code fd} from {@code offset}, mapped with {@code prot}. */
+    /**
+     * One part of {@link #mapContiguous}: {@code length} bytes of {@code fd} from {@code offset}, mapped with {@code
+     * prot}.
+     */
     public record Piece(int fd, long length, int prot, long offset) {}
 
     /**
