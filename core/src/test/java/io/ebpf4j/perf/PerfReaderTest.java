@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -225,13 +226,18 @@ class PerfReaderTest {
                 PerfReader reader = PerfReader.open(events, PerfReaderOptions.defaults().withPerCpuBufferSize(PAGE * 4)
                         .withWakeupWatermark(PAGE))) {
             long[] elapsed = new long[1];
+            CountDownLatch polling = new CountDownLatch(1);
             CompletableFuture<Integer> belowWatermark = CompletableFuture.supplyAsync(() -> {
+                polling.countDown();
                 long start = System.nanoTime();
                 int read = reader.poll(view -> { }, Duration.ofMillis(400));
                 elapsed[0] = System.nanoTime() - start;
                 return read;
             });
-            Thread.sleep(50);
+            // Produce once the reader waits: records already there when it starts polling are read at once. Waiting
+            // for the thread to start matters on a slow machine (the emulated 6.1 kernel in CI).
+            polling.await();
+            Thread.sleep(100);
             CpuAffinity.run(0, () -> PerfPrograms.run(producer, 10)); // 240 bytes, below the watermark: no wakeup
             assertThat(belowWatermark.join()).isEqualTo(10);
             assertThat(elapsed[0]).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(390));
