@@ -144,7 +144,7 @@ public final class BpfProgram implements KernelObject {
                 a.putInt(ProgLoadAttr.LOG_SIZE, log.capacity());
                 a.putLong(ProgLoadAttr.LOG_BUF, log.address());
             }
-            long r = Bpf.call(Bpf.PROG_LOAD, attr, ProgLoadAttr.BYTES);
+            long r = Bpf.progLoad(attr);
             if (r >= 0) {
                 return new BpfProgram(Fd.own((int) r, "program '" + spec.name() + "'"), spec.name(), spec.type(),
                         spec.attachType(), spec.sectionName());

@@ -7,11 +7,14 @@ import io.ebpf4j.asm.Register;
 import io.ebpf4j.asm.Size;
 import io.ebpf4j.link.BpfLink;
 import io.ebpf4j.link.Links;
+import io.ebpf4j.internal.sys.Arch;
+import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.testing.FdCount;
 import io.ebpf4j.testing.RequiresKernel;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -20,12 +23,15 @@ import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @RequiresKernel(programTypes = ProgramType.SOCKET_FILTER)
 class BpfProgramTest {
+    private static final int SIGPIPE = 13;
+    private static final long TGKILL = Arch.current() == Arch.X86_64 ? 234 : 131;
 
     /** counts[0] += 1, then keep the whole packet. */
     static Instructions countingFilter(BpfMap counts) {
@@ -132,6 +138,51 @@ class BpfProgramTest {
                     assertThat(e.log().length()).isGreaterThan(256);
                     assertThat(e.log()).contains("R7 !read_ok");
                 });
+    }
+
+    /**
+     * The verifier stops with EAGAIN when a signal is pending for the loading thread (sampling profilers
+     * send them): the load is tried again, as libbpf does, instead of failing. Once the loading thread has spent
+     * 20 ms in the kernel (verifying: nothing else it does there takes that long), three SIGPIPEs (which the JVM
+     * handles and ignores) arrive 5 ms apart; each stops at most one attempt.
+     */
+    @Test
+    void signalsDuringVerificationDoNotFailTheLoad() throws Exception {
+        Instructions.Builder b = Instructions.builder().mov64(Register.R0, 0);
+        for (int i = 0; i < 200_000; i++) {
+            b.add64(Register.R0, 1);
+        }
+        ProgramSpec spec = new ProgramSpec("long", ProgramType.SOCKET_FILTER, b.exit().build());
+        long loader = Long.parseLong(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
+        AtomicBoolean loaded = new AtomicBoolean();
+        Thread signaller = new Thread(() -> {
+            try {
+                long kernelTicks = kernelTicks(loader);
+                while (kernelTicks(loader) < kernelTicks + 2 && !loaded.get()) {
+                    Thread.sleep(1);
+                }
+                for (int i = 0; i < 3 && !loaded.get(); i++) {
+                    LibC.syscall(TGKILL, ProcessHandle.current().pid(), loader, SIGPIPE, 0, 0);
+                    Thread.sleep(5);
+                }
+            } catch (InterruptedException | IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        signaller.start();
+        try (BpfProgram program = BpfProgram.load(spec)) {
+            assertThat(program.info().type()).isEqualTo(ProgramType.SOCKET_FILTER);
+        } finally {
+            loaded.set(true);
+            signaller.join();
+        }
+    }
+
+    /** The thread's time in the kernel, in clock ticks ({@code stime} of its {@code stat}). */
+    private static long kernelTicks(long thread) throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/task/" + thread + "/stat"));
+        // the fields after the command's closing parenthesis, from the 3rd: stime is the 15th
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12]);
     }
 
     @Test

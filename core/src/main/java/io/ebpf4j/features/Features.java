@@ -631,7 +631,7 @@ public final class Features {
             a.putInt(ProgLoadAttr.EXPECTED_ATTACH_TYPE, AttachType.NETFILTER.value());
         }
         extra.accept(a);
-        long result = Bpf.call(Bpf.PROG_LOAD, attr, ProgLoadAttr.BYTES);
+        long result = Bpf.progLoad(attr);
         // The kernel got addresses only: keep the buffers alive until it has read them.
         Reference.reachabilityFence(insns);
         Reference.reachabilityFence(license);

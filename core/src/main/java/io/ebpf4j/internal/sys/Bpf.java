@@ -52,6 +52,7 @@ public final class Bpf {
     public static final int TAG_SIZE = 8;
 
     private static final long SYS_BPF = Arch.current().sysBpf;
+    private static final int PROG_LOAD_ATTEMPTS = 5;
 
     private Bpf() {}
 
@@ -60,6 +61,20 @@ public final class Bpf {
         long r = LibC.syscall(SYS_BPF, cmd, attr.address(), size, 0, 0);
         Reference.reachabilityFence(attr); // not always the thread's scratch buffer: the kernel got its address only
         return r < 0 ? -LibC.errno() : r;
+    }
+
+    /**
+     * {@code BPF_PROG_LOAD}, tried again (up to {@value #PROG_LOAD_ATTEMPTS} times, as libbpf does) while it fails
+     * with {@code EAGAIN}: the verifier gives up when a signal arrives for the loading thread, and sampling profilers
+     * send such signals all the time.
+     */
+    public static long progLoad(NativeBuffer attr) {
+        long r;
+        int attempts = PROG_LOAD_ATTEMPTS;
+        do {
+            r = call(PROG_LOAD, attr, ProgLoadAttr.BYTES);
+        } while (r == -Errno.EAGAIN && --attempts > 0);
+        return r;
     }
 
     /** {@link #call} for a command that returns at once (a map element operation): see {@link LibC#syscallQuick}. */
