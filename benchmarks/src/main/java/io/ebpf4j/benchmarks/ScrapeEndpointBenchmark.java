@@ -27,6 +27,8 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointsSupplier;
 import org.springframework.boot.actuate.endpoint.web.WebOperation;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -55,7 +57,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code endpointText}: the endpoint's operation invoked in the JVM, the same bytes without HTTP;
  *   <li>{@code registryText}: the text as the Prometheus client writes the whole registry, map metrics included
  *       ({@code PrometheusMeterRegistry.scrape()}): what the endpoint served before the starter wrote the map
- *       metrics' text itself.
+ *       metrics' text itself;
+ *   <li>{@code httpStaticBody}: the floor of any scrape over HTTP: GET of a controller that returns the bytes of
+ *       a text scrape taken at start-up, from memory (the same body, content type, Spring MVC converter and
+ *       Tomcat connection, no work).
  * </ul>
  *
  * Run with {@code -prof gc} for the bytes allocated per scrape (both ends of the connection are in this JVM).
@@ -77,7 +82,15 @@ public class ScrapeEndpointBenchmark {
     /** The application: auto-configured from the class path, as any Boot application. */
     @SpringBootConfiguration
     @EnableAutoConfiguration
+    @RestController
     static class Application {
+        /** A text scrape's body, taken once. */
+        volatile byte[] staticBody = new byte[0];
+
+        @GetMapping(path = "/static", produces = "text/plain;version=0.0.4;charset=utf-8")
+        byte[] staticBody() {
+            return staticBody;
+        }
     }
 
     ConfigurableApplicationContext context;
@@ -107,6 +120,7 @@ public class ScrapeEndpointBenchmark {
         if (series != KEYS) {
             throw new IllegalStateException("expected " + KEYS + " series, got " + series);
         }
+        context.getBean(Application.class).staticBody = text.getBytes(StandardCharsets.UTF_8);
     }
 
     private static Map<String, Object> properties() {
@@ -154,6 +168,11 @@ public class ScrapeEndpointBenchmark {
     }
 
     @Benchmark
+    public int httpStaticBody() throws IOException {
+        return scraper.get("/static", TEXT);
+    }
+
+    @Benchmark
     public int endpointText() {
         WebEndpointResponse<?> response = (WebEndpointResponse<?>) endpoint.invoke(new InvocationContext(
                 SecurityContext.NONE, Map.of(), new ProducibleOperationArgumentResolver(() -> List.of(TEXT))));
@@ -193,7 +212,8 @@ public class ScrapeEndpointBenchmark {
         ScrapeEndpointBenchmark benchmark = new ScrapeEndpointBenchmark();
         benchmark.setUp();
         try {
-            String[] names = {"rawBatchDump", "httpScrape", "httpScrapeOpenMetrics", "endpointText", "registryText"};
+            String[] names = {"rawBatchDump", "httpScrape", "httpScrapeOpenMetrics", "endpointText", "registryText",
+                "httpStaticBody"};
             long[][] nanos = new long[names.length][rounds];
             for (int round = -warmUp; round < rounds; round++) {
                 for (int op = 0; op < names.length; op++) {
@@ -203,7 +223,8 @@ public class ScrapeEndpointBenchmark {
                         case 1 -> benchmark.httpScrape();
                         case 2 -> benchmark.httpScrapeOpenMetrics();
                         case 3 -> benchmark.endpointText();
-                        default -> benchmark.registryText();
+                        case 4 -> benchmark.registryText();
+                        default -> benchmark.httpStaticBody();
                     }
                     if (round >= 0) {
                         nanos[op][round] = System.nanoTime() - start;
@@ -246,7 +267,12 @@ public class ScrapeEndpointBenchmark {
 
         /** GETs the endpoint; returns the body's length (the body is in {@link #body}). */
         int scrape(String accept) throws IOException {
-            out.write(("GET /actuator/prometheus HTTP/1.1\r\nHost: localhost\r\nAccept: " + accept + "\r\n\r\n")
+            return get("/actuator/prometheus", accept);
+        }
+
+        /** GETs {@code path}; returns the body's length (the body is in {@link #body}). */
+        int get(String path, String accept) throws IOException {
+            out.write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nAccept: " + accept + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             int length = readHeaders();
