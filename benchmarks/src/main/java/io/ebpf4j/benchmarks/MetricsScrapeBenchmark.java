@@ -7,6 +7,7 @@ import io.ebpf4j.CollectionSpec;
 import io.ebpf4j.spring.EbpfCollections;
 import io.ebpf4j.spring.ManagedCollection;
 import io.ebpf4j.spring.autoconfigure.EbpfProperties;
+import io.ebpf4j.spring.metrics.EbpfMetricsProperties;
 import io.ebpf4j.spring.metrics.EbpfMetrics;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -67,7 +68,7 @@ public class MetricsScrapeBenchmark {
      * function counter per key (the default with any other registry).
      */
     @Param({"PROMETHEUS_NATIVE", "MICROMETER"})
-    EbpfProperties.Publishing publishing;
+    EbpfMetricsProperties.Publishing publishing;
 
     BpfCollection collection;
     BpfMap map;
@@ -100,7 +101,9 @@ public class MetricsScrapeBenchmark {
             }
         };
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        metrics = new EbpfMetrics(collections, properties(publishing), List.of(), List.of());
+        EbpfProperties properties = new EbpfProperties();
+        properties.getCollections().put(COLLECTION, new EbpfProperties.CollectionProperties());
+        metrics = new EbpfMetrics(collections, properties, metricsProperties(publishing), List.of(), List.of());
         metrics.bindTo(registry);
         int series = registry.getPrometheusRegistry().scrape().stream()
                 .filter(snapshot -> snapshot.getMetadata().getPrometheusName().equals("ebpf_requests"))
@@ -111,24 +114,24 @@ public class MetricsScrapeBenchmark {
     }
 
     /** Two labels by BTF field; min-refresh long, so that each operation reads exactly once (explicitly). */
-    private static EbpfProperties properties(EbpfProperties.Publishing publishing) {
-        EbpfProperties properties = new EbpfProperties();
+    private static EbpfMetricsProperties metricsProperties(EbpfMetricsProperties.Publishing publishing) {
+        EbpfMetricsProperties properties = new EbpfMetricsProperties();
         properties.getMetrics().setPublishing(publishing);
         properties.getMetrics().setMinRefresh(Duration.ofHours(1));
         properties.getMetrics().setProgramStatistics(false);
-        EbpfProperties.Counter counter = new EbpfProperties.Counter();
+        EbpfMetricsProperties.Counter counter = new EbpfMetricsProperties.Counter();
         counter.setName("requests");
         counter.setMap("requests");
         counter.getLabels().add(label("tenant"));
         counter.getLabels().add(label("endpoint"));
-        EbpfProperties.CollectionProperties config = new EbpfProperties.CollectionProperties();
+        var config = new EbpfMetricsProperties.CollectionMetricsProperties();
         config.getMetrics().getCounters().add(counter);
         properties.getCollections().put(COLLECTION, config);
         return properties;
     }
 
-    private static EbpfProperties.Label label(String field) {
-        EbpfProperties.Label label = new EbpfProperties.Label();
+    private static EbpfMetricsProperties.Label label(String field) {
+        EbpfMetricsProperties.Label label = new EbpfMetricsProperties.Label();
         label.setName(field);
         label.setField(field);
         return label;

@@ -40,6 +40,7 @@ final class DeclaredMetrics {
 
     private final EbpfCollections collections;
     private final EbpfProperties properties;
+    private final EbpfMetricsProperties metricsProperties;
     private final LabelDecoders decoders;
     private final String prefix;
     private final boolean refreshOnRead;
@@ -58,12 +59,14 @@ final class DeclaredMetrics {
      * @param eventOwner the source of those events
      * @throws EbpfConfigurationException for a metric that does not fit its map, naming the property
      */
-    DeclaredMetrics(EbpfCollections collections, EbpfProperties properties, LabelDecoders decoders,
-            boolean refreshOnRead, Clock clock, Consumer<ApplicationEvent> publish, Object eventOwner) {
+    DeclaredMetrics(EbpfCollections collections, EbpfProperties properties, EbpfMetricsProperties metricsProperties,
+            LabelDecoders decoders, boolean refreshOnRead, Clock clock, Consumer<ApplicationEvent> publish,
+            Object eventOwner) {
         this.collections = collections;
         this.properties = properties;
+        this.metricsProperties = metricsProperties;
         this.decoders = decoders;
-        this.prefix = properties.getMetrics().getPrefix();
+        this.prefix = metricsProperties.getMetrics().getPrefix();
         this.refreshOnRead = refreshOnRead;
         this.publish = publish;
         this.eventOwner = eventOwner;
@@ -91,10 +94,8 @@ final class DeclaredMetrics {
     }
 
     private void compile(Clock clock) {
-        EbpfProperties.Metrics shared = properties.getMetrics();
-        long minRefresh = shared.getMinRefresh().toNanos();
-        for (Map.Entry<String, EbpfProperties.CollectionProperties> entry : properties.getCollections().entrySet()) {
-            String collection = entry.getKey();
+        long minRefresh = metricsProperties.getMetrics().getMinRefresh().toNanos();
+        for (String collection : properties.getCollections().keySet()) {
             ManagedCollection managed = collections.get(collection).orElse(null);
             if (managed == null || managed.spec() == null) {
                 logger.warn("Collection '" + collection + "' is not available"
@@ -102,23 +103,26 @@ final class DeclaredMetrics {
                                 : "") + ": its metrics are not published");
                 continue;
             }
-            EbpfProperties.CollectionMetrics config = entry.getValue().getMetrics();
+            EbpfMetricsProperties.CollectionMetricsProperties declared = metricsProperties.getCollections()
+                    .get(collection);
+            EbpfMetricsProperties.CollectionMetrics config = declared != null ? declared.getMetrics()
+                    : new EbpfMetricsProperties.CollectionMetrics();
             int index = 0;
-            for (EbpfProperties.Counter counter : config.getCounters()) {
+            for (EbpfMetricsProperties.Counter counter : config.getCounters()) {
                 compileValues(collection, managed, counter, ValueFamily.Kind.COUNTER, "counters[" + index++ + "]",
                         clock, minRefresh);
             }
             index = 0;
-            for (EbpfProperties.Gauge gauge : config.getGauges()) {
+            for (EbpfMetricsProperties.Gauge gauge : config.getGauges()) {
                 compileValues(collection, managed, gauge, ValueFamily.Kind.GAUGE, "gauges[" + index++ + "]", clock,
                         minRefresh);
             }
             index = 0;
-            for (EbpfProperties.Histogram histogram : config.getHistograms()) {
+            for (EbpfMetricsProperties.Histogram histogram : config.getHistograms()) {
                 compileHistogram(collection, managed, histogram, "histograms[" + index++ + "]", clock, minRefresh);
             }
             index = 0;
-            for (EbpfProperties.EventCounter counter : config.getEventCounters()) {
+            for (EbpfMetricsProperties.EventCounter counter : config.getEventCounters()) {
                 compileEvents(collection, managed, counter, "event-counters[" + index++ + "]", clock);
             }
             programStatistics.add(new ProgramStatistics(collections, collection, programNames(managed), minRefresh,
@@ -133,14 +137,14 @@ final class DeclaredMetrics {
         return List.copyOf(managed.spec().programs().keySet());
     }
 
-    private void compileValues(String collection, ManagedCollection managed, EbpfProperties.MapMetric config,
+    private void compileValues(String collection, ManagedCollection managed, EbpfMetricsProperties.MapMetric config,
             ValueFamily.Kind kind, String where, Clock clock, long minRefresh) {
         String metric = metricName(managed, config);
         try {
             MapSpec map = mapSpec(managed, config);
             String meterName = name(metric);
             Definition definition = Definition.compile(collection, metric, meterName, config, map, null,
-                    properties.getMetrics(), decoders);
+                    metricsProperties.getMetrics(), decoders);
             MapReader reader = reader(collection, config.getMap(), clock, minRefresh);
             ValueFamily family = new ValueFamily(kind, definition, reader, refreshOnRead);
             claimNames(collection, where, family, kind == ValueFamily.Kind.GAUGE ? "gauge" : "counter", null);
@@ -151,18 +155,18 @@ final class DeclaredMetrics {
         }
     }
 
-    private void compileHistogram(String collection, ManagedCollection managed, EbpfProperties.Histogram config,
+    private void compileHistogram(String collection, ManagedCollection managed, EbpfMetricsProperties.Histogram config,
             String where, Clock clock, long minRefresh) {
         String metric = metricName(managed, config);
         try {
             MapSpec map = mapSpec(managed, config);
-            if (config.getPerCpu() == EbpfProperties.PerCpu.MAX) {
+            if (config.getPerCpu() == EbpfMetricsProperties.PerCpu.MAX) {
                 throw new IllegalArgumentException("per-cpu 'max' does not apply to histograms; use 'sum' or"
                         + " 'per-cpu'");
             }
             HistogramBuckets buckets = HistogramBuckets.of(config);
             Definition definition = Definition.compile(collection, metric, name(metric), config, map,
-                    config.getBucketField(), properties.getMetrics(), decoders);
+                    config.getBucketField(), metricsProperties.getMetrics(), decoders);
             MapReader reader = reader(collection, config.getMap(), clock, minRefresh);
             HistogramFamily family = new HistogramFamily(definition, buckets, config.getDescription(),
                     config.getBaseUnit(), reader, refreshOnRead);
@@ -174,7 +178,7 @@ final class DeclaredMetrics {
         }
     }
 
-    private void compileEvents(String collection, ManagedCollection managed, EbpfProperties.EventCounter config,
+    private void compileEvents(String collection, ManagedCollection managed, EbpfMetricsProperties.EventCounter config,
             String where, Clock clock) {
         String metric = metricName(managed, config);
         try {
@@ -198,7 +202,7 @@ final class DeclaredMetrics {
             EventSource source = eventSources.computeIfAbsent(collection + "\0" + config.getMap(),
                     k -> new EventSource(collection, config.getMap(), clock, publish, eventOwner));
             Definition definition = Definition.compile(collection, metric, name(metric), config, recordType,
-                    properties.getMetrics(), decoders);
+                    metricsProperties.getMetrics(), decoders);
             ValueFamily family = new ValueFamily(definition, source);
             claimNames(collection, where, family, "counter", null);
             source.add(family, config.isPublishEvents());
@@ -239,7 +243,7 @@ final class DeclaredMetrics {
         for (KeyLayout.Slice slice : family.definition.keys().labels()) {
             labelNames.add(slice.name());
         }
-        if (family.definition.perCpu() == EbpfProperties.PerCpu.PER_CPU) {
+        if (family.definition.perCpu() == EbpfMetricsProperties.PerCpu.PER_CPU) {
             labelNames.add("cpu");
         }
         for (ValueLayout.Field field : family.definition.values().fields()) {
@@ -270,14 +274,14 @@ final class DeclaredMetrics {
      * The metric's name without prefix: its 'name', else its map's; {@code null} (messages then name the property
      * instead) when neither names it, as when the map is missing or not in the object.
      */
-    private static String metricName(ManagedCollection managed, EbpfProperties.Metric config) {
+    private static String metricName(ManagedCollection managed, EbpfMetricsProperties.Metric config) {
         if (config.getName() != null) {
             return config.getName();
         }
         return config.getMap() != null && managed.spec().maps().containsKey(config.getMap()) ? config.getMap() : null;
     }
 
-    private static MapSpec mapSpec(ManagedCollection managed, EbpfProperties.MapMetric config) {
+    private static MapSpec mapSpec(ManagedCollection managed, EbpfMetricsProperties.MapMetric config) {
         if (config.getMap() == null) {
             throw new IllegalArgumentException("'map' is required: the map to read");
         }
@@ -291,7 +295,7 @@ final class DeclaredMetrics {
                     + " map; metrics read " + READABLE + " maps (ring buffers and perf event arrays feed"
                     + " event-counters)");
         }
-        if (config.getPerCpu() == EbpfProperties.PerCpu.PER_CPU && !map.type().isPerCpu()) {
+        if (config.getPerCpu() == EbpfMetricsProperties.PerCpu.PER_CPU && !map.type().isPerCpu()) {
             throw new IllegalArgumentException("per-cpu 'per-cpu' needs a per-CPU map, and '" + config.getMap()
                     + "' is a " + map.type() + " map");
         }
@@ -300,6 +304,6 @@ final class DeclaredMetrics {
 
     private MapReader reader(String collection, String map, Clock clock, long minRefresh) {
         return readers.computeIfAbsent(collection + "\0" + map, k -> new MapReader(collections, collection, map,
-                properties.getMetrics().getBatch(), minRefresh, clock));
+                metricsProperties.getMetrics().getBatch(), minRefresh, clock));
     }
 }

@@ -69,7 +69,8 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
             "io.micrometer.prometheusmetrics.PrometheusMeterRegistry");
 
     private final EbpfCollections collections;
-    private final EbpfProperties properties;
+    /** The settings shared by every collection's metrics ({@code ebpf.metrics}). */
+    private final EbpfMetricsProperties.Metrics settings;
     private final LabelDecoders decoders;
     private final List<MeterFilter> nativeFilters;
     private final String prefix;
@@ -91,26 +92,29 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
      *
      * @param collections the managed collections, loaded
      * @throws EbpfConfigurationException for a metric that does not fit its map, naming the property
-     * @param properties the {@code ebpf.*} configuration
+     * @param properties the collections' configuration ({@code ebpf.collections})
+     * @param metricsProperties the metrics' configuration ({@code ebpf.metrics}, {@code ebpf.collections.*.metrics})
      * @param customDecoders label decoders contributed by the application
      * @param nativeFilters meter filters applied to metrics published natively to Prometheus, which the registry's
      *     own filters do not reach (normally the application's {@code MeterFilter} beans)
      */
-    public EbpfMetrics(EbpfCollections collections, EbpfProperties properties, List<EbpfLabelDecoder> customDecoders,
-            List<MeterFilter> nativeFilters) {
-        this(collections, properties,
-                LabelDecoders.create(properties.getMetrics().getLabelCacheSize(), customDecoders), nativeFilters);
+    public EbpfMetrics(EbpfCollections collections, EbpfProperties properties, EbpfMetricsProperties metricsProperties,
+            List<EbpfLabelDecoder> customDecoders, List<MeterFilter> nativeFilters) {
+        this(collections, properties, metricsProperties,
+                LabelDecoders.create(metricsProperties.getMetrics().getLabelCacheSize(), customDecoders),
+                nativeFilters);
     }
 
-    EbpfMetrics(EbpfCollections collections, EbpfProperties properties, LabelDecoders decoders,
-            List<MeterFilter> nativeFilters) {
+    EbpfMetrics(EbpfCollections collections, EbpfProperties properties, EbpfMetricsProperties metricsProperties,
+            LabelDecoders decoders, List<MeterFilter> nativeFilters) {
         this.collections = collections;
-        this.properties = properties;
+        this.settings = metricsProperties.getMetrics();
         this.decoders = decoders;
         this.nativeFilters = List.copyOf(nativeFilters);
-        this.prefix = properties.getMetrics().getPrefix();
-        this.refreshOnRead = properties.getMetrics().getRefresh() == EbpfProperties.Refresh.ON_SCRAPE;
-        DeclaredMetrics declared = new DeclaredMetrics(collections, properties, decoders, refreshOnRead, Clock.SYSTEM,
+        this.prefix = settings.getPrefix();
+        this.refreshOnRead = settings.getRefresh() == EbpfMetricsProperties.Refresh.ON_SCRAPE;
+        DeclaredMetrics declared = new DeclaredMetrics(collections, properties, metricsProperties, decoders,
+                refreshOnRead, Clock.SYSTEM,
                 event -> {
                     ApplicationEventPublisher publisher = eventPublisher;
                     if (publisher != null) {
@@ -266,12 +270,12 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
         if (families.isEmpty()) {
             return;
         }
-        EbpfProperties.Publishing mode = properties.getMetrics().getPublishing();
+        EbpfMetricsProperties.Publishing mode = settings.getPublishing();
         NativeExport target = null;
-        if (mode != EbpfProperties.Publishing.MICROMETER && PROMETHEUS_PRESENT) {
+        if (mode != EbpfMetricsProperties.Publishing.MICROMETER && PROMETHEUS_PRESENT) {
             target = PrometheusExport.find(registry, nativeFilters);
         }
-        if (target == null && mode == EbpfProperties.Publishing.PROMETHEUS_NATIVE) {
+        if (target == null && mode == EbpfMetricsProperties.Publishing.PROMETHEUS_NATIVE) {
             throw new IllegalStateException("ebpf.metrics.publishing is 'prometheus-native', but " + registry
                     + " is not (and does not contain) a PrometheusMeterRegistry");
         }
@@ -294,7 +298,7 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
         if (refreshOnRead || scheduler != null || readers.isEmpty()) {
             return;
         }
-        long period = properties.getMetrics().getRefreshInterval().toNanos();
+        long period = settings.getRefreshInterval().toNanos();
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ebpf-metrics");
             t.setDaemon(true);
@@ -337,7 +341,7 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
 
     private void enableProgramStatistics() {
         boolean anyLoaded = collections.all().stream().anyMatch(c -> c.collection() != null);
-        if (!properties.getMetrics().isProgramStatistics() || programStatistics.isEmpty() || !anyLoaded) {
+        if (!settings.isProgramStatistics() || programStatistics.isEmpty() || !anyLoaded) {
             return;
         }
         try {

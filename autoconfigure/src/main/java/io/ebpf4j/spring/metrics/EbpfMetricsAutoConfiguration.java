@@ -36,14 +36,15 @@ import java.util.List;
         "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration"})
 @ConditionalOnClass(MeterBinder.class)
 @ConditionalOnBean(EbpfCollections.class)
-@EnableConfigurationProperties(EbpfProperties.class)
+@EnableConfigurationProperties({EbpfProperties.class, EbpfMetricsProperties.class})
 public final class EbpfMetricsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
     EbpfMetrics ebpfMetrics(EbpfCollections collections, EbpfProperties properties,
-            ObjectProvider<EbpfLabelDecoder> decoders, ObjectProvider<MeterFilter> filters) {
-        return new EbpfMetrics(collections, properties, decoders.orderedStream().toList(),
+            EbpfMetricsProperties metricsProperties, ObjectProvider<EbpfLabelDecoder> decoders,
+            ObjectProvider<MeterFilter> filters) {
+        return new EbpfMetrics(collections, properties, metricsProperties, decoders.orderedStream().toList(),
                 filters.orderedStream().toList());
     }
 

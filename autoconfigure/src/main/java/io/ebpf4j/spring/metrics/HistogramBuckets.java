@@ -1,6 +1,5 @@
 package io.ebpf4j.spring.metrics;
 
-import io.ebpf4j.spring.autoconfigure.EbpfProperties;
 
 import java.util.Arrays;
 import java.util.List;
@@ -25,7 +24,7 @@ final class HistogramBuckets {
     /** The slot of the sum key. */
     static final int SUM = -1;
 
-    private final EbpfProperties.BucketType type;
+    private final EbpfMetricsProperties.BucketType type;
     private final long min;
     private final long max;
     private final long[] keys;
@@ -34,7 +33,7 @@ final class HistogramBuckets {
     private final double[] upperBounds;
     private final double multiplier;
 
-    private HistogramBuckets(EbpfProperties.BucketType type, long min, long max, long[] keys, long sumIndex,
+    private HistogramBuckets(EbpfMetricsProperties.BucketType type, long min, long max, long[] keys, long sumIndex,
             double[] upperBounds, double multiplier) {
         this.type = type;
         this.min = min;
@@ -45,13 +44,13 @@ final class HistogramBuckets {
         this.multiplier = multiplier;
     }
 
-    static HistogramBuckets of(EbpfProperties.Histogram config) {
-        EbpfProperties.BucketType type = config.getBucketType();
+    static HistogramBuckets of(EbpfMetricsProperties.Histogram config) {
+        EbpfMetricsProperties.BucketType type = config.getBucketType();
         double multiplier = config.getBucketMultiplier();
         if (!(multiplier > 0) || Double.isInfinite(multiplier)) {
             throw new IllegalArgumentException("bucket-multiplier must be positive, not " + multiplier);
         }
-        if (type == EbpfProperties.BucketType.FIXED) {
+        if (type == EbpfMetricsProperties.BucketType.FIXED) {
             List<Double> configured = config.getBucketKeys();
             if (configured.isEmpty()) {
                 throw new IllegalArgumentException("bucket-type fixed needs bucket-keys");
@@ -78,7 +77,7 @@ final class HistogramBuckets {
             throw new IllegalArgumentException("bucket-min and bucket-max must satisfy 0 <= min <= max, got [" + min
                     + ", " + max + "]");
         }
-        if (type != EbpfProperties.BucketType.LINEAR && max > 1023) {
+        if (type != EbpfMetricsProperties.BucketType.LINEAR && max > 1023) {
             throw new IllegalArgumentException("bucket-max " + max + " is beyond the range of a double (2^1023)");
         }
         double[] bounds = new double[max - min + 1];

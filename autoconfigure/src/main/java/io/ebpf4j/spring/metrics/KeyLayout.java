@@ -5,7 +5,6 @@ import io.ebpf4j.btf.Enumeration;
 import io.ebpf4j.btf.Int;
 import io.ebpf4j.btf.Type;
 import io.ebpf4j.btf.Types;
-import io.ebpf4j.spring.autoconfigure.EbpfProperties;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,7 +45,7 @@ final class KeyLayout {
      * @param histogram whether the key holds a bucket index: the member {@code bucketField}, or else the last label
      * @throws IllegalArgumentException describing the first problem
      */
-    static KeyLayout compile(List<EbpfProperties.Label> labels, int keySize, Type keyType, boolean histogram,
+    static KeyLayout compile(List<EbpfMetricsProperties.Label> labels, int keySize, Type keyType, boolean histogram,
             String bucketField, LabelDecoders decoders) {
         boolean byField = labels.stream().anyMatch(l -> l.getField() != null);
         if (byField && labels.stream().anyMatch(l -> l.getField() == null)) {
@@ -63,7 +62,7 @@ final class KeyLayout {
                 throw new IllegalArgumentException("labels by 'field' need the map's BTF key type, but the map has none"
                         + " (declare it with __type(key, ...) or use 'size')");
             }
-            for (EbpfProperties.Label label : labels) {
+            for (EbpfMetricsProperties.Label label : labels) {
                 Member member = member(keyType, label.getField(), "key");
                 if (label.getSize() != null && label.getSize() != member.size) {
                     throw new IllegalArgumentException("label '" + label.getName() + "': size " + label.getSize()
@@ -82,7 +81,7 @@ final class KeyLayout {
         } else {
             int offset = 0;
             for (int i = 0; i < labels.size(); i++) {
-                EbpfProperties.Label label = labels.get(i);
+                EbpfMetricsProperties.Label label = labels.get(i);
                 if (label.getSize() == null || label.getSize() <= 0) {
                     throw new IllegalArgumentException("label '" + label.getName() + "' needs a positive 'size' (or a"
                             + " BTF 'field')");
@@ -125,7 +124,7 @@ final class KeyLayout {
         return new KeyLayout(keySize, slices.toArray(Slice[]::new), bucketOffset, bucketSize, everyByte ? null : mask);
     }
 
-    private static Slice slice(EbpfProperties.Label label, int offset, int size, boolean integer,
+    private static Slice slice(EbpfMetricsProperties.Label label, int offset, int size, boolean integer,
             LabelDecoders decoders) {
         if (label.getName() == null || label.getName().isBlank()) {
             throw new IllegalArgumentException("a label without a name");

@@ -3,7 +3,6 @@ package io.ebpf4j.spring.metrics;
 import io.ebpf4j.internal.Mounts;
 import io.ebpf4j.internal.sys.Arch;
 import io.ebpf4j.internal.sys.Errno;
-import io.ebpf4j.spring.autoconfigure.EbpfProperties;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -38,7 +37,7 @@ public final class LabelDecoders {
     private static final Set<String> NUMBER_INPUT = Set.of("syscall", "errno", "cgroup", "pci-vendor",
             "pci-device", "pci-class", "pci-subclass");
 
-    private final Map<String, Function<EbpfProperties.Decoder, EbpfLabelDecoder>> factories = new LinkedHashMap<>();
+    private final Map<String, Function<EbpfMetricsProperties.Decoder, EbpfLabelDecoder>> factories = new LinkedHashMap<>();
 
     /** The built-in decoders for this machine, plus {@code custom} ones. */
     public static LabelDecoders create(int cacheSize, List<EbpfLabelDecoder> custom) {
@@ -108,14 +107,14 @@ public final class LabelDecoders {
      * @param integerSlice whether the label's bytes hold an integer (by BTF, or by size without BTF)
      * @throws IllegalArgumentException for unknown names and bad settings
      */
-    DecoderChain chain(List<EbpfProperties.Decoder> configs, boolean integerSlice) {
+    DecoderChain chain(List<EbpfMetricsProperties.Decoder> configs, boolean integerSlice) {
         List<EbpfLabelDecoder> steps = new ArrayList<>();
-        for (EbpfProperties.Decoder config : configs) {
+        for (EbpfMetricsProperties.Decoder config : configs) {
             if (config.getName() == null || config.getName().isBlank()) {
                 throw new IllegalArgumentException("a decoder without a name; known decoders: " + names());
             }
             String name = normalize(config.getName());
-            Function<EbpfProperties.Decoder, EbpfLabelDecoder> factory = factories.get(name);
+            Function<EbpfMetricsProperties.Decoder, EbpfLabelDecoder> factory = factories.get(name);
             if (factory == null) {
                 throw new IllegalArgumentException("unknown decoder '" + config.getName() + "'; known decoders: "
                         + names() + " and EbpfLabelDecoder beans");
@@ -241,7 +240,7 @@ public final class LabelDecoders {
         return name != null ? name : "unknown_syscall:" + text;
     }
 
-    private static EbpfLabelDecoder staticMap(EbpfProperties.Decoder config) {
+    private static EbpfLabelDecoder staticMap(EbpfMetricsProperties.Decoder config) {
         Map<String, String> mapping = Map.copyOf(config.getStaticMap());
         if (mapping.isEmpty()) {
             throw new IllegalArgumentException("static-map needs 'static-map' entries (input: output)");
@@ -257,7 +256,7 @@ public final class LabelDecoders {
         });
     }
 
-    private static EbpfLabelDecoder regexp(EbpfProperties.Decoder config) {
+    private static EbpfLabelDecoder regexp(EbpfMetricsProperties.Decoder config) {
         if (config.getRegexps().isEmpty()) {
             throw new IllegalArgumentException("regexp needs 'regexps'");
         }

@@ -3,7 +3,6 @@ package io.ebpf4j.spring.metrics;
 import io.ebpf4j.MapSpec;
 import io.ebpf4j.btf.Type;
 import io.ebpf4j.btf.Types;
-import io.ebpf4j.spring.autoconfigure.EbpfProperties;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,7 +38,7 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
 
     /** The configuration a family is built from. */
     record Definition(String collection, String metric, String meterName, KeyLayout keys, ValueLayout values,
-            EbpfProperties.PerCpu perCpu, long staleAfterNanos, int maxSeries, int labelCacheSize) {
+            EbpfMetricsProperties.PerCpu perCpu, long staleAfterNanos, int maxSeries, int labelCacheSize) {
 
         /**
          * Checks a metric's configuration against its map and compiles it.
@@ -49,11 +48,12 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
          * @param map the map's spec, with BTF key and value types when the object has them
          * @throws IllegalArgumentException describing the first problem
          */
-        static Definition compile(String collection, String metric, String meterName, EbpfProperties.MapMetric config,
-                MapSpec map, String bucketField, EbpfProperties.Metrics shared, LabelDecoders decoders) {
-            boolean histogram = config instanceof EbpfProperties.Histogram;
-            for (EbpfProperties.Label label : config.getLabels()) {
-                if ("collection".equals(label.getName()) || (config.getPerCpu() == EbpfProperties.PerCpu.PER_CPU
+        static Definition compile(String collection, String metric, String meterName,
+                EbpfMetricsProperties.MapMetric config, MapSpec map, String bucketField,
+                EbpfMetricsProperties.Metrics shared, LabelDecoders decoders) {
+            boolean histogram = config instanceof EbpfMetricsProperties.Histogram;
+            for (EbpfMetricsProperties.Label label : config.getLabels()) {
+                if ("collection".equals(label.getName()) || (config.getPerCpu() == EbpfMetricsProperties.PerCpu.PER_CPU
                         && "cpu".equals(label.getName())) || (histogram && "le".equals(label.getName()))) {
                     throw new IllegalArgumentException("label name '" + label.getName() + "' is reserved");
                 }
@@ -73,33 +73,33 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
          * @param recordType the records' BTF type, or {@code null}
          */
         static Definition compile(String collection, String metric, String meterName,
-                EbpfProperties.EventCounter config, Type recordType, EbpfProperties.Metrics shared,
+                EbpfMetricsProperties.EventCounter config, Type recordType, EbpfMetricsProperties.Metrics shared,
                 LabelDecoders decoders) {
             int recordSize;
             if (recordType != null) {
                 recordSize = (int) Types.sizeof(recordType);
             } else {
                 recordSize = 0;
-                for (EbpfProperties.Label label : config.getLabels()) {
+                for (EbpfMetricsProperties.Label label : config.getLabels()) {
                     recordSize += (label.getSize() != null ? label.getSize() : 0) + label.getPadding();
                 }
             }
-            for (EbpfProperties.Label label : config.getLabels()) {
+            for (EbpfMetricsProperties.Label label : config.getLabels()) {
                 if ("collection".equals(label.getName())) {
                     throw new IllegalArgumentException("label name 'collection' is reserved");
                 }
             }
             KeyLayout keys = KeyLayout.compile(config.getLabels(), recordSize, recordType, false, null, decoders);
             return new Definition(collection, metric, meterName, keys,
-                    ValueLayout.recordCount(meterName, config.getDescription()), EbpfProperties.PerCpu.SUM,
+                    ValueLayout.recordCount(meterName, config.getDescription()), EbpfMetricsProperties.PerCpu.SUM,
                     staleAfterNanos(config, shared), maxSeries(config, shared), shared.getLabelCacheSize());
         }
 
-        private static long staleAfterNanos(EbpfProperties.Metric config, EbpfProperties.Metrics shared) {
+        private static long staleAfterNanos(EbpfMetricsProperties.Metric config, EbpfMetricsProperties.Metrics shared) {
             return (config.getStaleAfter() != null ? config.getStaleAfter() : shared.getStaleAfter()).toNanos();
         }
 
-        private static int maxSeries(EbpfProperties.Metric config, EbpfProperties.Metrics shared) {
+        private static int maxSeries(EbpfMetricsProperties.Metric config, EbpfMetricsProperties.Metrics shared) {
             int maxSeries = config.getMaxSeries() != null ? config.getMaxSeries() : shared.getMaxSeries();
             if (maxSeries < 1) {
                 throw new IllegalArgumentException("max-series must be positive, not " + maxSeries);
@@ -397,7 +397,7 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
     }
 
     private Binding resolve(String[] values, int slot) {
-        boolean perCpu = definition.perCpu() == EbpfProperties.PerCpu.PER_CPU;
+        boolean perCpu = definition.perCpu() == EbpfMetricsProperties.PerCpu.PER_CPU;
         int cpus = perCpu ? definition.values().cpus() : 1;
         Series[] targets = new Series[cpus];
         int missing = 0;

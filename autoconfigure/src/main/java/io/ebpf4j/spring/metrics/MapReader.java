@@ -8,7 +8,6 @@ import io.ebpf4j.MapType;
 import io.ebpf4j.features.Features;
 import io.ebpf4j.spring.EbpfCollections;
 import io.ebpf4j.spring.ManagedCollection;
-import io.ebpf4j.spring.autoconfigure.EbpfProperties;
 
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Timer;
@@ -57,7 +56,7 @@ final class MapReader {
     private final EbpfCollections collections;
     private final String collection;
     private final String map;
-    private final EbpfProperties.Batch batch;
+    private final EbpfMetricsProperties.Batch batch;
     private final long minRefreshNanos;
     private final Clock clock;
     private final List<Consumer> consumers = new ArrayList<>();
@@ -79,7 +78,7 @@ final class MapReader {
     private boolean warnedUnsupportedBatch;
     private boolean warnedFull;
 
-    MapReader(EbpfCollections collections, String collection, String map, EbpfProperties.Batch batch,
+    MapReader(EbpfCollections collections, String collection, String map, EbpfMetricsProperties.Batch batch,
             long minRefreshNanos, Clock clock) {
         this.collections = collections;
         this.collection = collection;

@@ -1,6 +1,5 @@
 package io.ebpf4j.spring.metrics;
 
-import io.ebpf4j.spring.autoconfigure.EbpfProperties;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -84,7 +83,7 @@ final class ValueFamily extends MapMetricFamily<ValueFamily.ValueSeries> {
         this.kind = kind;
         this.fields = definition.values().fields();
         this.cpus = definition.values().cpus();
-        this.max = definition.perCpu() == EbpfProperties.PerCpu.MAX;
+        this.max = definition.perCpu() == EbpfMetricsProperties.PerCpu.MAX;
     }
 
     /** Counters of the records of an event source, whose callers hold {@code lock}. */

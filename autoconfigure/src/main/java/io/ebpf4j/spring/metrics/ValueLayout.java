@@ -8,7 +8,6 @@ import io.ebpf4j.btf.Int;
 import io.ebpf4j.btf.Member;
 import io.ebpf4j.btf.Type;
 import io.ebpf4j.btf.Types;
-import io.ebpf4j.spring.autoconfigure.EbpfProperties;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -60,7 +59,7 @@ final class ValueLayout {
      * @param meterName the metric's meter name, to which a member's name is appended by default
      * @param maxFields how many values the metric may publish (histograms: 1)
      */
-    static ValueLayout compile(EbpfProperties.MapMetric metric, String meterName, String prefix, MapSpec map,
+    static ValueLayout compile(EbpfMetricsProperties.MapMetric metric, String meterName, String prefix, MapSpec map,
             int maxFields) {
         Type valueType = map.valueType();
         List<Field> fields = new ArrayList<>();
@@ -90,7 +89,7 @@ final class ValueLayout {
                 throw new IllegalArgumentException("values[].field needs the map's BTF value type, but the map has"
                         + " none (declare it with __type(value, ...))");
             }
-            for (EbpfProperties.Value value : metric.getValues()) {
+            for (EbpfMetricsProperties.Value value : metric.getValues()) {
                 if (value.getField() == null) {
                     throw new IllegalArgumentException("a values[] entry without 'field'");
                 }

@@ -15,7 +15,10 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** docs/configuration.md lists exactly the properties of {@link EbpfProperties}: it cannot drift from the code. */
+/**
+ * docs/configuration.md lists exactly the properties of {@link EbpfProperties} and {@code EbpfMetricsProperties}: it
+ * cannot drift from the code.
+ */
 class ConfigurationDocsTest {
     private static final Path DOC = Path.of("..", "docs", "configuration.md");
     private static final Pattern ROW = Pattern.compile("^\\| `((?:ebpf|management\\.endpoint\\.ebpf)\\.[^`]+)` \\|");

@@ -1,5 +1,7 @@
 package io.ebpf4j.spring.autoconfigure;
 
+import io.ebpf4j.spring.metrics.EbpfMetricsProperties;
+
 import java.beans.IntrospectionException;
 import java.beans.Introspector;
 import java.beans.PropertyDescriptor;
@@ -10,7 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every leaf property of {@link EbpfProperties}, found by walking the class, so that tests cover a property as soon
+ * Every leaf property of {@link EbpfProperties} and {@link EbpfMetricsProperties} (both bound under {@code ebpf}),
+ * found by walking the classes, so that tests cover a property as soon
  * as it exists. Map keys appear as {@code <name>} (values with properties of their own) or {@code <key>}, list
  * elements as {@code []}.
  */
@@ -24,6 +27,7 @@ final class EbpfPropertyPaths {
         List<Leaf> out = new ArrayList<>();
         try {
             walk(EbpfProperties.class, "ebpf", out);
+            walk(EbpfMetricsProperties.class, "ebpf", out);
         } catch (IntrospectionException e) {
             throw new IllegalStateException(e);
         }

@@ -1,5 +1,7 @@
 package io.ebpf4j.spring.autoconfigure;
 
+import io.ebpf4j.spring.metrics.EbpfMetricsProperties;
+
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -19,14 +21,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NumericKeyYamlTest {
 
     @SpringBootConfiguration(proxyBeanMethods = false)
-    @EnableConfigurationProperties(EbpfProperties.class)
+    @EnableConfigurationProperties({EbpfProperties.class, EbpfMetricsProperties.class})
     static class PropertiesOnly {}
 
     @Test
     void integerKeysInsideListsAreBoundAsText() {
         try (ConfigurableApplicationContext context = run("classpath:/yaml/integer-keys.yml")) {
-            EbpfProperties properties = context.getBean(EbpfProperties.class);
-            EbpfProperties.Label label = properties.getCollections().get("sys").getMetrics().getCounters().get(0)
+            EbpfMetricsProperties properties = context.getBean(EbpfMetricsProperties.class);
+            EbpfMetricsProperties.Label label = properties.getCollections().get("sys").getMetrics().getCounters().get(0)
                     .getLabels().get(0);
             assertThat(label.getDecoders().get(0).getStaticMap())
                     .containsExactly(Map.entry("6", "tcp"), Map.entry("17", "udp"));
@@ -41,7 +43,7 @@ class NumericKeyYamlTest {
     @Test
     void propertiesFilesStillWinOverYamlFiles() {
         try (ConfigurableApplicationContext context = run("classpath:/yaml/precedence/")) {
-            EbpfProperties properties = context.getBean(EbpfProperties.class);
+            EbpfMetricsProperties properties = context.getBean(EbpfMetricsProperties.class);
             assertThat(properties.getMetrics().getPrefix()).isEqualTo("from-properties");
             assertThat(properties.getMetrics().getLabelCacheSize()).isEqualTo(7);
         }

@@ -1,5 +1,7 @@
 package io.ebpf4j.spring.autoconfigure;
 
+import io.ebpf4j.spring.metrics.EbpfMetricsAutoConfiguration;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -26,7 +28,7 @@ class WrongTypeConfigurationTest {
             .load(FailureAnalyzer.class, null, SpringFactoriesLoader.FailureHandler.handleMessage((m, e) -> { }));
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(EbpfAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(EbpfAutoConfiguration.class, EbpfMetricsAutoConfiguration.class))
             .withPropertyValues("ebpf.collections.sys.object=classpath:bpf/metrics.bpf.o");
 
     static List<String> typedProperties() {

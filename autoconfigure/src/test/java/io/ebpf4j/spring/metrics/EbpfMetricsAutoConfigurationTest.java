@@ -84,7 +84,8 @@ class EbpfMetricsAutoConfigurationTest {
                 .run(context -> assertThat(context).doesNotHaveBean(EbpfMetrics.class));
         runner.withUserConfiguration(ParsedCollection.class)
                 .withBean("custom", EbpfMetrics.class, () -> new EbpfMetrics(TestMaps.NO_COLLECTIONS,
-                        new io.ebpf4j.spring.autoconfigure.EbpfProperties(), List.of(), List.of()))
+                        new io.ebpf4j.spring.autoconfigure.EbpfProperties(), new EbpfMetricsProperties(), List.of(),
+                        List.of()))
                 .run(context -> assertThat(context).getBeanNames(EbpfMetrics.class).containsExactly("custom"));
     }
 

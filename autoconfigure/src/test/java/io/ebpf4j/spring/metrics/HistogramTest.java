@@ -6,7 +6,6 @@ import io.ebpf4j.testing.PrometheusText;
 import io.ebpf4j.MapSpec;
 import io.ebpf4j.MapType;
 import io.ebpf4j.btf.Struct;
-import io.ebpf4j.spring.autoconfigure.EbpfProperties;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Tags;
@@ -43,10 +42,10 @@ class HistogramTest {
     private static final Struct KEY = struct("hist_key", 16, member("op", U32, 0), member("bucket", U64, 8));
     private static final MapSpec MAP = TestMaps.map(MapType.HASH, 16, 8, KEY, U64);
 
-    private final EbpfProperties.Metrics shared = new EbpfProperties.Metrics();
+    private final EbpfMetricsProperties.Metrics shared = new EbpfMetricsProperties.Metrics();
 
-    private static EbpfProperties.Histogram config(EbpfProperties.BucketType type, int min, int max) {
-        EbpfProperties.Histogram h = metric(new EbpfProperties.Histogram(), "latency", field("op", "op"));
+    private static EbpfMetricsProperties.Histogram config(EbpfMetricsProperties.BucketType type, int min, int max) {
+        EbpfMetricsProperties.Histogram h = metric(new EbpfMetricsProperties.Histogram(), "latency", field("op", "op"));
         h.setBucketField("bucket");
         h.setBucketType(type);
         h.setBucketMin(min);
@@ -64,7 +63,7 @@ class HistogramTest {
     }
 
     /** Observes {@code values} as the BPF helpers do: one count per value, the sum under bucket max + 1. */
-    private static Map<Long, Long> observe(EbpfProperties.Histogram h, long... values) {
+    private static Map<Long, Long> observe(EbpfMetricsProperties.Histogram h, long... values) {
         Map<Long, Long> map = new TreeMap<>();
         for (long v : values) {
             long bucket = switch (h.getBucketType()) {
@@ -80,7 +79,7 @@ class HistogramTest {
 
     @Test
     void exp2UpperBoundsArePowersOfTwoTimesTheMultiplier() {
-        EbpfProperties.Histogram h = config(EbpfProperties.BucketType.EXP2, 0, 4);
+        EbpfMetricsProperties.Histogram h = config(EbpfMetricsProperties.BucketType.EXP2, 0, 4);
         h.setBucketMultiplier(0.5);
         HistogramBuckets buckets = HistogramBuckets.of(h);
         assertThat(buckets.upperBounds()).containsExactly(0.5, 1, 2, 4, 8);
@@ -90,13 +89,13 @@ class HistogramTest {
 
     @Test
     void valuesAtBucketSeamsLandInTheBucketWhoseBoundTheyEqual() {
-        for (EbpfProperties.BucketType type : List.of(EbpfProperties.BucketType.EXP2,
-                EbpfProperties.BucketType.EXP2ZERO)) {
-            EbpfProperties.Histogram h = config(type, 0, 20);
+        for (EbpfMetricsProperties.BucketType type : List.of(EbpfMetricsProperties.BucketType.EXP2,
+                EbpfMetricsProperties.BucketType.EXP2ZERO)) {
+            EbpfMetricsProperties.Histogram h = config(type, 0, 20);
             HistogramBuckets buckets = HistogramBuckets.of(h);
             double[] bounds = buckets.upperBounds();
             for (long v : new long[] {0, 1, 2, 3, 4, 5, 7, 8, 9, 1023, 1024, 1025, 65536, 65537}) {
-                if (type == EbpfProperties.BucketType.EXP2 && v == 0) {
+                if (type == EbpfMetricsProperties.BucketType.EXP2 && v == 0) {
                     continue; // exp2 has no zero bucket: 0 goes with 1
                 }
                 long index = observe(h, v).keySet().iterator().next();
@@ -111,13 +110,13 @@ class HistogramTest {
 
     @Test
     void exp2zeroHasAZeroBucket() {
-        HistogramBuckets buckets = HistogramBuckets.of(config(EbpfProperties.BucketType.EXP2ZERO, 0, 3));
+        HistogramBuckets buckets = HistogramBuckets.of(config(EbpfMetricsProperties.BucketType.EXP2ZERO, 0, 3));
         assertThat(buckets.upperBounds()).containsExactly(0, 1, 2, 4);
     }
 
     @Test
     void linearBoundsAreIndexTimesMultiplier() {
-        EbpfProperties.Histogram h = config(EbpfProperties.BucketType.LINEAR, 1, 4);
+        EbpfMetricsProperties.Histogram h = config(EbpfMetricsProperties.BucketType.LINEAR, 1, 4);
         h.setBucketMultiplier(10);
         HistogramBuckets buckets = HistogramBuckets.of(h);
         assertThat(buckets.upperBounds()).containsExactly(10, 20, 30, 40);
@@ -130,7 +129,7 @@ class HistogramTest {
 
     @Test
     void fixedBucketsUseTheListedKeys() {
-        EbpfProperties.Histogram h = config(EbpfProperties.BucketType.FIXED, 0, 0);
+        EbpfMetricsProperties.Histogram h = config(EbpfMetricsProperties.BucketType.FIXED, 0, 0);
         h.setBucketKeys(new ArrayList<>(List.of(1.0, 10.0, 100.0)));
         h.setBucketMultiplier(0.001);
         HistogramBuckets buckets = HistogramBuckets.of(h);
@@ -147,9 +146,9 @@ class HistogramTest {
 
     @Test
     void badRangesAreRefused() {
-        assertThatThrownBy(() -> HistogramBuckets.of(config(EbpfProperties.BucketType.EXP2, 5, 4)))
+        assertThatThrownBy(() -> HistogramBuckets.of(config(EbpfMetricsProperties.BucketType.EXP2, 5, 4)))
                 .hasMessageContaining("0 <= min <= max");
-        assertThatThrownBy(() -> HistogramBuckets.of(config(EbpfProperties.BucketType.EXP2, 0, 2000)))
+        assertThatThrownBy(() -> HistogramBuckets.of(config(EbpfMetricsProperties.BucketType.EXP2, 0, 2000)))
                 .hasMessageContaining("2^1023");
     }
 
@@ -161,7 +160,7 @@ class HistogramTest {
 
     @Test
     void portableHistogramsAreCumulativeCountersTaggedLePlusCountAndSum() {
-        EbpfProperties.Histogram h = config(EbpfProperties.BucketType.EXP2, 0, 3);
+        EbpfMetricsProperties.Histogram h = config(EbpfMetricsProperties.BucketType.EXP2, 0, 3);
         h.setBucketMultiplier(1e-6);
         h.setBaseUnit("seconds");
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -181,7 +180,7 @@ class HistogramTest {
 
     @Test
     void prometheusNativeHistogramsHaveBucketSumAndCount() {
-        EbpfProperties.Histogram h = config(EbpfProperties.BucketType.EXP2, 0, 3);
+        EbpfMetricsProperties.Histogram h = config(EbpfMetricsProperties.BucketType.EXP2, 0, 3);
         h.setName("io.latency");
         h.setBucketMultiplier(1e-6);
         h.setBaseUnit("seconds");
@@ -215,12 +214,12 @@ class HistogramTest {
     void perCpuHistogramsAddUpOrSplitByCpu() {
         int cpus = BpfMap.possibleCpus();
         MapSpec perCpu = TestMaps.map(MapType.PERCPU_HASH, 16, 8, KEY, U64);
-        EbpfProperties.Histogram summed = config(EbpfProperties.BucketType.LINEAR, 0, 2);
+        EbpfMetricsProperties.Histogram summed = config(EbpfMetricsProperties.BucketType.LINEAR, 0, 2);
         summed.setSumKey(false);
-        EbpfProperties.Histogram split = config(EbpfProperties.BucketType.LINEAR, 0, 2);
+        EbpfMetricsProperties.Histogram split = config(EbpfMetricsProperties.BucketType.LINEAR, 0, 2);
         split.setName("split");
         split.setSumKey(false);
-        split.setPerCpu(EbpfProperties.PerCpu.PER_CPU);
+        split.setPerCpu(EbpfMetricsProperties.PerCpu.PER_CPU);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         HistogramFamily a = TestMaps.histogram(summed, perCpu, shared);
         HistogramFamily b = TestMaps.histogram(split, perCpu, shared);
@@ -245,7 +244,7 @@ class HistogramTest {
     void aHistogramValueIsOneCount() {
         MapSpec structs = TestMaps.map(MapType.HASH, 16, 16, KEY,
                 struct("two", 16, member("a", U64, 0), member("b", U64, 8)));
-        EbpfProperties.Histogram h = config(EbpfProperties.BucketType.EXP2, 0, 3);
+        EbpfMetricsProperties.Histogram h = config(EbpfMetricsProperties.BucketType.EXP2, 0, 3);
         h.setValues(new ArrayList<>(List.of(TestMaps.value("a", null), TestMaps.value("b", null))));
         assertThatThrownBy(() -> TestMaps.histogram(h, structs, shared)).hasMessageContaining("at most 1 value");
     }

@@ -3,7 +3,6 @@ package io.ebpf4j.spring.metrics;
 import io.ebpf4j.MapSpec;
 import io.ebpf4j.MapType;
 import io.ebpf4j.btf.Struct;
-import io.ebpf4j.spring.autoconfigure.EbpfProperties;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -37,11 +36,11 @@ class KeyLayoutTest {
         return bytes(8, b -> b.putInt(pid).putShort((short) proto).put((byte) dir).put((byte) padding));
     }
 
-    private final EbpfProperties.Metrics shared = new EbpfProperties.Metrics();
+    private final EbpfMetricsProperties.Metrics shared = new EbpfMetricsProperties.Metrics();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-    private ValueFamily counter(EbpfProperties.Label... labels) {
-        ValueFamily family = TestMaps.values(ValueFamily.Kind.COUNTER, metric(new EbpfProperties.Counter(), "packets",
+    private ValueFamily counter(EbpfMetricsProperties.Label... labels) {
+        ValueFamily family = TestMaps.values(ValueFamily.Kind.COUNTER, metric(new EbpfMetricsProperties.Counter(), "packets",
                 labels), MAP, shared);
         family.bindTo(registry);
         return family;
@@ -79,7 +78,7 @@ class KeyLayoutTest {
 
     @Test
     void aFieldSizeGivenAlsoMustAgreeWithBtf() {
-        EbpfProperties.Label label = field("pid", "pid");
+        EbpfMetricsProperties.Label label = field("pid", "pid");
         label.setSize(8);
         assertThatThrownBy(() -> counter(label)).hasMessageContaining("size 8 disagrees with field 'pid' (4 bytes");
     }
@@ -93,7 +92,7 @@ class KeyLayoutTest {
     @Test
     void fieldsNeedBtf() {
         MapSpec noBtf = TestMaps.map(MapType.HASH, 8, 8, null, null);
-        assertThatThrownBy(() -> TestMaps.values(ValueFamily.Kind.COUNTER, metric(new EbpfProperties.Counter(), "p",
+        assertThatThrownBy(() -> TestMaps.values(ValueFamily.Kind.COUNTER, metric(new EbpfMetricsProperties.Counter(), "p",
                 field("pid", "pid")), noBtf, shared)).hasMessageContaining("need the map's BTF key type");
     }
 
@@ -119,11 +118,11 @@ class KeyLayoutTest {
     void histogramsTakeTheBucketFromTheLastLabelOrABtfField() {
         Struct histKey = struct("hist_key", 16, member("dev", U32, 0), member("bucket", U64, 8));
         MapSpec map = TestMaps.map(MapType.HASH, 16, 8, histKey, U64);
-        EbpfProperties.Histogram bySize = metric(new EbpfProperties.Histogram(), "io", sized("dev", 4, 4),
+        EbpfMetricsProperties.Histogram bySize = metric(new EbpfMetricsProperties.Histogram(), "io", sized("dev", 4, 4),
                 sized("bucket", 8, 0));
         bySize.setBucketMax(3);
         KeyLayout sizes = TestMaps.definition(bySize, map, shared, TestMaps.decoders()).keys();
-        EbpfProperties.Histogram byField = metric(new EbpfProperties.Histogram(), "io", field("dev", "dev"));
+        EbpfMetricsProperties.Histogram byField = metric(new EbpfMetricsProperties.Histogram(), "io", field("dev", "dev"));
         byField.setBucketField("bucket");
         byField.setBucketMax(3);
         KeyLayout fields = TestMaps.definition(byField, map, shared, TestMaps.decoders()).keys();
@@ -132,7 +131,7 @@ class KeyLayoutTest {
             assertThat(layout.labels()).extracting(KeyLayout.Slice::name).containsExactly("dev");
             assertThat(layout.bucket(key)).isEqualTo(3);
         }
-        EbpfProperties.Histogram mixed = metric(new EbpfProperties.Histogram(), "io", sized("dev", 8, 0));
+        EbpfMetricsProperties.Histogram mixed = metric(new EbpfMetricsProperties.Histogram(), "io", sized("dev", 8, 0));
         mixed.setBucketField("bucket");
         assertThatThrownBy(() -> TestMaps.definition(mixed, map, shared, TestMaps.decoders()))
                 .hasMessageContaining("'bucket-field' needs labels given by 'field'");
@@ -142,7 +141,7 @@ class KeyLayoutTest {
     void bitfieldsCannotBeLabels() {
         Struct flags = new Struct("flags", 4, new ArrayList<>(List.of(new io.ebpf4j.btf.Member("a", U32, 0, 3))));
         MapSpec map = TestMaps.map(MapType.HASH, 4, 8, flags, U64);
-        assertThatThrownBy(() -> TestMaps.values(ValueFamily.Kind.COUNTER, metric(new EbpfProperties.Counter(), "f",
+        assertThatThrownBy(() -> TestMaps.values(ValueFamily.Kind.COUNTER, metric(new EbpfMetricsProperties.Counter(), "f",
                 field("a", "a")), map, shared)).hasMessageContaining("bitfield");
     }
 }

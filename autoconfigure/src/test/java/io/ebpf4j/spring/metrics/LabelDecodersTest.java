@@ -1,6 +1,5 @@
 package io.ebpf4j.spring.metrics;
 
-import io.ebpf4j.spring.autoconfigure.EbpfProperties;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,13 +29,13 @@ class LabelDecodersTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private String decode(LabelDecoders from, byte[] input, boolean integer, EbpfProperties.Decoder... chain) {
+    private String decode(LabelDecoders from, byte[] input, boolean integer, EbpfMetricsProperties.Decoder... chain) {
         return from.chain(new ArrayList<>(List.of(chain)), integer).decode(input);
     }
 
     private String decode(byte[] input, String... names) {
         return decode(decoders, input, NativeInts.isIntegerSize(input.length),
-                java.util.Arrays.stream(names).map(TestMaps::decoder).toArray(EbpfProperties.Decoder[]::new));
+                java.util.Arrays.stream(names).map(TestMaps::decoder).toArray(EbpfMetricsProperties.Decoder[]::new));
     }
 
     @Test
@@ -109,7 +108,7 @@ class LabelDecodersTest {
 
     @Test
     void staticMapMapsAndMarksOrKeepsUnknownInputs() {
-        EbpfProperties.Decoder map = decoder("static-map");
+        EbpfMetricsProperties.Decoder map = decoder("static-map");
         map.setStaticMap(new LinkedHashMap<>(Map.of("6", "tcp", "17", "udp")));
         assertThat(decode(decoders, new byte[] {6}, true, decoder("uint"), map)).isEqualTo("tcp");
         assertThat(decode(decoders, new byte[] {17}, true, map)).isEqualTo("udp");
@@ -122,13 +121,13 @@ class LabelDecodersTest {
 
     @Test
     void regexpKeepsTheFirstGroupOrTheMatchAndDropsTheSeriesOtherwise() {
-        EbpfProperties.Decoder regexp = decoder("regexp");
+        EbpfMetricsProperties.Decoder regexp = decoder("regexp");
         regexp.setRegexps(new ArrayList<>(List.of("^/sys/fs/cgroup/(system\\.slice/[^/]+)", "^kworker")));
         byte[] slice = text("/sys/fs/cgroup/system.slice/nginx.service/sub\0\0");
         assertThat(decode(decoders, slice, false, regexp)).isEqualTo("system.slice/nginx.service");
         assertThat(decode(decoders, text("kworker/0:1"), false, regexp)).isEqualTo("kworker");
         assertThat(decode(decoders, text("bash"), false, regexp)).isNull();
-        EbpfProperties.Decoder bad = decoder("regexp");
+        EbpfMetricsProperties.Decoder bad = decoder("regexp");
         bad.setRegexps(new ArrayList<>(List.of("(unclosed")));
         assertThatThrownBy(() -> decoders.chain(List.of(bad), false)).hasMessageContaining("bad regexp");
     }

@@ -4,7 +4,6 @@ import io.ebpf4j.testing.PrometheusText;
 
 import io.ebpf4j.MapSpec;
 import io.ebpf4j.MapType;
-import io.ebpf4j.spring.autoconfigure.EbpfProperties;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
@@ -35,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PrometheusExportTest {
     private static final MapSpec U32_TO_U64 = TestMaps.map(MapType.HASH, 4, 8, U32, U64);
 
-    private final EbpfProperties.Metrics shared = new EbpfProperties.Metrics();
+    private final EbpfMetricsProperties.Metrics shared = new EbpfMetricsProperties.Metrics();
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     private PrometheusText scrape() {
@@ -44,7 +43,7 @@ class PrometheusExportTest {
 
     @Test
     void countersAndGaugesAreNamedLikeMicrometerWouldNameThem() {
-        EbpfProperties.Counter counter = metric(new EbpfProperties.Counter(), "net", sized("proto", 4, 0));
+        EbpfMetricsProperties.Counter counter = metric(new EbpfMetricsProperties.Counter(), "net", sized("proto", 4, 0));
         counter.setDescription("Traffic by protocol");
         counter.setValues(new ArrayList<>(List.of(value("packets", null), value("bytes", null))));
         counter.getValues().get(1).setBaseUnit("bytes");
@@ -52,7 +51,7 @@ class PrometheusExportTest {
                 struct("stats", 16, member("packets", U64, 0), member("bytes", U64, 8)));
         ValueFamily net = TestMaps.values(ValueFamily.Kind.COUNTER, counter, structs, shared);
         ValueFamily depth = TestMaps.values(ValueFamily.Kind.GAUGE,
-                metric(new EbpfProperties.Gauge(), "queue.depth", sized("queue", 4, 0)), U32_TO_U64, shared);
+                metric(new EbpfMetricsProperties.Gauge(), "queue.depth", sized("queue", 4, 0)), U32_TO_U64, shared);
         try (NativeExport export = PrometheusExport.find(registry, List.of())) {
             export.add(net);
             export.add(depth);
@@ -73,7 +72,7 @@ class PrometheusExportTest {
     @Test
     void meterFiltersMapAndDenySeries() {
         ValueFamily family = TestMaps.values(ValueFamily.Kind.COUNTER,
-                metric(new EbpfProperties.Counter(), "events", sized("id", 4, 0)), U32_TO_U64, shared);
+                metric(new EbpfMetricsProperties.Counter(), "events", sized("id", 4, 0)), U32_TO_U64, shared);
         MeterFilter denyId2 = new MeterFilter() {
             @Override
             public MeterFilterReply accept(Meter.Id id) {
@@ -89,7 +88,7 @@ class PrometheusExportTest {
             assertThat(samples).allSatisfy(s -> assertThat(s.labels()).containsEntry("region", "eu"));
         }
         ValueFamily denied = TestMaps.values(ValueFamily.Kind.COUNTER,
-                metric(new EbpfProperties.Counter(), "hidden", sized("id", 4, 0)), U32_TO_U64, shared);
+                metric(new EbpfMetricsProperties.Counter(), "hidden", sized("id", 4, 0)), U32_TO_U64, shared);
         try (NativeExport export = PrometheusExport.find(registry, List.of(MeterFilter.denyNameStartsWith("ebpf.hid")))) {
             export.add(denied);
             new TestMaps.Feeder(denied).put(u32(1), u64(1)).read(1);
@@ -101,7 +100,7 @@ class PrometheusExportTest {
     void staleSeriesLeaveTheScrape() {
         shared.setStaleAfter(Duration.ofNanos(10));
         ValueFamily family = TestMaps.values(ValueFamily.Kind.COUNTER,
-                metric(new EbpfProperties.Counter(), "events", sized("id", 4, 0)), U32_TO_U64, shared);
+                metric(new EbpfMetricsProperties.Counter(), "events", sized("id", 4, 0)), U32_TO_U64, shared);
         try (NativeExport export = PrometheusExport.find(registry, List.of())) {
             export.add(family);
             TestMaps.Feeder feeder = new TestMaps.Feeder(family).put(u32(1), u64(1)).put(u32(2), u64(1));
@@ -116,7 +115,7 @@ class PrometheusExportTest {
     @Test
     void aManyKeyScrapeListsEverySeriesOnceInLabelOrder() {
         ValueFamily family = TestMaps.values(ValueFamily.Kind.COUNTER,
-                metric(new EbpfProperties.Counter(), "events", sized("id", 4, 0)), U32_TO_U64, shared);
+                metric(new EbpfMetricsProperties.Counter(), "events", sized("id", 4, 0)), U32_TO_U64, shared);
         try (NativeExport export = PrometheusExport.find(registry, List.of())) {
             export.add(family);
             TestMaps.Feeder feeder = new TestMaps.Feeder(family);
@@ -135,7 +134,7 @@ class PrometheusExportTest {
     @Test
     void seriesMadeEqualByFiltersLeaveTheFamilyOut() {
         ValueFamily family = TestMaps.values(ValueFamily.Kind.COUNTER,
-                metric(new EbpfProperties.Counter(), "events", sized("id", 4, 0)), U32_TO_U64, shared);
+                metric(new EbpfMetricsProperties.Counter(), "events", sized("id", 4, 0)), U32_TO_U64, shared);
         try (NativeExport export = PrometheusExport.find(registry, List.of(MeterFilter.ignoreTags("id")))) {
             export.add(family);
             new TestMaps.Feeder(family).put(u32(1), u64(1)).put(u32(2), u64(2)).read(1);

@@ -8,7 +8,7 @@ import io.ebpf4j.btf.Struct;
 import io.ebpf4j.btf.Type;
 import io.ebpf4j.spring.EbpfCollections;
 import io.ebpf4j.spring.ManagedCollection;
-import io.ebpf4j.spring.autoconfigure.EbpfProperties;
+
 import io.ebpf4j.spring.metrics.MapMetricFamily.Definition;
 
 import io.micrometer.core.instrument.Clock;
@@ -73,14 +73,14 @@ final class TestMaps {
         return bytes(8, b -> b.putLong(value));
     }
 
-    static EbpfProperties.Decoder decoder(String name) {
-        EbpfProperties.Decoder d = new EbpfProperties.Decoder();
+    static EbpfMetricsProperties.Decoder decoder(String name) {
+        EbpfMetricsProperties.Decoder d = new EbpfMetricsProperties.Decoder();
         d.setName(name);
         return d;
     }
 
-    static EbpfProperties.Label sized(String name, int size, int padding, String... decoders) {
-        EbpfProperties.Label label = new EbpfProperties.Label();
+    static EbpfMetricsProperties.Label sized(String name, int size, int padding, String... decoders) {
+        EbpfMetricsProperties.Label label = new EbpfMetricsProperties.Label();
         label.setName(name);
         label.setSize(size);
         label.setPadding(padding);
@@ -88,16 +88,16 @@ final class TestMaps {
         return label;
     }
 
-    static EbpfProperties.Label field(String name, String field, String... decoders) {
-        EbpfProperties.Label label = new EbpfProperties.Label();
+    static EbpfMetricsProperties.Label field(String name, String field, String... decoders) {
+        EbpfMetricsProperties.Label label = new EbpfMetricsProperties.Label();
         label.setName(name);
         label.setField(field);
         label.setDecoders(new ArrayList<>(Arrays.stream(decoders).map(TestMaps::decoder).toList()));
         return label;
     }
 
-    static EbpfProperties.Value value(String field, String name) {
-        EbpfProperties.Value v = new EbpfProperties.Value();
+    static EbpfMetricsProperties.Value value(String field, String name) {
+        EbpfMetricsProperties.Value v = new EbpfMetricsProperties.Value();
         v.setField(field);
         v.setName(name);
         return v;
@@ -109,30 +109,30 @@ final class TestMaps {
         return new LabelDecoders(1000, SyscallTables.X86_64, none, none, none, List.of(), List.of(custom));
     }
 
-    static <M extends EbpfProperties.MapMetric> M metric(M config, String name, EbpfProperties.Label... labels) {
+    static <M extends EbpfMetricsProperties.MapMetric> M metric(M config, String name, EbpfMetricsProperties.Label... labels) {
         config.setName(name);
         config.setMap("test_map");
         config.setLabels(new ArrayList<>(List.of(labels)));
         return config;
     }
 
-    static Definition definition(EbpfProperties.MapMetric config, MapSpec map, EbpfProperties.Metrics shared,
+    static Definition definition(EbpfMetricsProperties.MapMetric config, MapSpec map, EbpfMetricsProperties.Metrics shared,
             LabelDecoders decoders) {
-        String bucketField = config instanceof EbpfProperties.Histogram h ? h.getBucketField() : null;
+        String bucketField = config instanceof EbpfMetricsProperties.Histogram h ? h.getBucketField() : null;
         return Definition.compile("test", config.getName(), "ebpf." + config.getName(), config, map, bucketField,
                 shared, decoders);
     }
 
     static MapReader reader(MapSpec map) {
-        return new MapReader(NO_COLLECTIONS, "test", map.name(), EbpfProperties.Batch.AUTO, 0, Clock.SYSTEM);
+        return new MapReader(NO_COLLECTIONS, "test", map.name(), EbpfMetricsProperties.Batch.AUTO, 0, Clock.SYSTEM);
     }
 
-    static ValueFamily values(ValueFamily.Kind kind, EbpfProperties.MapMetric config, MapSpec map,
-            EbpfProperties.Metrics shared) {
+    static ValueFamily values(ValueFamily.Kind kind, EbpfMetricsProperties.MapMetric config, MapSpec map,
+            EbpfMetricsProperties.Metrics shared) {
         return new ValueFamily(kind, definition(config, map, shared, decoders()), reader(map), false);
     }
 
-    static HistogramFamily histogram(EbpfProperties.Histogram config, MapSpec map, EbpfProperties.Metrics shared) {
+    static HistogramFamily histogram(EbpfMetricsProperties.Histogram config, MapSpec map, EbpfMetricsProperties.Metrics shared) {
         return new HistogramFamily(definition(config, map, shared, decoders()), HistogramBuckets.of(config),
                 config.getDescription(), config.getBaseUnit(), reader(map), false);
     }

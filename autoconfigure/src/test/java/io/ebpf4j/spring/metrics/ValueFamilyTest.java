@@ -4,7 +4,6 @@ import io.ebpf4j.BpfMap;
 import io.ebpf4j.MapSpec;
 import io.ebpf4j.MapType;
 import io.ebpf4j.btf.Struct;
-import io.ebpf4j.spring.autoconfigure.EbpfProperties;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Meter;
@@ -42,17 +41,17 @@ class ValueFamilyTest {
     /** struct stats { u64 packets; u64 bytes; } */
     private static final Struct STATS = struct("stats", 16, member("packets", U64, 0), member("bytes", U64, 8));
 
-    private final EbpfProperties.Metrics shared = new EbpfProperties.Metrics();
+    private final EbpfMetricsProperties.Metrics shared = new EbpfMetricsProperties.Metrics();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-    private ValueFamily family(ValueFamily.Kind kind, EbpfProperties.MapMetric config, MapSpec map) {
+    private ValueFamily family(ValueFamily.Kind kind, EbpfMetricsProperties.MapMetric config, MapSpec map) {
         ValueFamily family = TestMaps.values(kind, config, map, shared);
         family.bindTo(registry);
         return family;
     }
 
-    private ValueFamily counter(MapSpec map, EbpfProperties.Label... labels) {
-        return family(ValueFamily.Kind.COUNTER, metric(new EbpfProperties.Counter(), "events", labels), map);
+    private ValueFamily counter(MapSpec map, EbpfMetricsProperties.Label... labels) {
+        return family(ValueFamily.Kind.COUNTER, metric(new EbpfMetricsProperties.Counter(), "events", labels), map);
     }
 
     private Map<String, Double> countsBy(String name, String tag) {
@@ -72,7 +71,7 @@ class ValueFamilyTest {
     @Test
     void structMembersBecomeOneMeterEach() {
         MapSpec map = TestMaps.map(MapType.HASH, 4, 16, U32, STATS);
-        EbpfProperties.Counter config = metric(new EbpfProperties.Counter(), "net", sized("proto", 4, 0));
+        EbpfMetricsProperties.Counter config = metric(new EbpfMetricsProperties.Counter(), "net", sized("proto", 4, 0));
         config.setValues(new ArrayList<>(List.of(value("packets", "net.packets"), value("bytes", null))));
         config.getValues().get(1).setBaseUnit("bytes");
         ValueFamily family = family(ValueFamily.Kind.COUNTER, config, map);
@@ -94,7 +93,7 @@ class ValueFamilyTest {
     void gaugesFollowTheValueUpAndDownAndReadSignedValues() {
         MapSpec map = TestMaps.map(MapType.HASH, 4, 8, U32, S64);
         ValueFamily family = family(ValueFamily.Kind.GAUGE,
-                metric(new EbpfProperties.Gauge(), "inflight", sized("q", 4, 0)), map);
+                metric(new EbpfMetricsProperties.Gauge(), "inflight", sized("q", 4, 0)), map);
         TestMaps.Feeder feeder = new TestMaps.Feeder(family);
         feeder.put(u32(1), u64(5)).read(1);
         assertThat(registry.get("ebpf.inflight").gauge().value()).isEqualTo(5);
@@ -123,8 +122,8 @@ class ValueFamilyTest {
         MapSpec map = TestMaps.map(MapType.PERCPU_HASH, 4, 8, U32, U64);
         int cpus = BpfMap.possibleCpus();
         byte[] value = perCpu(map, 100); // CPU i holds 100 + i
-        for (EbpfProperties.PerCpu mode : EbpfProperties.PerCpu.values()) {
-            EbpfProperties.Counter config = metric(new EbpfProperties.Counter(), "pc." + mode, sized("id", 4, 0));
+        for (EbpfMetricsProperties.PerCpu mode : EbpfMetricsProperties.PerCpu.values()) {
+            EbpfMetricsProperties.Counter config = metric(new EbpfMetricsProperties.Counter(), "pc." + mode, sized("id", 4, 0));
             config.setPerCpu(mode);
             new TestMaps.Feeder(family(ValueFamily.Kind.COUNTER, config, map)).put(u32(1), value).read(1);
         }
@@ -140,8 +139,8 @@ class ValueFamilyTest {
 
     @Test
     void perCpuModeNeedsAPerCpuMapAndLeavesTheCpuTagToItself() {
-        EbpfProperties.Counter config = metric(new EbpfProperties.Counter(), "x", sized("cpu", 4, 0));
-        config.setPerCpu(EbpfProperties.PerCpu.PER_CPU);
+        EbpfMetricsProperties.Counter config = metric(new EbpfMetricsProperties.Counter(), "x", sized("cpu", 4, 0));
+        config.setPerCpu(EbpfMetricsProperties.PerCpu.PER_CPU);
         MapSpec perCpuMap = TestMaps.map(MapType.PERCPU_HASH, 4, 8, U32, U64);
         assertThatThrownBy(() -> family(ValueFamily.Kind.COUNTER, config, perCpuMap))
                 .hasMessageContaining("'cpu' is reserved");
@@ -149,8 +148,8 @@ class ValueFamilyTest {
 
     @Test
     void keysDecodingToTheSameTagsAddUp() {
-        EbpfProperties.Label parity = sized("parity", 4, 0, "uint");
-        EbpfProperties.Decoder map = decoder("static-map");
+        EbpfMetricsProperties.Label parity = sized("parity", 4, 0, "uint");
+        EbpfMetricsProperties.Decoder map = decoder("static-map");
         map.setStaticMap(new java.util.LinkedHashMap<>(Map.of("1", "odd", "3", "odd", "2", "even")));
         parity.getDecoders().add(map);
         ValueFamily family = counter(U32_TO_U64, parity);
@@ -161,8 +160,8 @@ class ValueFamilyTest {
 
     @Test
     void regexpMisfitsAndDecoderFailuresAreNotPublishedAndFailuresAreCounted() {
-        EbpfProperties.Label small = sized("id", 4, 0, "uint");
-        EbpfProperties.Decoder regexp = decoder("regexp");
+        EbpfMetricsProperties.Label small = sized("id", 4, 0, "uint");
+        EbpfMetricsProperties.Decoder regexp = decoder("regexp");
         regexp.setRegexps(new ArrayList<>(List.of("^[0-9]$")));
         small.getDecoders().add(regexp);
         ValueFamily filtered = counter(U32_TO_U64, small);
@@ -171,7 +170,7 @@ class ValueFamilyTest {
         assertThat(filtered.decoderErrors()).isZero();
 
         ValueFamily failing = new ValueFamily(ValueFamily.Kind.COUNTER, TestMaps.definition(
-                metric(new EbpfProperties.Counter(), "failing", sized("id", 4, 0, "flaky")), U32_TO_U64, shared,
+                metric(new EbpfMetricsProperties.Counter(), "failing", sized("id", 4, 0, "flaky")), U32_TO_U64, shared,
                 TestMaps.decoders(EbpfLabelDecoder.of("flaky", input -> {
                     if (input[0] == 2) {
                         throw new IllegalArgumentException("cannot");
@@ -208,7 +207,7 @@ class ValueFamilyTest {
     @Test
     void perMetricStaleAfterOverridesTheDefault() {
         shared.setStaleAfter(Duration.ofHours(1));
-        EbpfProperties.Counter config = metric(new EbpfProperties.Counter(), "short", sized("id", 4, 0));
+        EbpfMetricsProperties.Counter config = metric(new EbpfMetricsProperties.Counter(), "short", sized("id", 4, 0));
         config.setStaleAfter(Duration.ofSeconds(1));
         TestMaps.Feeder feeder = new TestMaps.Feeder(family(ValueFamily.Kind.COUNTER, config, U32_TO_U64))
                 .put(u32(1), u64(1));
@@ -220,7 +219,7 @@ class ValueFamilyTest {
     @Test
     void maxSeriesCapsCardinalityAndCountsWhatItLeavesOut() {
         shared.setStaleAfter(Duration.ofSeconds(1));
-        EbpfProperties.Counter config = metric(new EbpfProperties.Counter(), "capped", sized("id", 4, 0));
+        EbpfMetricsProperties.Counter config = metric(new EbpfMetricsProperties.Counter(), "capped", sized("id", 4, 0));
         config.setMaxSeries(2);
         ValueFamily family = family(ValueFamily.Kind.COUNTER, config, U32_TO_U64);
         TestMaps.Feeder feeder = new TestMaps.Feeder(family);
