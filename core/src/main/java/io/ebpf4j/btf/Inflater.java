@@ -30,7 +30,7 @@ final class Inflater {
     /** Own type indexes whose shells still need their references filled in. */
     private int[] pending = new int[16];
     private int pendingCount;
-    /** Types created by the inflation under way, forgotten again if it fails. */
+    /** Types created by the inflation under way, forgotten again if it fails; null between inflations. */
     private List<Type> created;
 
     Inflater(Spec spec, byte[] data, int[] offsets, int firstId, int count) {
@@ -68,6 +68,8 @@ final class Inflater {
                 cache[ids.remove(t) - firstId] = null;
             }
             throw e;
+        } finally {
+            created = null; // a whole kernel's worth after a full walk: not kept past the inflation
         }
     }
 
