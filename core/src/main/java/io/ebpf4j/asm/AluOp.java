@@ -1,11 +1,13 @@
 package io.ebpf4j.asm;
 
 /**
- * Two-operand ALU operations ({@code dst op= src}). The signed division and modulo of ISA v4 share the opcode of their
- * unsigned twins and are told apart by an offset of 1. Negation, byte swaps and sign-extending moves have their own
- * builder methods and are not listed here.
+ * Two-operand ALU operations ({@code dst op= src}), each of which makes its instructions in both widths and with both
+ * kinds of source: {@code AluOp.ADD.imm(R2, -4)} is {@code r2 += -4}, {@code AluOp.MOV.reg32(R0, R1)} is
+ * {@code w0 = w1}. The signed division and modulo of ISA v4 share the opcode of their unsigned twins and are told
+ * apart by an offset of 1. Negation, byte swaps and sign-extending moves have their own builder methods and are not
+ * listed here.
  */
-enum AluOp {
+public enum AluOp {
     ADD(0x00, 0, "+="),
     SUB(0x10, 0, "-="),
     MUL(0x20, 0, "*="),
@@ -29,6 +31,34 @@ enum AluOp {
         this.code = code;
         this.offset = offset;
         this.operator = operator;
+    }
+
+    /** {@code dst op= imm} on the whole register; a {@link #MOV} sign-extends {@code imm} to 64 bits. */
+    public Instruction imm(Register dst, int imm) {
+        return immediate(OpCodes.CLASS_ALU64, dst, imm);
+    }
+
+    /** {@code dst op= src} on whole registers. */
+    public Instruction reg(Register dst, Register src) {
+        return register(OpCodes.CLASS_ALU64, dst, src);
+    }
+
+    /** {@code w_dst op= imm} on the low half, zeroing the upper half. */
+    public Instruction imm32(Register dst, int imm) {
+        return immediate(OpCodes.CLASS_ALU, dst, imm);
+    }
+
+    /** {@code w_dst op= w_src} on the low halves, zeroing the upper half of {@code dst}. */
+    public Instruction reg32(Register dst, Register src) {
+        return register(OpCodes.CLASS_ALU, dst, src);
+    }
+
+    private Instruction immediate(int opClass, Register dst, int imm) {
+        return Instruction.of(opClass | code | OpCodes.SOURCE_K, dst, Register.R0, offset, imm);
+    }
+
+    private Instruction register(int opClass, Register dst, Register src) {
+        return Instruction.of(opClass | code | OpCodes.SOURCE_X, dst, src, offset, 0);
     }
 
     /** The operation bits of the opcode (mask {@code 0xf0}). */

@@ -321,24 +321,26 @@ public final class Instructions implements Iterable<Instruction> {
      *
      * <pre>{@code
      * Instructions prog = Instructions.builder()
-     *     .storeImm(Size.W, Register.R10, -4, 0)           // *(u32 *)(r10 -4) = 0
-     *     .mov64(Register.R2, Register.R10)
-     *     .add64(Register.R2, -4)
-     *     .loadMapReference(Register.R1, "counts")          // resolved by the loader
+     *     .storeImm(Size.W, R10, -4, 0)                     // *(u32 *)(r10 -4) = 0
+     *     .mov64(R2, R10)
+     *     .add64(R2, -4)
+     *     .loadMapReference(R1, "counts")                   // resolved by the loader
      *     .call(Helper.MAP_LOOKUP_ELEM)
-     *     .jumpIf(JumpOp.JEQ, Register.R0, 0, "miss")
-     *     .mov64(Register.R1, 1)
-     *     .atomicAdd(Size.DW, Register.R0, 0, Register.R1)
+     *     .append(JumpOp.JEQ.imm(R0, 0, "miss"))            // or .jumpIf(JumpOp.JEQ, R0, 0, "miss")
+     *     .mov64(R1, 1)
+     *     .atomicAdd(Size.DW, R0, 0, R1)
      *     .label("miss")
-     *     .mov64(Register.R0, 0)
+     *     .append(AluOp.MOV.imm32(R0, 0))                   // w0 = 0
      *     .exit()
      *     .build();
      * }</pre>
      *
-     * Methods ending in {@code 64} operate on whole registers, those ending in {@code 32} on their low halves
-     * (zeroing the upper half). Memory offsets are in bytes and must fit in 16 signed bits. {@link #label(String)} and
-     * {@link #function(String)} name the next instruction; jumps and calls refer to those names and get their
-     * distances when the program is marshalled.
+     * ALU operations and conditional jumps are made by their operation ({@link AluOp}, {@link JumpOp}), in both
+     * widths and with both kinds of source, and appended; the builder keeps shorthands only for the commonest
+     * ({@code mov64}, {@code add64}, {@code jumpIf}). Methods and operations ending in {@code 32} work on the low
+     * halves of registers (zeroing the upper half), the others on whole registers. Memory offsets are in bytes and
+     * must fit in 16 signed bits. {@link #label(String)} and {@link #function(String)} name the next instruction;
+     * jumps and calls refer to those names and get their distances when the program is marshalled.
      */
     public static final class Builder {
         private final List<Instruction> instructions = new ArrayList<>();
@@ -417,151 +419,39 @@ public final class Instructions implements Iterable<Instruction> {
             return this;
         }
 
-        // ---- ALU, 64-bit
-
-        /** {@code dst += imm} */
-        public Builder add64(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.ADD, dst, imm);
-        }
-
-        /** {@code dst += src} */
-        public Builder add64(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.ADD, dst, src);
-        }
-
-        /** {@code dst -= imm} */
-        public Builder sub64(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.SUB, dst, imm);
-        }
-
-        /** {@code dst -= src} */
-        public Builder sub64(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.SUB, dst, src);
-        }
-
-        /** {@code dst *= imm} */
-        public Builder mul64(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.MUL, dst, imm);
-        }
-
-        /** {@code dst *= src} */
-        public Builder mul64(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.MUL, dst, src);
-        }
-
-        /** {@code dst /= imm}, unsigned. */
-        public Builder div64(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.DIV, dst, imm);
-        }
-
-        /** {@code dst /= src}, unsigned. */
-        public Builder div64(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.DIV, dst, src);
-        }
-
-        /** {@code dst s/= imm}, signed (ISA v4). */
-        public Builder sdiv64(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.SDIV, dst, imm);
-        }
-
-        /** {@code dst s/= src}, signed (ISA v4). */
-        public Builder sdiv64(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.SDIV, dst, src);
-        }
-
-        /** {@code dst %= imm}, unsigned. */
-        public Builder mod64(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.MOD, dst, imm);
-        }
-
-        /** {@code dst %= src}, unsigned. */
-        public Builder mod64(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.MOD, dst, src);
-        }
-
-        /** {@code dst s%= imm}, signed (ISA v4). */
-        public Builder smod64(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.SMOD, dst, imm);
-        }
-
-        /** {@code dst s%= src}, signed (ISA v4). */
-        public Builder smod64(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.SMOD, dst, src);
-        }
-
-        /** {@code dst |= imm} */
-        public Builder or64(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.OR, dst, imm);
-        }
-
-        /** {@code dst |= src} */
-        public Builder or64(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.OR, dst, src);
-        }
-
-        /** {@code dst &= imm} */
-        public Builder and64(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.AND, dst, imm);
-        }
-
-        /** {@code dst &= src} */
-        public Builder and64(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.AND, dst, src);
-        }
-
-        /** {@code dst ^= imm} */
-        public Builder xor64(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.XOR, dst, imm);
-        }
-
-        /** {@code dst ^= src} */
-        public Builder xor64(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.XOR, dst, src);
-        }
-
-        /** {@code dst <<= imm} */
-        public Builder lsh64(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.LSH, dst, imm);
-        }
-
-        /** {@code dst <<= src} */
-        public Builder lsh64(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.LSH, dst, src);
-        }
-
-        /** {@code dst >>= imm}, logical. */
-        public Builder rsh64(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.RSH, dst, imm);
-        }
-
-        /** {@code dst >>= src}, logical. */
-        public Builder rsh64(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.RSH, dst, src);
-        }
-
-        /** {@code dst s>>= imm}, arithmetic. */
-        public Builder arsh64(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.ARSH, dst, imm);
-        }
-
-        /** {@code dst s>>= src}, arithmetic. */
-        public Builder arsh64(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.ARSH, dst, src);
-        }
+        // ---- ALU: the two shorthands nearly every program uses; every other operation is written with its
+        // AluOp, e.g. append(AluOp.LSH.imm(dst, 3))
 
         /** {@code dst = imm}, sign-extended to 64 bits. Use {@link #loadImm64} for wider values. */
         public Builder mov64(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.MOV, dst, imm);
+            return append(AluOp.MOV.imm(dst, imm));
         }
 
         /** {@code dst = src} */
         public Builder mov64(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU64, AluOp.MOV, dst, src);
+            return append(AluOp.MOV.reg(dst, src));
         }
+
+        /** {@code dst += imm} */
+        public Builder add64(Register dst, int imm) {
+            return append(AluOp.ADD.imm(dst, imm));
+        }
+
+        /** {@code dst += src} */
+        public Builder add64(Register dst, Register src) {
+            return append(AluOp.ADD.reg(dst, src));
+        }
+
+        // ---- ALU forms that are not an AluOp
 
         /** {@code dst = -dst} */
         public Builder neg64(Register dst) {
             return append(Instruction.of(OpCodes.CLASS_ALU64 | OpCodes.ALU_NEG, dst, Register.R0, 0, 0));
+        }
+
+        /** {@code w_dst = -w_dst} */
+        public Builder neg32(Register dst) {
+            return append(Instruction.of(OpCodes.CLASS_ALU | OpCodes.ALU_NEG, dst, Register.R0, 0, 0));
         }
 
         /**
@@ -569,153 +459,6 @@ public final class Instructions implements Iterable<Instruction> {
          */
         public Builder movsx64(Register dst, Register src, int bits) {
             return signExtendingMove(OpCodes.CLASS_ALU64, dst, src, bits, 8, 16, 32);
-        }
-
-        // ---- ALU, 32-bit
-
-        /** {@code w_dst += imm} */
-        public Builder add32(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU, AluOp.ADD, dst, imm);
-        }
-
-        /** {@code w_dst += w_src} */
-        public Builder add32(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU, AluOp.ADD, dst, src);
-        }
-
-        /** {@code w_dst -= imm} */
-        public Builder sub32(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU, AluOp.SUB, dst, imm);
-        }
-
-        /** {@code w_dst -= w_src} */
-        public Builder sub32(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU, AluOp.SUB, dst, src);
-        }
-
-        /** {@code w_dst *= imm} */
-        public Builder mul32(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU, AluOp.MUL, dst, imm);
-        }
-
-        /** {@code w_dst *= w_src} */
-        public Builder mul32(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU, AluOp.MUL, dst, src);
-        }
-
-        /** {@code w_dst /= imm}, unsigned. */
-        public Builder div32(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU, AluOp.DIV, dst, imm);
-        }
-
-        /** {@code w_dst /= w_src}, unsigned. */
-        public Builder div32(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU, AluOp.DIV, dst, src);
-        }
-
-        /** {@code w_dst s/= imm}, signed (ISA v4). */
-        public Builder sdiv32(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU, AluOp.SDIV, dst, imm);
-        }
-
-        /** {@code w_dst s/= w_src}, signed (ISA v4). */
-        public Builder sdiv32(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU, AluOp.SDIV, dst, src);
-        }
-
-        /** {@code w_dst %= imm}, unsigned. */
-        public Builder mod32(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU, AluOp.MOD, dst, imm);
-        }
-
-        /** {@code w_dst %= w_src}, unsigned. */
-        public Builder mod32(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU, AluOp.MOD, dst, src);
-        }
-
-        /** {@code w_dst s%= imm}, signed (ISA v4). */
-        public Builder smod32(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU, AluOp.SMOD, dst, imm);
-        }
-
-        /** {@code w_dst s%= w_src}, signed (ISA v4). */
-        public Builder smod32(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU, AluOp.SMOD, dst, src);
-        }
-
-        /** {@code w_dst |= imm} */
-        public Builder or32(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU, AluOp.OR, dst, imm);
-        }
-
-        /** {@code w_dst |= w_src} */
-        public Builder or32(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU, AluOp.OR, dst, src);
-        }
-
-        /** {@code w_dst &= imm} */
-        public Builder and32(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU, AluOp.AND, dst, imm);
-        }
-
-        /** {@code w_dst &= w_src} */
-        public Builder and32(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU, AluOp.AND, dst, src);
-        }
-
-        /** {@code w_dst ^= imm} */
-        public Builder xor32(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU, AluOp.XOR, dst, imm);
-        }
-
-        /** {@code w_dst ^= w_src} */
-        public Builder xor32(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU, AluOp.XOR, dst, src);
-        }
-
-        /** {@code w_dst <<= imm} */
-        public Builder lsh32(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU, AluOp.LSH, dst, imm);
-        }
-
-        /** {@code w_dst <<= w_src} */
-        public Builder lsh32(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU, AluOp.LSH, dst, src);
-        }
-
-        /** {@code w_dst >>= imm}, logical. */
-        public Builder rsh32(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU, AluOp.RSH, dst, imm);
-        }
-
-        /** {@code w_dst >>= w_src}, logical. */
-        public Builder rsh32(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU, AluOp.RSH, dst, src);
-        }
-
-        /** {@code w_dst s>>= imm}, arithmetic. */
-        public Builder arsh32(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU, AluOp.ARSH, dst, imm);
-        }
-
-        /** {@code w_dst s>>= w_src}, arithmetic. */
-        public Builder arsh32(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU, AluOp.ARSH, dst, src);
-        }
-
-        /** {@code w_dst = imm} (zeroes the upper half). */
-        public Builder mov32(Register dst, int imm) {
-            return alu(OpCodes.CLASS_ALU, AluOp.MOV, dst, imm);
-        }
-
-        /** {@code w_dst = w_src} (zeroes the upper half). */
-        public Builder mov32(Register dst, Register src) {
-            return alu(OpCodes.CLASS_ALU, AluOp.MOV, dst, src);
-        }
-
-        /** {@code w_dst = -w_dst} */
-        public Builder neg32(Register dst) {
-            return append(Instruction.of(OpCodes.CLASS_ALU | OpCodes.ALU_NEG, dst, Register.R0, 0, 0));
         }
 
         /** {@code w_dst = (s<bits>) w_src}: the low {@code bits} (8 or 16) of {@code src}, sign-extended (ISA v4). */
@@ -879,12 +622,12 @@ public final class Instructions implements Iterable<Instruction> {
 
         /** {@code goto label} */
         public Builder ja(String label) {
-            return jump(OpCodes.JA, Register.R0, Register.R0, 0, label);
+            return append(JumpOp.toLabel(OpCodes.JA, Register.R0, Register.R0, 0, label));
         }
 
         /** {@code gotol label}: an unconditional jump with a 32-bit distance, for far targets (ISA v4). */
         public Builder gotol(String label) {
-            return jump(OpCodes.JA32, Register.R0, Register.R0, 0, label);
+            return append(JumpOp.toLabel(OpCodes.JA32, Register.R0, Register.R0, 0, label));
         }
 
         /**
@@ -892,27 +635,20 @@ public final class Instructions implements Iterable<Instruction> {
          * (for bounded loops the verifier cannot bound itself).
          */
         public Builder mayGoto(String label) {
-            return jump(OpCodes.JCOND, Register.R0, Register.R0, 0, label);
+            return append(JumpOp.toLabel(OpCodes.JCOND, Register.R0, Register.R0, 0, label));
         }
 
-        /** {@code if dst <op> imm goto label}, comparing 64 bits. */
+        /**
+         * {@code if dst <op> imm goto label}, comparing 64 bits: shorthand for {@code append(op.imm(dst, imm, label))};
+         * 32-bit comparisons are written with their {@link JumpOp}, e.g. {@code append(JumpOp.JEQ.imm32(...))}.
+         */
         public Builder jumpIf(JumpOp op, Register dst, int imm, String label) {
-            return jump(OpCodes.CLASS_JMP | op.code() | OpCodes.SOURCE_K, dst, Register.R0, imm, label);
+            return append(op.imm(dst, imm, label));
         }
 
-        /** {@code if dst <op> src goto label}, comparing 64 bits. */
+        /** {@code if dst <op> src goto label}, comparing 64 bits: shorthand for {@code append(op.reg(...))}. */
         public Builder jumpIf(JumpOp op, Register dst, Register src, String label) {
-            return jump(OpCodes.CLASS_JMP | op.code() | OpCodes.SOURCE_X, dst, src, 0, label);
-        }
-
-        /** {@code if w_dst <op> imm goto label}, comparing the low 32 bits. */
-        public Builder jump32If(JumpOp op, Register dst, int imm, String label) {
-            return jump(OpCodes.CLASS_JMP32 | op.code() | OpCodes.SOURCE_K, dst, Register.R0, imm, label);
-        }
-
-        /** {@code if w_dst <op> w_src goto label}, comparing the low 32 bits. */
-        public Builder jump32If(JumpOp op, Register dst, Register src, String label) {
-            return jump(OpCodes.CLASS_JMP32 | op.code() | OpCodes.SOURCE_X, dst, src, 0, label);
+            return append(op.reg(dst, src, label));
         }
 
         // ---- calls
@@ -943,14 +679,6 @@ public final class Instructions implements Iterable<Instruction> {
         }
 
         // ---- encodings
-
-        private Builder alu(int opClass, AluOp op, Register dst, int imm) {
-            return append(Instruction.of(opClass | op.code() | OpCodes.SOURCE_K, dst, Register.R0, op.offset(), imm));
-        }
-
-        private Builder alu(int opClass, AluOp op, Register dst, Register src) {
-            return append(Instruction.of(opClass | op.code() | OpCodes.SOURCE_X, dst, src, op.offset(), 0));
-        }
 
         private Builder signExtendingMove(int opClass, Register dst, Register src, int bits, int... allowedBits) {
             for (int allowed : allowedBits) {
@@ -994,11 +722,6 @@ public final class Instructions implements Iterable<Instruction> {
 
         private static long mapValueConstant(int fd, int valueOffset) {
             return (long) valueOffset << 32 | Integer.toUnsignedLong(fd);
-        }
-
-        private Builder jump(int opCode, Register dst, Register src, int imm, String label) {
-            return append(Instruction.of(opCode, dst, src, 0, imm)
-                    .withReference(Objects.requireNonNull(label, "label")));
         }
     }
 }

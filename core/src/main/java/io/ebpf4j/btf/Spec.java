@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -43,7 +42,7 @@ public final class Spec {
     static final int MAGIC = 0xeb9f;
     static final int HEADER_LEN = 24;
     private static final int HEADER_WITH_LAYOUT_LEN = 32;
-    private static final int TYPE_HEADER_LEN = 12;
+    static final int TYPE_HEADER_LEN = 12;
 
     /** System property naming a raw BTF file to use instead of {@code /sys/kernel/btf/vmlinux}. */
     public static final String KERNEL_BTF_PROPERTY = "ebpf4j.btf.vmlinux";
@@ -68,8 +67,8 @@ public final class Spec {
     /** String offsets below this belong to the base spec. */
     private final int strBase;
 
-    private final Type[] cache;
-    private final IdentityHashMap<Type, Integer> ids = new IdentityHashMap<>();
+    /** The types inflated so far; guarded by this spec's lock. */
+    private final Inflater inflater;
     /** Name indexes, built on first use: one for functions (most of a kernel's names), one for all other kinds. */
     private volatile NameIndex functionNames;
     private volatile NameIndex otherNames;
@@ -88,7 +87,7 @@ public final class Spec {
         this.strStart = strStart;
         this.strLen = strLen;
         this.strBase = strBase;
-        this.cache = new Type[count];
+        this.inflater = new Inflater(this, data, offsets, firstId, count);
     }
 
     /**
@@ -149,7 +148,8 @@ public final class Spec {
 
     private static Spec parse(byte[] raw, Spec base) {
         if (raw.length < HEADER_LEN) {
-            throw new BtfFormatException("BTF header truncated: " + raw.length + " bytes, need at least " + HEADER_LEN, 0);
+            throw new BtfFormatException("BTF header truncated: " + raw.length + " bytes, need at least "
+                    + HEADER_LEN, 0);
         }
         ByteOrder order;
         if ((raw[0] & 0xff) == 0x9f && (raw[1] & 0xff) == 0xeb) {
@@ -167,7 +167,8 @@ public final class Spec {
         }
         long hdrLen = u32(raw, 4, order);
         if (hdrLen < HEADER_LEN || hdrLen > raw.length) {
-            throw new BtfFormatException("BTF header length " + hdrLen + " outside [" + HEADER_LEN + ", " + raw.length + "]", 4);
+            throw new BtfFormatException("BTF header length " + hdrLen + " outside [" + HEADER_LEN + ", "
+                    + raw.length + "]", 4);
         }
         long typeOff = u32(raw, 8, order);
         long typeLen = u32(raw, 12, order);
@@ -221,7 +222,8 @@ public final class Spec {
     }
 
     private static long u32(byte[] raw, int offset, ByteOrder order) {
-        int b0 = raw[offset] & 0xff, b1 = raw[offset + 1] & 0xff, b2 = raw[offset + 2] & 0xff, b3 = raw[offset + 3] & 0xff;
+        int b0 = raw[offset] & 0xff, b1 = raw[offset + 1] & 0xff;
+        int b2 = raw[offset + 2] & 0xff, b3 = raw[offset + 3] & 0xff;
         return order == ByteOrder.LITTLE_ENDIAN
                 ? (b0 | b1 << 8 | b2 << 16 | (long) b3 << 24)
                 : (b3 | b2 << 8 | b1 << 16 | (long) b0 << 24);
@@ -304,8 +306,8 @@ public final class Spec {
                         extra = 4;
                         ref = readInt(data, pos + 8);
                     }
-                    default -> throw new BtfFormatException("unknown BTF kind " + kind + " for type id " + (firstId + n),
-                            pos + 4);
+                    default -> throw new BtfFormatException("unknown BTF kind " + kind + " for type id "
+                            + (firstId + n), pos + 4);
                 }
                 if (TYPE_HEADER_LEN + extra > end - pos) {
                     throw new BtfFormatException("BTF type id " + (firstId + n) + " (" + Kind.ofWireValue(kind)
@@ -419,37 +421,6 @@ public final class Spec {
             throw new BtfFormatException("BTF type id " + id + " refers to type id " + Integer.toUnsignedString(ref)
                     + ", but the last type id is " + (idLimit - 1), at);
         }
-    }
-
-    /**
-     * Rejects a chain of single-reference kinds (typedef, qualifiers, pointer, array element, var, decl tag, func)
-     * that does not end within {@link Types#MAX_CHAIN} hops: every legal cycle passes through a struct, union or
-     * function prototype, and the kernel refuses chains deeper than 32. Without this check, resolving a typedef or
-     * computing a size would never end.
-     */
-    private void checkChain(int index) {
-        int j = index;
-        for (int hops = 0; j >= 0; hops++) {
-            if (hops > Types.MAX_CHAIN) {
-                throw new BtfFormatException("BTF type id " + (firstId + index) + " starts a chain of typedefs, "
-                        + "qualifiers, pointers or arrays that does not end (a cycle)", offsets[index]);
-            }
-            j = chainNext(j);
-        }
-    }
-
-    /** Index of the own type that type index {@code i} stands for through its single reference, or -1. */
-    private int chainNext(int i) {
-        int pos = offsets[i];
-        int ref;
-        switch ((readInt(data, pos + 4) >>> 24) & 0x7f) {
-            case 2, 8, 9, 10, 11, 12, 14, 17, 18 -> ref = readInt(data, pos + 8);
-            case 3 -> ref = readInt(data, pos + TYPE_HEADER_LEN);
-            default -> {
-                return -1;
-            }
-        }
-        return ref >= firstId ? ref - firstId : -1;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -568,14 +539,9 @@ public final class Spec {
             return id == 0 ? Void.INSTANCE : baseOf(id).typeById(id);
         }
         int index = index(id);
-        Type cached;
         synchronized (this) {
-            cached = cache[index];
-            if (cached == null) {
-                cached = new Inflater().inflate(index);
-            }
+            return inflater.type(index);
         }
-        return cached;
     }
 
     /**
@@ -587,11 +553,11 @@ public final class Spec {
         if (type == Void.INSTANCE) {
             return 0;
         }
-        Integer id;
+        int id;
         synchronized (this) {
-            id = ids.get(type);
+            id = inflater.idOf(type);
         }
-        if (id != null) {
+        if (id >= 0) {
             return id;
         }
         if (base != null) {
@@ -606,198 +572,11 @@ public final class Spec {
             return true;
         }
         synchronized (this) {
-            if (ids.containsKey(type)) {
+            if (inflater.idOf(type) >= 0) {
                 return true;
             }
         }
         return base != null && base.contains(type);
-    }
-
-    /** Creates types iteratively (never recursively: reference chains in vmlinux are thousands deep). */
-    private final class Inflater {
-        private int[] pending = new int[16];
-        private int pendingCount;
-        private final List<Type> created = new ArrayList<>();
-
-        Type inflate(int index) {
-            try {
-                Type root = shell(index);
-                while (pendingCount > 0) {
-                    fill(pending[--pendingCount]);
-                }
-                return root;
-            } catch (RuntimeException e) {
-                // Leave no half-built types behind: the next lookup fails the same way.
-                for (Type t : created) {
-                    cache[ids.remove(t) - firstId] = null;
-                }
-                throw e;
-            }
-        }
-
-        /** The type whose id is stored at {@code at} (in range, checked by parsing): cached, or a new shell. */
-        private Type ref(int at) {
-            int id = readInt(data, at);
-            if (id < firstId) {
-                return id == 0 ? Void.INSTANCE : base.typeById(id);
-            }
-            Type t = cache[id - firstId];
-            return t != null ? t : shell(id - firstId);
-        }
-
-        /** The string whose offset is stored at {@code at} (in range, checked by parsing). */
-        private String name(int at) {
-            return string(readInt(data, at));
-        }
-
-        private Type shell(int index) {
-            int pos = offsets[index];
-            int info = readInt(data, pos + 4);
-            int vlen = info & 0xffffff;
-            boolean kflag = info < 0;
-            int size = readInt(data, pos + 8);
-            String name = string(readInt(data, pos));
-            int body = pos + TYPE_HEADER_LEN;
-            if (chainNext(index) >= 0) {
-                checkChain(index);
-            }
-            Type t = switch ((info >>> 24) & 0x7f) {
-                case 1 -> intType(name, size, readInt(data, body), pos);
-                case 2 -> new Pointer();
-                case 3 -> new Array(readInt(data, body + 8));
-                case 4 -> new Struct(name, size, vlen);
-                case 5 -> new Union(name, size, vlen);
-                case 6 -> enumType(name, size, kflag, vlen, body);
-                case 7 -> new Fwd(name, kflag ? Fwd.Target.UNION : Fwd.Target.STRUCT);
-                case 8 -> new Typedef(name);
-                case 9 -> new Volatile();
-                case 10 -> new Const();
-                case 11 -> new Restrict();
-                case 12 -> new Func(name, linkage(vlen, pos + 4));
-                case 13 -> new FuncProto(vlen);
-                case 14 -> new Var(name, linkage(readInt(data, body), body));
-                case 15 -> new Datasec(name, size, vlen);
-                case 16 -> new Float(name, size);
-                case 17 -> declTag(name, readInt(data, body), kflag, body);
-                case 18 -> new TypeTag(name, kflag);
-                case 19 -> enum64Type(name, size, kflag, vlen, body);
-                default -> throw new IllegalStateException("kind validated by Scan.run");
-            };
-            cache[index] = t;
-            ids.put(t, firstId + index);
-            created.add(t);
-            if (pendingCount == pending.length) {
-                pending = Arrays.copyOf(pending, pendingCount * 2);
-            }
-            pending[pendingCount++] = index;
-            return t;
-        }
-
-        private void fill(int index) {
-            Type t = cache[index];
-            int pos = offsets[index];
-            int vlen = readInt(data, pos + 4) & 0xffffff;
-            int typeField = pos + 8;
-            int body = pos + TYPE_HEADER_LEN;
-            switch (t.kind()) {
-                case POINTER -> ((Pointer) t).setTarget(ref(typeField));
-                case ARRAY -> {
-                    Array a = (Array) t;
-                    a.setElement(ref(body));
-                    a.setIndex(ref(body + 4));
-                }
-                case STRUCT, UNION -> {
-                    boolean kflag = readInt(data, pos + 4) < 0;
-                    List<Member> members = ((Composite) t).members();
-                    for (int m = body, stop = body + 12 * vlen; m < stop; m += 12) {
-                        int offset = readInt(data, m + 8);
-                        members.add(new Member(name(m), ref(m + 4),
-                                kflag ? offset & 0xffffff : offset, kflag ? offset >>> 24 : 0));
-                    }
-                }
-                case TYPEDEF -> ((Typedef) t).setType(ref(typeField));
-                case VOLATILE, CONST, RESTRICT, TYPE_TAG -> ((Qualifier) t).setType(ref(typeField));
-                case FUNC -> {
-                    Type proto = ref(typeField);
-                    if (!(proto instanceof FuncProto fp)) {
-                        throw new BtfFormatException("BTF func '" + t.name() + "' (id " + (firstId + index)
-                                + ") must refer to a FUNC_PROTO, not " + proto.kind(), typeField);
-                    }
-                    ((Func) t).setProto(fp);
-                }
-                case FUNC_PROTO -> {
-                    FuncProto fp = (FuncProto) t;
-                    fp.setReturnType(ref(typeField));
-                    for (int m = body, stop = body + 8 * vlen; m < stop; m += 8) {
-                        fp.params().add(new Param(name(m), ref(m + 4)));
-                    }
-                }
-                case VAR -> ((Var) t).setType(ref(typeField));
-                case DATASEC -> {
-                    List<VarSecinfo> vars = ((Datasec) t).vars();
-                    for (int m = body, stop = body + 12 * vlen; m < stop; m += 12) {
-                        vars.add(new VarSecinfo(ref(m), readInt(data, m + 4), readInt(data, m + 8)));
-                    }
-                }
-                case DECL_TAG -> ((DeclTag) t).setType(ref(typeField));
-                default -> {
-                    // INT, ENUM, ENUM64, FWD, FLOAT: complete after shell()
-                }
-            }
-        }
-
-        private Int intType(String name, int size, int word, int pos) {
-            Int.Encoding encoding = Int.Encoding.ofWireValue((word >>> 24) & 0x0f);
-            int bitOffset = (word >>> 16) & 0xff;
-            int bits = word & 0xff;
-            if (encoding == null || (word & 0xf000ff00) != 0) {
-                throw new BtfFormatException("BTF int '" + name + "' has an invalid encoding word 0x"
-                        + Integer.toHexString(word), pos + TYPE_HEADER_LEN);
-            }
-            if (size != 1 && size != 2 && size != 4 && size != 8 && size != 16) {
-                throw new BtfFormatException("BTF int '" + name + "' has invalid size " + Integer.toUnsignedString(size),
-                        pos + 8);
-            }
-            if (bits == 0 || bitOffset + bits > size * 8) {
-                throw new BtfFormatException("BTF int '" + name + "': " + bits + " bits at bit offset " + bitOffset
-                        + " do not fit in " + size + " bytes", pos + TYPE_HEADER_LEN);
-            }
-            return new Int(name, size, encoding, bitOffset, bits);
-        }
-
-        private Enum enumType(String name, int size, boolean signed, int vlen, int body) {
-            List<EnumValue> values = new ArrayList<>(vlen);
-            for (int m = body, stop = body + 8 * vlen; m < stop; m += 8) {
-                int v = readInt(data, m + 4);
-                values.add(new EnumValue(name(m), signed ? v : Integer.toUnsignedLong(v)));
-            }
-            return new Enum(name, size, signed, values);
-        }
-
-        private Enum64 enum64Type(String name, int size, boolean signed, int vlen, int body) {
-            List<EnumValue> values = new ArrayList<>(vlen);
-            for (int m = body, stop = body + 12 * vlen; m < stop; m += 12) {
-                long v = Integer.toUnsignedLong(readInt(data, m + 4)) | (long) readInt(data, m + 8) << 32;
-                values.add(new EnumValue(name(m), v));
-            }
-            return new Enum64(name, size, signed, values);
-        }
-
-        private DeclTag declTag(String value, int componentIndex, boolean attribute, int at) {
-            if (componentIndex < -1) {
-                throw new BtfFormatException("BTF decl tag '" + value + "' has invalid component index "
-                        + componentIndex, at);
-            }
-            return new DeclTag(value, componentIndex, attribute);
-        }
-
-        private Linkage linkage(int value, int at) {
-            Linkage linkage = Linkage.ofWireValue(value);
-            if (linkage == null) {
-                throw new BtfFormatException("invalid BTF linkage " + Integer.toUnsignedString(value), at);
-            }
-            return linkage;
-        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

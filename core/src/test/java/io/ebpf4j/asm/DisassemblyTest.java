@@ -66,7 +66,7 @@ class DisassemblyTest {
                 .loadMapValueReference(R1, ".rodata", 8)
                 .loadFunctionReference(R2, "callback")
                 .callKfunc("bpf_task_acquire")
-                .jump32If(JumpOp.JSLT, R1, R2, "top")
+                .append(JumpOp.JSLT.reg32(R1, R2, "top"))
                 .gotol("top")
                 .mayGoto("top")
                 .exit()

@@ -31,7 +31,7 @@ class InstructionTest {
         assertThat(first(b -> b.ja("x").label("x").exit()).isJump()).isTrue();
         assertThat(first(b -> b.gotol("x").label("x").exit()).isJump()).isTrue();
         assertThat(first(b -> b.mayGoto("x").label("x").exit()).isJump()).isTrue();
-        assertThat(first(b -> b.jump32If(JumpOp.JSET, R1, 1, "x").label("x").exit()).isJump()).isTrue();
+        assertThat(first(b -> b.append(JumpOp.JSET.imm32(R1, 1, "x")).label("x").exit()).isJump()).isTrue();
         assertThat(first(b -> b.exit()).isJump()).isFalse();
         assertThat(first(b -> b.exit()).isExit()).isTrue();
         assertThat(first(b -> b.mov64(R0, 0)).isJump()).isFalse();

@@ -7,6 +7,7 @@ import io.ebpf4j.MapSpec;
 import io.ebpf4j.MapType;
 import io.ebpf4j.ProgramSpec;
 import io.ebpf4j.ProgramType;
+import io.ebpf4j.asm.AluOp;
 import io.ebpf4j.asm.Helper;
 import io.ebpf4j.asm.Instructions;
 import io.ebpf4j.asm.JumpOp;
@@ -73,7 +74,7 @@ final class Programs {
     /** Goes to {@code out} unless the current process (thread group) is {@code tgid}; clobbers R0-R5. */
     static Instructions.Builder onlyProcess(Instructions.Builder b, int tgid, String out) {
         return b.call(Helper.GET_CURRENT_PID_TGID)
-                .rsh64(Register.R0, 32)
+                .append(AluOp.RSH.imm(Register.R0, 32))
                 .jumpIf(JumpOp.JNE, Register.R0, tgid, out);
     }
 
@@ -123,7 +124,7 @@ final class Programs {
         Instructions.Builder b = Instructions.builder()
                 .load(Size.W, Register.R2, Register.R1, 0) // data
                 .load(Size.W, Register.R3, Register.R1, 4) // data_end
-                .sub64(Register.R3, Register.R2)
+                .append(AluOp.SUB.reg(Register.R3, Register.R2))
                 .jumpIf(JumpOp.JNE, Register.R3, length, "out");
         increment(b, counters, 0);
         return b.label("out").mov64(Register.R0, 2 /* XDP_PASS */).exit().build();

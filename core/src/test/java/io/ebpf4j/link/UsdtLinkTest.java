@@ -10,6 +10,7 @@ import io.ebpf4j.BpfProgram;
 import io.ebpf4j.MapSpec;
 import io.ebpf4j.MapType;
 import io.ebpf4j.ProgramType;
+import io.ebpf4j.asm.AluOp;
 import io.ebpf4j.asm.Helper;
 import io.ebpf4j.asm.Instructions;
 import io.ebpf4j.asm.JumpOp;
@@ -76,13 +77,13 @@ class UsdtLinkTest {
                     .load(Size.DW, Register.R8, Register.R10, -24)
                     .label("shift" + i)
                     .load(Size.B, Register.R1, Register.R7, spec + 15) // arg_bitshift
-                    .lsh64(Register.R8, Register.R1)
+                    .append(AluOp.LSH.reg(Register.R8, Register.R1))
                     .load(Size.B, Register.R2, Register.R7, spec + 14) // arg_signed
                     .jumpIf(JumpOp.JEQ, Register.R2, 0, "unsigned" + i)
-                    .arsh64(Register.R8, Register.R1)
+                    .append(AluOp.ARSH.reg(Register.R8, Register.R1))
                     .ja("done" + i)
                     .label("unsigned" + i)
-                    .rsh64(Register.R8, Register.R1)
+                    .append(AluOp.RSH.reg(Register.R8, Register.R1))
                     .label("done" + i);
             Programs.add(b, counters, 1 + i, Register.R8);
         }

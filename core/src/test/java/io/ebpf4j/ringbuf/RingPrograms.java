@@ -8,6 +8,7 @@ import io.ebpf4j.MapType;
 import io.ebpf4j.ProgramSpec;
 import io.ebpf4j.ProgramType;
 import io.ebpf4j.TestRun;
+import io.ebpf4j.asm.AluOp;
 import io.ebpf4j.asm.Helper;
 import io.ebpf4j.asm.Instructions;
 import io.ebpf4j.asm.JumpOp;
@@ -80,7 +81,7 @@ final class RingPrograms {
                 .mov64(R1, R0)
                 .mov64(R2, 0);
         if (discardOdd) {
-            b.mov64(R8, R7).and64(R8, 1).jumpIf(JumpOp.JNE, R8, 0, "discard");
+            b.mov64(R8, R7).append(AluOp.AND.imm(R8, 1)).jumpIf(JumpOp.JNE, R8, 0, "discard");
         }
         b.call(Helper.RINGBUF_SUBMIT).ja("out");
         if (discardOdd) {
