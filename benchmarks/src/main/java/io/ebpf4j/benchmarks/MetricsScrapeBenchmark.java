@@ -7,6 +7,7 @@ import io.ebpf4j.CollectionSpec;
 import io.ebpf4j.spring.EbpfCollections;
 import io.ebpf4j.spring.ManagedCollection;
 import io.ebpf4j.spring.autoconfigure.EbpfProperties;
+import io.ebpf4j.spring.events.EbpfEventSources;
 import io.ebpf4j.spring.metrics.EbpfMetricsProperties;
 import io.ebpf4j.spring.metrics.EbpfMetrics;
 
@@ -103,7 +104,8 @@ public class MetricsScrapeBenchmark {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         EbpfProperties properties = new EbpfProperties();
         properties.getCollections().put(COLLECTION, new EbpfProperties.CollectionProperties());
-        metrics = new EbpfMetrics(collections, properties, metricsProperties(publishing), List.of(), List.of());
+        metrics = new EbpfMetrics(collections, properties, metricsProperties(publishing),
+                new EbpfEventSources(collections), List.of(), List.of());
         metrics.bindTo(registry);
         int series = registry.getPrometheusRegistry().scrape().stream()
                 .filter(snapshot -> snapshot.getMetadata().getPrometheusName().equals("ebpf_requests"))

@@ -9,6 +9,7 @@ import io.ebpf4j.spring.BpfMapRef;
 import io.ebpf4j.spring.EbpfCollectionException;
 import io.ebpf4j.spring.EbpfConfigurationException;
 import io.ebpf4j.spring.autoconfigure.EbpfProperties.FailureMode;
+import io.ebpf4j.spring.metrics.EbpfMetricsProperties;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.BeanUtils;
@@ -174,9 +175,12 @@ class EbpfBeanDefinitionRegistrar implements ImportBeanDefinitionRegistrar, Envi
      */
     private void rejectDottedCollectionNames() {
         Set<String> settings = new HashSet<>();
-        for (PropertyDescriptor descriptor : BeanUtils.getPropertyDescriptors(EbpfProperties.CollectionProperties.class)) {
-            if (descriptor.getWriteMethod() != null || descriptor.getName().equals("metrics")) {
-                settings.add(descriptor.getName().toLowerCase(Locale.ROOT));
+        for (Class<?> collectionSettings : List.of(EbpfProperties.CollectionProperties.class,
+                EbpfMetricsProperties.CollectionMetricsProperties.class)) {
+            for (PropertyDescriptor descriptor : BeanUtils.getPropertyDescriptors(collectionSettings)) {
+                if (!descriptor.getName().equals("class")) {
+                    settings.add(descriptor.getName().toLowerCase(Locale.ROOT));
+                }
             }
         }
         for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {

@@ -8,7 +8,9 @@ import org.springframework.core.io.Resource;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -139,6 +141,12 @@ public class EbpfProperties implements Validator {
          */
         private String pinPath;
 
+        /**
+         * Ring buffers and perf event arrays whose every record is published as an EbpfRecordEvent (the record's
+         * bytes; event counters with publish-events add their decoded labels). Needs no Micrometer.
+         */
+        private List<String> publishEvents = new ArrayList<>();
+
         /** Changes to map definitions before loading, by map name. */
         private Map<String, MapOverride> mapOverrides = new LinkedHashMap<>();
 
@@ -175,6 +183,14 @@ public class EbpfProperties implements Validator {
 
         public void setPinPath(String pinPath) {
             this.pinPath = pinPath;
+        }
+
+        public List<String> getPublishEvents() {
+            return publishEvents;
+        }
+
+        public void setPublishEvents(List<String> publishEvents) {
+            this.publishEvents = publishEvents;
         }
 
         public Map<String, MapOverride> getMapOverrides() {

@@ -50,7 +50,7 @@ final class DeclaredMetrics {
     private final Map<String, MapReader> readers = new LinkedHashMap<>();
     private final List<MapMetricFamily<?>> families = new ArrayList<>();
     private final List<ProgramStatistics> programStatistics = new ArrayList<>();
-    private final Map<String, EventSource> eventSources = new LinkedHashMap<>();
+    private final Map<String, EventCounters> eventCounters = new LinkedHashMap<>();
     /** Where each meter name of the declared metrics is published, for {@link #claimNames}. */
     private final Map<String, Claim> claims = new HashMap<>();
 
@@ -85,8 +85,8 @@ final class DeclaredMetrics {
         return programStatistics;
     }
 
-    Map<String, EventSource> eventSources() {
-        return eventSources;
+    Map<String, EventCounters> eventCounters() {
+        return eventCounters;
     }
 
     private String name(String suffix) {
@@ -123,7 +123,7 @@ final class DeclaredMetrics {
             }
             index = 0;
             for (EbpfMetricsProperties.EventCounter counter : config.getEventCounters()) {
-                compileEvents(collection, managed, counter, "event-counters[" + index++ + "]", clock);
+                compileEvents(collection, managed, counter, "event-counters[" + index++ + "]");
             }
             programStatistics.add(new ProgramStatistics(collections, collection, programNames(managed), minRefresh,
                     clock));
@@ -179,7 +179,7 @@ final class DeclaredMetrics {
     }
 
     private void compileEvents(String collection, ManagedCollection managed, EbpfMetricsProperties.EventCounter config,
-            String where, Clock clock) {
+            String where) {
         String metric = metricName(managed, config);
         try {
             if (config.getMap() == null) {
@@ -199,8 +199,8 @@ final class DeclaredMetrics {
                         .orElseThrow(() -> new IllegalArgumentException("record-type '" + config.getRecordType()
                                 + "' is not a struct or union in the object's BTF"));
             }
-            EventSource source = eventSources.computeIfAbsent(collection + "\0" + config.getMap(),
-                    k -> new EventSource(collection, config.getMap(), clock, publish, eventOwner));
+            EventCounters source = eventCounters.computeIfAbsent(collection + "\0" + config.getMap(),
+                    k -> new EventCounters(collection, config.getMap(), publish, eventOwner));
             Definition definition = Definition.compile(collection, metric, name(metric), config, recordType,
                     metricsProperties.getMetrics(), decoders);
             ValueFamily family = new ValueFamily(definition, source);

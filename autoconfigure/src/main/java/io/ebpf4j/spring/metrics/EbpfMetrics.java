@@ -1,7 +1,6 @@
 package io.ebpf4j.spring.metrics;
 
 import io.ebpf4j.BpfException;
-import io.ebpf4j.BpfMap;
 import io.ebpf4j.BpfStats;
 import io.ebpf4j.MapSpec;
 import io.ebpf4j.VariableSpec;
@@ -9,6 +8,8 @@ import io.ebpf4j.spring.EbpfCollections;
 import io.ebpf4j.spring.EbpfConfigurationException;
 import io.ebpf4j.spring.ManagedCollection;
 import io.ebpf4j.spring.autoconfigure.EbpfProperties;
+import io.ebpf4j.spring.events.EbpfEventSources;
+import io.ebpf4j.spring.events.EbpfRecordEvent;
 
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -60,8 +61,9 @@ import java.util.stream.Collectors;
  *       dropped, ring buffer records the program discarded).
  * </ul>
  *
- * <p>Event counters ({@code event-counters}) consume ring buffers and perf event arrays on a daemon thread each,
- * count records by their decoded labels and, when asked, publish them as {@link EbpfRecordEvent}s.
+ * <p>Event counters ({@code event-counters}) subscribe to ring buffers and perf event arrays read by
+ * {@link EbpfEventSources}, count records by their decoded labels and, when asked, publish them as
+ * {@link EbpfRecordEvent}s.
  */
 public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisherAware, AutoCloseable {
     private static final Log logger = LogFactory.getLog(EbpfMetrics.class);
@@ -80,7 +82,7 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
     private final Map<String, MapReader> readers;
     private final List<MapMetricFamily<?>> families;
     private final List<ProgramStatistics> programStatistics;
-    private final Map<String, EventSource> eventSources;
+    private final Map<String, EventCounters> eventCounters;
     private ApplicationEventPublisher eventPublisher;
     private final List<NativeExport> nativeExports = new ArrayList<>();
     private ScheduledExecutorService scheduler;
@@ -94,19 +96,20 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
      * @throws EbpfConfigurationException for a metric that does not fit its map, naming the property
      * @param properties the collections' configuration ({@code ebpf.collections})
      * @param metricsProperties the metrics' configuration ({@code ebpf.metrics}, {@code ebpf.collections.*.metrics})
+     * @param eventSources the reader of ring buffers and perf event arrays, which event counters subscribe to
      * @param customDecoders label decoders contributed by the application
      * @param nativeFilters meter filters applied to metrics published natively to Prometheus, which the registry's
      *     own filters do not reach (normally the application's {@code MeterFilter} beans)
      */
     public EbpfMetrics(EbpfCollections collections, EbpfProperties properties, EbpfMetricsProperties metricsProperties,
-            List<EbpfLabelDecoder> customDecoders, List<MeterFilter> nativeFilters) {
-        this(collections, properties, metricsProperties,
+            EbpfEventSources eventSources, List<EbpfLabelDecoder> customDecoders, List<MeterFilter> nativeFilters) {
+        this(collections, properties, metricsProperties, eventSources,
                 LabelDecoders.create(metricsProperties.getMetrics().getLabelCacheSize(), customDecoders),
                 nativeFilters);
     }
 
     EbpfMetrics(EbpfCollections collections, EbpfProperties properties, EbpfMetricsProperties metricsProperties,
-            LabelDecoders decoders, List<MeterFilter> nativeFilters) {
+            EbpfEventSources eventSources, LabelDecoders decoders, List<MeterFilter> nativeFilters) {
         this.collections = collections;
         this.settings = metricsProperties.getMetrics();
         this.decoders = decoders;
@@ -124,7 +127,8 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
         this.readers = declared.readers();
         this.families = declared.families();
         this.programStatistics = declared.programStatistics();
-        this.eventSources = declared.eventSources();
+        this.eventCounters = declared.eventCounters();
+        eventCounters.values().forEach(counters -> counters.readFrom(eventSources));
     }
 
     private String name(String suffix) {
@@ -148,7 +152,6 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
         bindBuiltIns(registry);
         bindFamilies(registry);
         readers.values().forEach(MapReader::refresh);
-        startEventSources();
         startRefreshing();
     }
 
@@ -181,13 +184,13 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
                     .register(registry);
             reader.timeReadsWith(timer);
         }
-        for (EventSource source : eventSources.values()) {
+        for (EventCounters source : eventCounters.values()) {
             Tags tags = Tags.of("collection", source.collection(), "map", source.map());
-            FunctionCounter.builder(name("events.read"), source, EventSource::recordsRead)
+            FunctionCounter.builder(name("events.read"), source, EventCounters::recordsRead)
                     .tags(tags)
                     .description("Records read from the ring buffer or perf event array")
                     .register(registry);
-            FunctionCounter.builder(name("events.lost"), source, EventSource::recordsLost)
+            FunctionCounter.builder(name("events.lost"), source, EventCounters::recordsLost)
                     .tags(tags)
                     .description("Records lost: perf samples dropped by the kernel as the buffer was full, or ring"
                             + " buffer records the program discarded")
@@ -318,22 +321,6 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
         }
     }
 
-    private void startEventSources() {
-        for (EventSource source : eventSources.values()) {
-            BpfMap map = collections.get(source.collection())
-                    .filter(c -> c.status() != ManagedCollection.Status.CLOSED)
-                    .flatMap(ManagedCollection::loaded)
-                    .map(c -> c.maps().get(source.map()))
-                    .orElse(null);
-            if (map == null) {
-                logger.warn("Collection '" + source.collection() + "' is not loaded: its events from map '"
-                        + source.map() + "' are not counted");
-                continue;
-            }
-            source.start(map);
-        }
-    }
-
     @Override
     public void setApplicationEventPublisher(ApplicationEventPublisher publisher) {
         this.eventPublisher = publisher;
@@ -374,7 +361,6 @@ public final class EbpfMetrics implements MeterBinder, ApplicationEventPublisher
         if (scheduler != null) {
             scheduler.shutdownNow();
         }
-        eventSources.values().forEach(EventSource::close);
         nativeExports.forEach(NativeExport::close);
         nativeExports.clear();
         if (stats != null) {

@@ -3,6 +3,8 @@ package io.ebpf4j.spring.metrics;
 import io.ebpf4j.spring.EbpfCollections;
 import io.ebpf4j.spring.autoconfigure.EbpfAutoConfiguration;
 import io.ebpf4j.spring.autoconfigure.EbpfProperties;
+import io.ebpf4j.spring.events.EbpfEventSources;
+import io.ebpf4j.spring.events.EbpfEventsAutoConfiguration;
 
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -29,7 +31,7 @@ import java.util.List;
  * {@link MeterFilter} beans (among them Boot's, applying {@code management.metrics.tags} and
  * {@code management.metrics.enable}) are applied to them here.
  */
-@AutoConfiguration(after = EbpfAutoConfiguration.class, afterName = {
+@AutoConfiguration(after = {EbpfAutoConfiguration.class, EbpfEventsAutoConfiguration.class}, afterName = {
         "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
         "org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration",
@@ -42,10 +44,10 @@ public final class EbpfMetricsAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     EbpfMetrics ebpfMetrics(EbpfCollections collections, EbpfProperties properties,
-            EbpfMetricsProperties metricsProperties, ObjectProvider<EbpfLabelDecoder> decoders,
-            ObjectProvider<MeterFilter> filters) {
-        return new EbpfMetrics(collections, properties, metricsProperties, decoders.orderedStream().toList(),
-                filters.orderedStream().toList());
+            EbpfMetricsProperties metricsProperties, EbpfEventSources eventSources,
+            ObjectProvider<EbpfLabelDecoder> decoders, ObjectProvider<MeterFilter> filters) {
+        return new EbpfMetrics(collections, properties, metricsProperties, eventSources,
+                decoders.orderedStream().toList(), filters.orderedStream().toList());
     }
 
     /** The map metrics in the {@code prometheus} endpoint's text formats, written from their series. */

@@ -1,5 +1,7 @@
 package io.ebpf4j.spring.autoconfigure;
 
+import io.ebpf4j.spring.events.EbpfEventsAutoConfiguration;
+
 import io.ebpf4j.spring.metrics.EbpfMetricsAutoConfiguration;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,7 +30,8 @@ class WrongTypeConfigurationTest {
             .load(FailureAnalyzer.class, null, SpringFactoriesLoader.FailureHandler.handleMessage((m, e) -> { }));
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(EbpfAutoConfiguration.class, EbpfMetricsAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(EbpfAutoConfiguration.class, EbpfEventsAutoConfiguration.class,
+                    EbpfMetricsAutoConfiguration.class))
             .withPropertyValues("ebpf.collections.sys.object=classpath:bpf/metrics.bpf.o");
 
     static List<String> typedProperties() {

@@ -1,5 +1,7 @@
 package io.ebpf4j.spring.metrics;
 
+import io.ebpf4j.spring.events.EbpfRecordEvent;
+
 import io.ebpf4j.testing.PrometheusText;
 
 import io.ebpf4j.BpfProgram;

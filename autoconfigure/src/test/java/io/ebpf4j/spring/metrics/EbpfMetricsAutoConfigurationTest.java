@@ -1,5 +1,9 @@
 package io.ebpf4j.spring.metrics;
 
+import io.ebpf4j.spring.events.EbpfEventsAutoConfiguration;
+
+import io.ebpf4j.spring.events.EbpfEventSources;
+
 import io.ebpf4j.CollectionSpec;
 import io.ebpf4j.spring.EbpfCollections;
 import io.ebpf4j.spring.EbpfConfigurationException;
@@ -31,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EbpfMetricsAutoConfigurationTest {
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
-                    SimpleMetricsExportAutoConfiguration.class, EbpfMetricsAutoConfiguration.class));
+                    SimpleMetricsExportAutoConfiguration.class, EbpfEventsAutoConfiguration.class, EbpfMetricsAutoConfiguration.class));
 
     /** The fixture parsed, not loaded: enough to check configurations against its maps and BTF. */
     @Configuration(proxyBeanMethods = false)
@@ -84,8 +88,8 @@ class EbpfMetricsAutoConfigurationTest {
                 .run(context -> assertThat(context).doesNotHaveBean(EbpfMetrics.class));
         runner.withUserConfiguration(ParsedCollection.class)
                 .withBean("custom", EbpfMetrics.class, () -> new EbpfMetrics(TestMaps.NO_COLLECTIONS,
-                        new io.ebpf4j.spring.autoconfigure.EbpfProperties(), new EbpfMetricsProperties(), List.of(),
-                        List.of()))
+                        new io.ebpf4j.spring.autoconfigure.EbpfProperties(), new EbpfMetricsProperties(),
+                        new EbpfEventSources(TestMaps.NO_COLLECTIONS), List.of(), List.of()))
                 .run(context -> assertThat(context).getBeanNames(EbpfMetrics.class).containsExactly("custom"));
     }
 

@@ -1,5 +1,7 @@
 package io.ebpf4j.spring.metrics;
 
+import io.ebpf4j.spring.events.EbpfEventsAutoConfiguration;
+
 import io.ebpf4j.testing.PrometheusText;
 
 import io.ebpf4j.BpfMap;
@@ -209,7 +211,7 @@ class EbpfMetricsKernelTest {
     void theScrapeEndpointSpellsBucketBoundsAsGoDoes() {
         new WebApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(EbpfAutoConfiguration.class, MetricsAutoConfiguration.class,
-                        PrometheusMetricsExportAutoConfiguration.class, EbpfMetricsAutoConfiguration.class,
+                        PrometheusMetricsExportAutoConfiguration.class, EbpfEventsAutoConfiguration.class, EbpfMetricsAutoConfiguration.class,
                         EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class))
                 .withPropertyValues("ebpf.metrics.min-refresh=0s",
                         C + "object=classpath:bpf/metrics.bpf.o",

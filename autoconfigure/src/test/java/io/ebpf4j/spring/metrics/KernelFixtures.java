@@ -1,5 +1,7 @@
 package io.ebpf4j.spring.metrics;
 
+import io.ebpf4j.spring.events.EbpfEventsAutoConfiguration;
+
 import io.ebpf4j.BpfProgram;
 import io.ebpf4j.TestRun;
 import io.ebpf4j.internal.sys.Arch;
@@ -22,8 +24,9 @@ final class KernelFixtures {
     /** The starter with metrics published to a Prometheus registry, maps read on every scrape. */
     static ApplicationContextRunner metricsApplication() {
         return new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(EbpfAutoConfiguration.class, MetricsAutoConfiguration.class,
-                        PrometheusMetricsExportAutoConfiguration.class, EbpfMetricsAutoConfiguration.class))
+                .withConfiguration(AutoConfigurations.of(EbpfAutoConfiguration.class, EbpfEventsAutoConfiguration.class,
+                        MetricsAutoConfiguration.class, PrometheusMetricsExportAutoConfiguration.class,
+                        EbpfMetricsAutoConfiguration.class))
                 .withPropertyValues("ebpf.metrics.min-refresh=0s");
     }
 

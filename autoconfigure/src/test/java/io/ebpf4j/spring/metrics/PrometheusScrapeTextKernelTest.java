@@ -1,5 +1,7 @@
 package io.ebpf4j.spring.metrics;
 
+import io.ebpf4j.spring.events.EbpfEventsAutoConfiguration;
+
 import io.ebpf4j.BpfMap;
 import io.ebpf4j.BpfProgram;
 import io.ebpf4j.UpdateFlags;
@@ -57,7 +59,7 @@ class PrometheusScrapeTextKernelTest {
 
     private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(EbpfAutoConfiguration.class, MetricsAutoConfiguration.class,
-                    PrometheusMetricsExportAutoConfiguration.class, EbpfMetricsAutoConfiguration.class,
+                    PrometheusMetricsExportAutoConfiguration.class, EbpfEventsAutoConfiguration.class, EbpfMetricsAutoConfiguration.class,
                     EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class))
             .withPropertyValues("ebpf.metrics.min-refresh=0s", "management.endpoints.web.exposure.include=prometheus")
             .withPropertyValues(collection("sys"))

@@ -1,7 +1,7 @@
 package io.ebpf4j.samples.execs;
 
 import io.ebpf4j.samples.execs.ExecsObjects.ExecEvent;
-import io.ebpf4j.spring.metrics.EbpfRecordEvent;
+import io.ebpf4j.spring.events.EbpfRecordEvent;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;

@@ -1,4 +1,4 @@
-package io.ebpf4j.spring.metrics;
+package io.ebpf4j.spring.events;
 
 import io.ebpf4j.Codec;
 
@@ -10,9 +10,10 @@ import java.util.Map;
 
 /**
  * A record a BPF program submitted to a ring buffer or perf event array, published as a Spring application event
- * for event counters with {@code publish-events: true}. Listeners run on the thread reading the buffer: a slow
- * listener delays reading (use {@code @Async} listeners for anything slow); records that arrive meanwhile wait in
- * the buffer, or are lost when it fills.
+ * for the maps listed in {@code ebpf.collections.<name>.publish-events} (no labels, no Micrometer needed) and for
+ * event counters with {@code publish-events: true} (with the counter's decoded labels). Listeners run on the thread
+ * reading the buffer: a slow listener delays reading (use {@code @Async} listeners for anything slow); records that
+ * arrive meanwhile wait in the buffer, or are lost when it fills.
  */
 public class EbpfRecordEvent extends ApplicationEvent {
     private static final long serialVersionUID = 1L;
@@ -24,9 +25,10 @@ public class EbpfRecordEvent extends ApplicationEvent {
     private final byte[] record;
 
     /**
-     * @param source the {@link EbpfMetrics} that read it
-     * @param labels the record's decoded labels, by name (empty when the counter did not publish it: a decoder
-     *     dropped it, or max-series was reached)
+     * @param source what published it: the {@link EbpfEventSources}, or the metrics of an event counter
+     * @param counter the event counter that decoded the labels, or {@code null}
+     * @param labels the record's decoded labels, by name (empty without a counter, or when the counter did not
+     *     publish it: a decoder dropped it, or max-series was reached)
      * @param record the record's bytes, owned by the event
      */
     public EbpfRecordEvent(Object source, String collection, String map, String counter, Map<String, String> labels,
@@ -48,7 +50,7 @@ public class EbpfRecordEvent extends ApplicationEvent {
         return map;
     }
 
-    /** The event counter's metric name (without prefix). */
+    /** The event counter's metric name (without prefix), or {@code null} for a map's own {@code publish-events}. */
     public String getCounter() {
         return counter;
     }
