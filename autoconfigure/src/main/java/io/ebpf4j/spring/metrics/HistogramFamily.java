@@ -87,7 +87,7 @@ final class HistogramFamily extends MapMetricFamily<HistogramFamily.HistogramSer
         ValueLayout layout = definition.values();
         Series[] targets = binding.targets;
         for (Series s : targets) {
-            s.touched = true;
+            touch(s);
         }
         for (int cpu = 0; cpu < cpus; cpu++) {
             long v = count.read(values, valueOffset + layout.cpuOffset(cpu));

@@ -113,7 +113,6 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
         final Tags tags;
         final List<Meter> meters = new ArrayList<>(1);
         long lastSeenNanos;
-        boolean touched;
         boolean removed;
         /** Position in the family's list of live series. */
         int index;
@@ -163,6 +162,18 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
     private final BoundedCache<String, String> labelValues;
     /** The bindings a batch's first pass found. */
     private Binding[] found = new Binding[0];
+    /**
+     * For each position of the map's walk, the binding found there last and, when it feeds one series
+     * {@link #direct}ly, that series' index (else -1): while a position keeps its binding, its entries are added
+     * to {@link #sums} at that index, and neither the binding nor the series (objects of their own, a cache miss
+     * each per key) is touched; the binding's lastSeenNanos is set when bindings are swept instead.
+     */
+    private Binding[] positionBindings = new Binding[0];
+    private int[] positionIndexes = new int[0];
+    /** Whether the current read saw each live series, by index. */
+    private boolean[] touched = new boolean[0];
+    /** Families whose bindings are {@link #direct}: the current read's sum of each live series, by index. */
+    long[] sums = new long[0];
     private final Tags baseTags;
     private final String[] labelNames;
     private final LongAdder decoderErrors = new LongAdder();
@@ -218,6 +229,24 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
     /** Registers the series' meters in {@code registry} (adding them to {@code series.meters}). */
     abstract void register(S series, MeterRegistry registry);
 
+    /**
+     * Whether each entry adds one number ({@link #directValue}) to the one series of a live binding, kept in
+     * {@link #sums}; otherwise {@link #accumulate} sees every entry with its binding (several series or slots).
+     */
+    boolean direct() {
+        return false;
+    }
+
+    /** For {@link #direct} families: the number an entry adds to its series' sum. */
+    long directValue(ByteBuffer values, int valueOffset) {
+        throw new UnsupportedOperationException();
+    }
+
+    /** Marks a series as seen by the current read. */
+    final void touch(Series series) {
+        touched[series.index] = true;
+    }
+
     /** The bucket slot of a key, for histograms; 0 otherwise. */
     int slotOf(byte[] key) {
         return 0;
@@ -242,6 +271,7 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
             series.clear();
             live.clear();
             bindings.clear();
+            Arrays.fill(positionBindings, null);
             version++;
             seriesCount = 0;
         }
@@ -310,15 +340,33 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
             found = new Binding[count];
         }
         Binding[] bound = found;
+        int first = walked;
         for (int i = 0; i < count; i++) {
             bindings.load(keys, i * keySize, probe);
             bound[i] = bindings.getInWalk(walked++, probe);
         }
+        if (positionBindings.length < walked) {
+            int length = Math.max(walked, positionBindings.length * 2);
+            positionBindings = Arrays.copyOf(positionBindings, length);
+            positionIndexes = Arrays.copyOf(positionIndexes, length);
+        }
         for (int i = 0; i < count; i++) {
             Binding binding = bound[i];
             bound[i] = null;
+            int position = first + i;
             if (binding == null) {
                 accept(keys, i * keySize, values, i * valueStride); // new in this batch: decoded, then applied
+                continue;
+            }
+            if (positionBindings[position] != binding) {
+                positionBindings[position] = binding;
+                positionIndexes[position] = binding.state == Binding.State.LIVE && direct() ? binding.first.index
+                        : -1;
+            }
+            int index = positionIndexes[position];
+            if (index >= 0) {
+                sums[index] += directValue(values, i * valueStride);
+                touched[index] = true;
             } else {
                 apply(binding, values, i * valueStride);
             }
@@ -425,6 +473,10 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
                 series.put(tagValues, s);
                 s.index = live.size();
                 live.add(s);
+                if (touched.length < live.size()) {
+                    touched = Arrays.copyOf(touched, Math.max(16, 2 * live.size()));
+                    sums = Arrays.copyOf(sums, touched.length);
+                }
                 version++;
                 for (MeterRegistry registry : registries) {
                     register(s, registry);
@@ -461,13 +513,15 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
         boolean removed = false;
         for (int i = live.size() - 1; i >= 0; i--) {
             S s = live.get(i);
-            if (s.touched) {
+            if (touched[i]) {
                 publish(s);
-                s.touched = false;
+                touched[i] = false;
+                sums[i] = 0;
                 s.lastSeenNanos = nowNanos;
             } else if (nowNanos - s.lastSeenNanos > definition.staleAfterNanos()) {
                 unregister(s);
                 series.remove(s.tagValues);
+                // the last series was published above (this loop runs backwards): nothing of it is pending
                 S moved = live.remove(live.size() - 1);
                 if (moved != s) {
                     moved.index = i;
@@ -476,6 +530,9 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
                 removed = true;
                 version++;
             }
+        }
+        if (removed) {
+            Arrays.fill(positionBindings, null); // series moved: positions find their (new) indexes again
         }
         capacityFreed |= removed;
         if (removed || nowNanos - lastSweepNanos > definition.staleAfterNanos()) {
@@ -488,6 +545,11 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
     /** Forgets keys not seen for stale-after, keys of removed series, and (when room appeared) capped keys. */
     private void sweepBindings(long nowNanos) {
         lastSweepNanos = nowNanos;
+        for (int position = 0; position < Math.min(walked, positionBindings.length); position++) {
+            if (positionBindings[position] != null) {
+                positionBindings[position].lastSeenNanos = nowNanos; // seen in this read, not stamped on the way
+            }
+        }
         boolean retryCapped = capacityFreed;
         capacityFreed = false;
         bindings.removeIf(b -> nowNanos - b.lastSeenNanos > definition.staleAfterNanos()

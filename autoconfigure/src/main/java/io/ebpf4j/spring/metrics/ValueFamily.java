@@ -104,18 +104,28 @@ final class ValueFamily extends MapMetricFamily<ValueFamily.ValueSeries> {
         return new ValueSeries(tags, fields.length);
     }
 
+    /** One number per key: the common case. */
+    @Override
+    boolean direct() {
+        return fields.length == 1 && cpus == 1;
+    }
+
+    @Override
+    long directValue(ByteBuffer values, int valueOffset) {
+        return fields[0].read(values, valueOffset);
+    }
+
     @Override
     void accumulate(Binding binding, ByteBuffer values, int valueOffset) {
-        if (fields.length == 1 && cpus == 1) { // the common case: one number per key
-            ValueSeries s = (ValueSeries) binding.first;
-            s.touched = true;
-            s.accumulated += fields[0].read(values, valueOffset);
+        if (direct()) {
+            sums[binding.first.index] += directValue(values, valueOffset);
+            touch(binding.first);
             return;
         }
         ValueLayout layout = definition.values();
         Series[] targets = binding.targets;
         for (Series s : targets) {
-            s.touched = true;
+            touch(s);
         }
         for (int f = 0; f < fields.length; f++) {
             ValueLayout.Field field = fields[f];
@@ -141,7 +151,7 @@ final class ValueFamily extends MapMetricFamily<ValueFamily.ValueSeries> {
     @Override
     void publish(ValueSeries series) {
         for (int f = 0; f < fields.length; f++) {
-            double read = fields[f].toDouble(series.take(f));
+            double read = fields[f].toDouble(direct() ? sums[series.index] : series.take(f));
             series.publish(f, kind == Kind.RECORDS ? series.published(f) + read : read);
         }
     }
