@@ -58,6 +58,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code registryText}: the text as the Prometheus client writes the whole registry, map metrics included
  *       ({@code PrometheusMeterRegistry.scrape()}): what the endpoint served before the starter wrote the map
  *       metrics' text itself;
+ *   <li>{@code httpBootOnly}: GET {@code /actuator/prometheus} of a second, identical application without BPF
+ *       collections, in the same JVM: Boot's own meters (JVM, process, Tomcat, HTTP), which any scrape of such an
+ *       application writes, and HTTP for their small body;
  *   <li>{@code httpStaticBody}: the floor of any scrape over HTTP: GET of a controller that returns the bytes of
  *       a text scrape taken at start-up, from memory (the same body, content type, Spring MVC converter and
  *       Tomcat connection, no work).
@@ -94,6 +97,8 @@ public class ScrapeEndpointBenchmark {
     }
 
     ConfigurableApplicationContext context;
+    ConfigurableApplicationContext bootOnly;
+    Scraper bootOnlyScraper;
     BpfMap map;
     BatchCursor cursor;
     WebOperation endpoint;
@@ -105,6 +110,12 @@ public class ScrapeEndpointBenchmark {
         SpringApplication application = new SpringApplication(Application.class);
         application.setDefaultProperties(properties());
         context = application.run();
+        SpringApplication withoutBpf = new SpringApplication(Application.class);
+        Map<String, Object> withoutCollections = properties();
+        withoutCollections.keySet().removeIf(key -> key.startsWith("ebpf.collections."));
+        withoutBpf.setDefaultProperties(withoutCollections);
+        bootOnly = withoutBpf.run();
+        bootOnlyScraper = new Scraper(Integer.parseInt(bootOnly.getEnvironment().getProperty("local.server.port")));
         map = context.getBean("bench.requests", BpfMap.class);
         RequestsMap.fill(map);
         cursor = map.batchCursor(4096);
@@ -149,6 +160,8 @@ public class ScrapeEndpointBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         scraper.close();
+        bootOnlyScraper.close();
+        bootOnly.close();
         context.close();
     }
 
@@ -165,6 +178,11 @@ public class ScrapeEndpointBenchmark {
     @Benchmark
     public int httpScrapeOpenMetrics() throws IOException {
         return scraper.scrape(OPEN_METRICS);
+    }
+
+    @Benchmark
+    public int httpBootOnly() throws IOException {
+        return bootOnlyScraper.scrape(TEXT);
     }
 
     @Benchmark
@@ -213,7 +231,7 @@ public class ScrapeEndpointBenchmark {
         benchmark.setUp();
         try {
             String[] names = {"rawBatchDump", "httpScrape", "httpScrapeOpenMetrics", "endpointText", "registryText",
-                "httpStaticBody"};
+                "httpStaticBody", "httpBootOnly"};
             long[][] nanos = new long[names.length][rounds];
             for (int round = -warmUp; round < rounds; round++) {
                 for (int op = 0; op < names.length; op++) {
@@ -224,7 +242,8 @@ public class ScrapeEndpointBenchmark {
                         case 2 -> benchmark.httpScrapeOpenMetrics();
                         case 3 -> benchmark.endpointText();
                         case 4 -> benchmark.registryText();
-                        default -> benchmark.httpStaticBody();
+                        case 5 -> benchmark.httpStaticBody();
+                        default -> benchmark.httpBootOnly();
                     }
                     if (round >= 0) {
                         nanos[op][round] = System.nanoTime() - start;
