@@ -219,6 +219,12 @@ public final class BpfProgram implements KernelObject {
         if (refusedBeforeVerification && VerifierException.tail(log).isEmpty()) {
             return refusal(spec, what, errno);
         }
+        if (errno == Errno.EAGAIN) {
+            // not a verdict: the verifier stopped for signals on every attempt (Bpf.progLoad)
+            return new BpfException("cannot " + what + ": the verifier was interrupted by a signal for this thread"
+                    + " on every attempt (EAGAIN); a sampling profiler at a high rate sends them, lower its rate or"
+                    + " load before it starts", errno);
+        }
         if (!log.isBlank()) {
             return new VerifierException(spec.name(), errno, log, truncated);
         }

@@ -148,6 +148,22 @@ class BpfProgramTest {
      */
     @Test
     void signalsDuringVerificationDoNotFailTheLoad() throws Exception {
+        try (BpfProgram program = loadUnderSignals(3)) {
+            assertThat(program.info().type()).isEqualTo(ProgramType.SOCKET_FILTER);
+        }
+    }
+
+    /** Signals that never stop fail the load with what happened, not as a verifier verdict. */
+    @Test
+    void signalsOnEveryAttemptFailTheLoadSayingSo() {
+        assertThatThrownBy(() -> loadUnderSignals(Integer.MAX_VALUE).close())
+                .isExactlyInstanceOf(BpfException.class)
+                .hasMessageContaining("interrupted by a signal")
+                .hasMessageContaining("EAGAIN");
+    }
+
+    /** Loads a long program while {@code signals} SIGPIPEs arrive, 5 ms apart, once verification has begun. */
+    private static BpfProgram loadUnderSignals(int signals) throws Exception {
         Instructions.Builder b = Instructions.builder().mov64(Register.R0, 0);
         for (int i = 0; i < 200_000; i++) {
             b.add64(Register.R0, 1);
@@ -161,7 +177,7 @@ class BpfProgramTest {
                 while (kernelTicks(loader) < kernelTicks + 2 && !loaded.get()) {
                     Thread.sleep(1);
                 }
-                for (int i = 0; i < 3 && !loaded.get(); i++) {
+                for (int i = 0; i < signals && !loaded.get(); i++) {
                     LibC.syscall(TGKILL, ProcessHandle.current().pid(), loader, SIGPIPE, 0, 0);
                     Thread.sleep(5);
                 }
@@ -170,8 +186,8 @@ class BpfProgramTest {
             }
         });
         signaller.start();
-        try (BpfProgram program = BpfProgram.load(spec)) {
-            assertThat(program.info().type()).isEqualTo(ProgramType.SOCKET_FILTER);
+        try {
+            return BpfProgram.load(spec);
         } finally {
             loaded.set(true);
             signaller.join();
