@@ -76,14 +76,24 @@ def resolve(raw):
     return table
 
 
+# Entries per row; each row starts with the number of its first entry. Four of the longest names still fit the
+# project's 120-character lines (checkstyle), which java_array checks.
+PER_ROW = 4
+MAX_LINE = 120
+
+
 def java_array(name, table):
     size = max(table) + 1
+    digits = len(str(size - 1))
     lines = []
     row = []
     for n in range(size):
         row.append('"%s"' % table[n] if n in table else "null")
-    for i in range(0, size, 8):
-        lines.append("            " + ", ".join(row[i:i + 8]) + ",")
+    for i in range(0, size, PER_ROW):
+        line = "            /* %*d */ " % (digits, i) + ", ".join(row[i:i + PER_ROW]) + ","
+        if len(line) > MAX_LINE:
+            raise SystemExit("row %d of %s is %d characters, over %d: lower PER_ROW" % (i, name, len(line), MAX_LINE))
+        lines.append(line)
     return "    static final String[] %s = {\n%s\n    };\n" % (name, "\n".join(lines))
 
 
