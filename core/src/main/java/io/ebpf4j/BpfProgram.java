@@ -235,7 +235,8 @@ public final class BpfProgram implements KernelObject {
     private static NotSupportedException refusal(ProgramSpec spec, String what, int errno) {
         String reason = " (" + Errno.name(errno) + " before verification, with no verifier verdict";
         if (spec.attachType() == AttachType.TRACE_ITER) {
-            String target = spec.attachTo() != null ? spec.attachTo() : spec.sectionName().replaceFirst("^iter\\.?s?/", "");
+            String target = spec.attachTo() != null ? spec.attachTo()
+                    : spec.sectionName().replaceFirst("^iter\\.?s?/", "");
             return new NotSupportedException("iterator " + target, what + ": this kernel refuses iterator '"
                     + target + "'" + reason + ")", errno);
         }

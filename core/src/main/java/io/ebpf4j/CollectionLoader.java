@@ -270,7 +270,8 @@ final class CollectionLoader {
                         if (!extern.weak()) {
                             throw new BpfException("kconfig extern '" + name + "' is not set in this kernel's "
                                     + "configuration" + (config == null ? " (no /proc/config.gz or /boot/config-"
-                                    + KernelVersion.current() + " to read)" : "") + "; declare it __weak to default to 0");
+                                    + KernelVersion.current() + " to read)" : "")
+                                    + "; declare it __weak to default to 0");
                         }
                         continue;
                     }

@@ -91,7 +91,8 @@ final class RecordCodec<R extends Record> implements Codec<R> {
         }
         int javaSize = primitiveSize(javaType);
         if (javaSize < 0) {
-            throw new IllegalArgumentException(where + " has type " + javaType.getName() + ", which no BTF member maps");
+            throw new IllegalArgumentException(where + " has type " + javaType.getName()
+                    + ", which no BTF member maps");
         }
         boolean integral = member instanceof Int || member instanceof Enumeration || member instanceof Pointer;
         boolean floating = member instanceof io.ebpf4j.btf.Float;
@@ -99,7 +100,8 @@ final class RecordCodec<R extends Record> implements Codec<R> {
                 || javaType == Double.class;
         // Same size, or an integer member widened into a larger Java integer (never narrowed: no silent truncation).
         boolean fits = floating ? javaFloating && javaSize == memberSize
-                : integral && !javaFloating && (javaSize == memberSize || (javaSize > memberSize && !isBoolean(javaType)));
+                : integral && !javaFloating
+                        && (javaSize == memberSize || (javaSize > memberSize && !isBoolean(javaType)));
         if (!fits) {
             throw new IllegalArgumentException(where + " is " + javaType.getSimpleName() + " (" + javaSize
                     + " bytes), which cannot hold the member " + Types.describe(btf) + " (" + memberSize + " bytes)");

@@ -47,7 +47,8 @@ public final class Variable {
             case 2: return b.getShort(0);
             case 4: return b.getInt(0);
             case 8: return b.getLong(0);
-            default: throw new IllegalStateException("variable '" + name() + "' is " + size() + " bytes, not an integer");
+            default: throw new IllegalStateException("variable '" + name() + "' is " + size()
+                    + " bytes, not an integer");
         }
     }
 

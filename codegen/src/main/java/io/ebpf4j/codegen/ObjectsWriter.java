@@ -114,7 +114,8 @@ final class ObjectsWriter {
         code.close("}");
         code.line();
         code.line("/**");
-        code.line(" * Typed access to a collection loaded from this object elsewhere (by the Spring starter, say). Its");
+        code.line(" * Typed access to a collection loaded from this object elsewhere (by the Spring starter, say). "
+                + "Its");
         code.line(" * loader keeps owning it: {@link #close()} only detaches what {@link #attach()} attached here.");
         code.line(" */");
         code.open("public static " + className + " of(BpfCollection collection) {");
@@ -223,7 +224,8 @@ final class ObjectsWriter {
         code.close("}");
         code.line();
         code.line("/**");
-        code.line(" * Detaches what {@link #attach()} attached, unmaps the data sections and, if {@code load()} made it,");
+        code.line(" * Detaches what {@link #attach()} attached, unmaps the data sections and, if {@code load()} "
+                + "made it,");
         code.line(" * closes the collection.");
         code.line(" */");
         code.line("@Override");

@@ -161,7 +161,8 @@ public final class Builder {
         blob.u16(Spec.MAGIC).u8(1).u8(0).u32(Spec.HEADER_LEN)
                 .u32(0).u32(out.size()).u32(out.size()).u32(stringSection.length);
         byte[] typeSection = out.toByteArray();
-        return blob.bytes(typeSection, 0, typeSection.length).bytes(stringSection, 0, stringSection.length).toByteArray();
+        return blob.bytes(typeSection, 0, typeSection.length).bytes(stringSection, 0, stringSection.length)
+                .toByteArray();
     }
 
     private void encode(Type t, Wire out, BtfFeatures f, int placeholderId) {
@@ -256,7 +257,8 @@ public final class Builder {
                 Datasec d = (Datasec) t;
                 int vlen = vlen(d.vars().size(), t);
                 if (f.datasec()) {
-                    String name = !f.qmarkDatasec() && d.name().startsWith("?") ? "_" + d.name().substring(1) : d.name();
+                    String name = !f.qmarkDatasec() && d.name().startsWith("?")
+                            ? "_" + d.name().substring(1) : d.name();
                     header(out, addString(name), Kind.DATASEC, false, vlen, d.size());
                     for (VarSecinfo v : d.vars()) {
                         out.u32(id(v.type())).u32(v.offset()).u32(v.size());

@@ -106,8 +106,8 @@ public final class CoreResolver {
                 chosenSpec = target;
                 chosenCandidate = c;
             } else if (target.bitOffset != chosenSpec.bitOffset) {
-                throw failure(relo, "field offset ambiguity: " + describe(chosenSpec) + " in " + chosenCandidate.source()
-                        + " vs " + describe(target) + " in " + c.source());
+                throw failure(relo, "field offset ambiguity: " + describe(chosenSpec) + " in "
+                        + chosenCandidate.source() + " vs " + describe(target) + " in " + c.source());
             } else if (values.poison != chosen.poison || values.targetValue != chosen.targetValue) {
                 throw failure(relo, "relocation decision ambiguity: " + chosen + " for " + describe(chosenSpec)
                         + " vs " + values + " for " + describe(target));
@@ -267,14 +267,16 @@ public final class CoreResolver {
                 t = m.type();
             } else if (t instanceof Array a) {
                 Type element = Types.underlying(a.element());
-                if (!isFlexibleArray(spec.last(), a) && Integer.toUnsignedLong(index) >= Integer.toUnsignedLong(a.length())) {
+                if (!isFlexibleArray(spec.last(), a)
+                        && Integer.toUnsignedLong(index) >= Integer.toUnsignedLong(a.length())) {
                     throw badAccess(relo, "index " + index + " out of bounds of " + Types.describe(a));
                 }
                 spec.accessors.add(new Accessor(element, index, null));
                 spec.bitOffset += index * sizeOf(relo, element) * 8;
                 t = element;
             } else {
-                throw badAccess(relo, "step " + i + " reaches " + Types.describe(t) + ", neither a struct, union nor array");
+                throw badAccess(relo, "step " + i + " reaches " + Types.describe(t)
+                        + ", neither a struct, union nor array");
             }
         }
         return spec;
@@ -774,7 +776,8 @@ public final class CoreResolver {
             FieldValue updated = fieldValue(relo, targetField(target));
             boolean unsafe = orig.size() != updated.size()
                     && (orig.resizing() != updated.resizing() || orig.resizing() == Resizing.NONE);
-            return new Values(false, orig.value(), updated.value(), orig.validate(), orig.size(), updated.size(), unsafe);
+            return new Values(false, orig.value(), updated.value(), orig.validate(), orig.size(), updated.size(),
+                    unsafe);
         }
         if (kind.isTypeBased()) {
             return new Values(false, typeValue(relo, local.root), target == null ? 0 : typeValue(relo, target),

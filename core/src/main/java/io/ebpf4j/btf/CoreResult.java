@@ -59,6 +59,7 @@ public record CoreResult(CoreRelocation relocation, boolean poison, long localVa
             return what + ": poisoned (not found in the target)";
         }
         return what + ": " + localValue + " -> " + targetValue
-                + (targetSpec == null ? "" : " (" + targetName + " " + CoreResolver.describe(targetSpec, targetTypeId) + ")");
+                + (targetSpec == null ? ""
+                        : " (" + targetName + " " + CoreResolver.describe(targetSpec, targetTypeId) + ")");
     }
 }

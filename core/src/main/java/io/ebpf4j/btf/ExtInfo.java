@@ -101,8 +101,8 @@ public final class ExtInfo {
         lines.keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
         relocations.keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
         for (String name : names) {
-            sections.put(name, new Section(name, funcs.getOrDefault(name, List.of()), lines.getOrDefault(name, List.of()),
-                    relocations.getOrDefault(name, List.of())));
+            sections.put(name, new Section(name, funcs.getOrDefault(name, List.of()),
+                    lines.getOrDefault(name, List.of()), relocations.getOrDefault(name, List.of())));
         }
         return new ExtInfo(sections);
     }
@@ -125,7 +125,8 @@ public final class ExtInfo {
         int kindValue = r.i32(at + 12);
         CoreKind kind = CoreKind.ofWireValue(kindValue);
         if (kind == null) {
-            throw new BtfFormatException("unknown CO-RE relocation kind " + Integer.toUnsignedString(kindValue), at + 12);
+            throw new BtfFormatException("unknown CO-RE relocation kind " + Integer.toUnsignedString(kindValue),
+                    at + 12);
         }
         return new CoreRelocation(r.insnOffset(at), spec.typeById(id), id, r.string(spec, at + 8), kind);
     }
@@ -200,7 +201,8 @@ public final class ExtInfo {
                 throw new BtfFormatException(".BTF.ext truncated", at);
             }
             int b0 = b[at] & 0xff, b1 = b[at + 1] & 0xff, b2 = b[at + 2] & 0xff, b3 = b[at + 3] & 0xff;
-            return order == ByteOrder.LITTLE_ENDIAN ? b0 | b1 << 8 | b2 << 16 | b3 << 24 : b3 | b2 << 8 | b1 << 16 | b0 << 24;
+            return order == ByteOrder.LITTLE_ENDIAN ? b0 | b1 << 8 | b2 << 16 | b3 << 24
+                    : b3 | b2 << 8 | b1 << 16 | b0 << 24;
         }
 
         long u32(int at) {

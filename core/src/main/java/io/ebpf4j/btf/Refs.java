@@ -49,7 +49,8 @@ final class Refs {
                 Func f = (Func) type;
                 Type proto = mapping.apply(f.proto());
                 if (!(proto instanceof FuncProto fp)) {
-                    throw new IllegalArgumentException("func " + f.name() + " must refer to a FuncProto, not " + proto.kind());
+                    throw new IllegalArgumentException("func " + f.name() + " must refer to a FuncProto, not "
+                            + proto.kind());
                 }
                 f.setProto(fp);
             }

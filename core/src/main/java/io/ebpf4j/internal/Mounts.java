@@ -34,7 +34,8 @@ public final class Mounts {
             throw new BpfException("cannot read /proc/self/mountinfo: " + e.getMessage(), e);
         }
         for (String line : lines) {
-            // "<id> <parent> <maj:min> <root> <mount point> <options> [optional fields] - <fstype> <source> <super options>"
+            // "<id> <parent> <maj:min> <root> <mount point> <options> [optional fields] - <fstype> <source>
+            //  <super options>"
             String[] fields = line.split(" ");
             int separator = -1;
             for (int i = 6; i < fields.length; i++) {
@@ -91,7 +92,8 @@ public final class Mounts {
             }
         }
         throw new BpfException("tracefs is not mounted: tracepoints need it, e.g. "
-                + "`mount -t tracefs tracefs /sys/kernel/tracing` (in a container, mount the host's /sys/kernel/tracing)");
+                + "`mount -t tracefs tracefs /sys/kernel/tracing` "
+                + "(in a container, mount the host's /sys/kernel/tracing)");
     }
 
     /** Where bpffs and tracefs are conventionally mounted. */

@@ -25,7 +25,8 @@ public final class Os {
 
     private static int readPageSize() {
         try {
-            ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(Path.of("/proc/self/auxv"))).order(ByteOrder.nativeOrder());
+            ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(Path.of("/proc/self/auxv")))
+                    .order(ByteOrder.nativeOrder());
             while (b.remaining() >= 16) {
                 long type = b.getLong();
                 long value = b.getLong();

@@ -47,8 +47,8 @@ final class TracefsEvent implements AutoCloseable {
             append(controlFile, definition);
         } catch (IOException e) {
             throw new BpfException("create " + what + " by writing '" + definition + "' to " + controlFile + ": "
-                    + e.getMessage() + " (does the " + (controlFile.endsWith("kprobe_events") ? "function" : "file offset")
-                    + " exist?)", e);
+                    + e.getMessage() + " (does the "
+                    + (controlFile.endsWith("kprobe_events") ? "function" : "file offset") + " exist?)", e);
         }
         Path idFile = controlFile.resolveSibling("events").resolve(GROUP).resolve(name).resolve("id");
         try {

@@ -296,8 +296,8 @@ final class Usdt {
                 throw new BpfException("USDT probe " + probe + ": invalid index scale " + scale + " in '" + token
                         + "'");
             }
-            return argument(m.group(1), ARG_SIB, displacement(m.group(2), token, probe), x86Register(m.group(3), token, probe),
-                    x86Register(m.group(4), token, probe), shift, token, probe);
+            return argument(m.group(1), ARG_SIB, displacement(m.group(2), token, probe),
+                    x86Register(m.group(3), token, probe), x86Register(m.group(4), token, probe), shift, token, probe);
         }
         if ((m = X86_DEREF.matcher(token)).matches()) {
             return argument(m.group(1), ARG_REG_DEREF, displacement(m.group(2), token, probe),
@@ -367,7 +367,8 @@ final class Usdt {
             throw new BpfException("USDT probe " + probe + ": unsupported argument size " + bytes + " in '" + token
                     + "'");
         }
-        return new Argument(kind, valueOffset, register, indexRegister, scaleShift, bytes < 0, 64 - 8 * (int) magnitude);
+        return new Argument(kind, valueOffset, register, indexRegister, scaleShift, bytes < 0,
+                64 - 8 * (int) magnitude);
     }
 
     // ---------------------------------------------------------------------------------------------------------

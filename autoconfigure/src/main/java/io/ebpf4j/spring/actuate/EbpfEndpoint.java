@@ -51,13 +51,13 @@ import java.util.function.BiConsumer;
  *       map (arrays are zeroed).
  * </ul>
  *
- * <p><b>Security.</b> Read-only by default ({@code defaultAccess = READ_ONLY}): the write and delete operations
- * exist only with {@code management.endpoint.ebpf.access=unrestricted}, this endpoint's own property (Boot's
- * {@code management.endpoints.access.default} does not open them, see {@link EbpfEndpointAutoConfiguration}). Like every endpoint but health it is not
- * exposed over HTTP until listed in {@code management.endpoints.web.exposure.include}. Paths select collections and
- * maps by name among those configured; no parameter reaches the file system. Map contents can hold kernel addresses,
- * process ids and other sensitive data: expose the endpoint only behind authentication. A listing returns at most
- * {@value #MAX_LIMIT} entries.
+ * <p><b>Security.</b> Read-only by default ({@code defaultAccess = READ_ONLY}): the write and delete operations exist
+ * only with {@code management.endpoint.ebpf.access=unrestricted}, this endpoint's own property (Boot's
+ * {@code management.endpoints.access.default} does not open them, see {@link EbpfEndpointAutoConfiguration}). Like
+ * every endpoint but health it is not exposed over HTTP until listed in
+ * {@code management.endpoints.web.exposure.include}. Paths select collections and maps by name among those configured;
+ * no parameter reaches the file system. Map contents can hold kernel addresses, process ids and other sensitive data:
+ * expose the endpoint only behind authentication. A listing returns at most {@value #MAX_LIMIT} entries.
  */
 @Endpoint(id = "ebpf", defaultAccess = Access.READ_ONLY)
 public class EbpfEndpoint {

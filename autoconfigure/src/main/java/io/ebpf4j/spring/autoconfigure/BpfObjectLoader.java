@@ -192,7 +192,8 @@ final class BpfObjectLoader {
     }
 
     /** Creates the maps and loads the programs; everything created is closed again if a step fails. */
-    static BpfCollection load(String name, EbpfProperties.CollectionProperties config, CollectionSpec spec, Spec kernelBtf) {
+    static BpfCollection load(String name, EbpfProperties.CollectionProperties config, CollectionSpec spec,
+            Spec kernelBtf) {
         String pinPath = preparePinPath(name, config);
         CollectionOptions options = CollectionOptions.defaults().withPinPath(pinPath).withKernelBtf(kernelBtf);
         try {

@@ -52,15 +52,16 @@ import java.util.Properties;
 import java.util.Set;
 
 /**
- * Declares a bean for every collection, map and program of the objects named under {@code ebpf.collections}, so
- * that application beans can inject them like any other: {@code <collection>} ({@link BpfCollection}),
+ * Declares a bean for every collection, map and program of the objects named under {@code ebpf.collections}, so that
+ * application beans can inject them like any other: {@code <collection>} ({@link BpfCollection}),
  * {@code <collection>.<map>} ({@link BpfMap}, also selectable with {@link BpfMapRef}), {@code <collection>.<map>.typed}
- * ({@link TypedMap}, prototype, codecs chosen per injection point), {@code <collection>.<program>}
- * ({@link BpfProgram}) and, when ebpf4j's build plugin generated a class for the object, {@code <collection>.objects}
- * (that {@code XxxObjects} class, over the loaded collection). The names depend on the objects' contents, so the objects are read (parsed, not loaded) here,
- * with the few settings that matter bound straight from the environment: this runs before any bean, including the
- * {@code @ConfigurationProperties} one, exists. Every bean is made by {@link EbpfCollectionRegistry}, which loads the
- * objects; a bean name the application already uses is left to the application.
+ * ({@link TypedMap}, prototype, codecs chosen per injection point), {@code <collection>.<program>} ({@link BpfProgram})
+ * and, when ebpf4j's build plugin generated a class for the object, {@code <collection>.objects} (that
+ * {@code XxxObjects} class, over the loaded collection). The names depend on the objects' contents, so the objects are
+ * read (parsed, not loaded) here, with the few settings that matter bound straight from the environment: this runs
+ * before any bean, including the {@code @ConfigurationProperties} one, exists. Every bean is made by
+ * {@link EbpfCollectionRegistry}, which loads the objects; a bean name the application already uses is left to the
+ * application.
  *
  * <p>Ahead-of-time processing (native images) runs this registrar at build time: the set of beans is then fixed by
  * the configuration and objects seen at build time, while loading still happens at run time.
@@ -94,7 +95,8 @@ class EbpfBeanDefinitionRegistrar implements ImportBeanDefinitionRegistrar, Envi
         rejectDottedCollectionNames();
         Binder binder = new Binder(ConfigurationPropertySources.get(environment),
                 new PropertySourcesPlaceholdersResolver(environment), null,
-                editors -> editors.registerCustomEditor(Resource.class, new ResourceEditor(resourceLoader, environment)));
+                editors -> editors.registerCustomEditor(Resource.class,
+                        new ResourceEditor(resourceLoader, environment)));
         FailureMode defaultMode = binder.bind("ebpf.failure-mode", FailureMode.class).orElse(FailureMode.FAIL);
         Map<String, DeclaredCollection> declared = binder.bind("ebpf.collections",
                 Bindable.mapOf(String.class, DeclaredCollection.class)).orElse(Map.of());

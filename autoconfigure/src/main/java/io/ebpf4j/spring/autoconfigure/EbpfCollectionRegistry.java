@@ -194,7 +194,8 @@ public final class EbpfCollectionRegistry implements EbpfCollections, Initializi
         }
         Spec kernelBtf = kernelBtf();
         synchronized (lock) {
-            for (Map.Entry<String, EbpfProperties.CollectionProperties> declared : properties.getCollections().entrySet()) {
+            for (Map.Entry<String, EbpfProperties.CollectionProperties> declared
+                    : properties.getCollections().entrySet()) {
                 Entry entry = new Entry(declared.getKey(), declared.getValue(), failureMode(declared.getValue()));
                 entries.put(entry.name, entry);
                 try {

@@ -104,7 +104,8 @@ final class KeyLayout {
                         + " bytes, but the key has " + keySize);
             }
             if (histogram && labels.isEmpty()) {
-                throw new IllegalArgumentException("a histogram needs the bucket index: a last label or 'bucket-field'");
+                throw new IllegalArgumentException(
+                        "a histogram needs the bucket index: a last label or 'bucket-field'");
             }
         }
         byte[] mask = new byte[keySize];

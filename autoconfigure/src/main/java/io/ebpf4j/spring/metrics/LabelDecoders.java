@@ -37,7 +37,8 @@ public final class LabelDecoders {
     private static final Set<String> NUMBER_INPUT = Set.of("syscall", "errno", "cgroup", "pci-vendor",
             "pci-device", "pci-class", "pci-subclass");
 
-    private final Map<String, Function<EbpfMetricsProperties.Decoder, EbpfLabelDecoder>> factories = new LinkedHashMap<>();
+    private final Map<String, Function<EbpfMetricsProperties.Decoder, EbpfLabelDecoder>> factories =
+            new LinkedHashMap<>();
 
     /** The built-in decoders for this machine, plus {@code custom} ones. */
     public static LabelDecoders create(int cacheSize, List<EbpfLabelDecoder> custom) {
@@ -53,8 +54,8 @@ public final class LabelDecoders {
         } catch (RuntimeException e) {
             cgroupRoot = Path.of("/sys/fs/cgroup"); // no /proc/self/mountinfo: the decoder answers unknown ids
         }
-        return new LabelDecoders(cacheSize, syscalls, cgroupRoot, Path.of("/proc/kallsyms"), Path.of("/proc/partitions"),
-                PciIds.SYSTEM_PATHS, custom);
+        return new LabelDecoders(cacheSize, syscalls, cgroupRoot, Path.of("/proc/kallsyms"),
+                Path.of("/proc/partitions"), PciIds.SYSTEM_PATHS, custom);
     }
 
     LabelDecoders(int cacheSize, String[] syscalls, Path cgroupRoot, Path kallsyms, Path partitions,

@@ -59,7 +59,8 @@ public final class SectionDefinitions {
 
     private static final List<Definition> TABLE = List.of(
             def("socket", ProgramType.SOCKET_FILTER, NONE),
-            def("sk_reuseport/migrate", ProgramType.SK_REUSEPORT, AttachType.SK_REUSEPORT_SELECT_OR_MIGRATE, ATTACHABLE),
+            def("sk_reuseport/migrate", ProgramType.SK_REUSEPORT, AttachType.SK_REUSEPORT_SELECT_OR_MIGRATE,
+                    ATTACHABLE),
             def("sk_reuseport", ProgramType.SK_REUSEPORT, AttachType.SK_REUSEPORT_SELECT, ATTACHABLE),
             def("kprobe+", ProgramType.KPROBE, NONE, AutoAttach.KPROBE),
             def("uprobe+", ProgramType.KPROBE, NONE, AutoAttach.UPROBE),

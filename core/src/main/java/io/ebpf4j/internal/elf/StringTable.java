@@ -44,8 +44,8 @@ final class StringTable {
         int begin = (int) offset;
         int end = terminatorAtOrAfter(begin);
         if (end < 0) {
-            throw new ElfFormatException(what.get() + " " + offset + " points at a string that is not NUL-terminated within "
-                    + description, where);
+            throw new ElfFormatException(what.get() + " " + offset
+                    + " points at a string that is not NUL-terminated within " + description, where);
         }
         return new String(data, start + begin, end - begin, StandardCharsets.UTF_8);
     }

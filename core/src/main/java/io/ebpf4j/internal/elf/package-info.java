@@ -6,8 +6,8 @@
  * public way to read a BPF object is {@code io.ebpf4j.CollectionSpec}.
  *
  * <p>{@link io.ebpf4j.internal.elf.ElfFile#parse(byte[])} validates every offset, size, index and count against the
- * file before using it and reports problems as {@link io.ebpf4j.ElfFormatException} naming the field and its byte offset.
- * {@link io.ebpf4j.internal.elf.SectionDefinitions} maps program section names to program and attach types following
- * libbpf's conventions.
+ * file before using it and reports problems as {@link io.ebpf4j.ElfFormatException} naming the field and its byte
+ * offset. {@link io.ebpf4j.internal.elf.SectionDefinitions} maps program section names to program and attach types
+ * following libbpf's conventions.
  */
 package io.ebpf4j.internal.elf;

@@ -267,7 +267,8 @@ public final class Epoll implements AutoCloseable {
 
     private static MethodHandle isVirtualHandle() {
         try {
-            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
+            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual",
+                    MethodType.methodType(boolean.class));
         } catch (NoSuchMethodException | IllegalAccessException olderJava) {
             return null;
         }

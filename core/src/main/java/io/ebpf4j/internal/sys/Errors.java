@@ -28,7 +28,8 @@ public final class Errors {
             return permission(operation, e, capabilities);
         }
         if (e == Errno.ENOSYS) {
-            return new NotSupportedException("bpf syscall", message + " (this kernel has no bpf(2): CONFIG_BPF_SYSCALL is off)", e);
+            return new NotSupportedException("bpf syscall",
+                    message + " (this kernel has no bpf(2): CONFIG_BPF_SYSCALL is off)", e);
         }
         return new BpfException(message, e);
     }
