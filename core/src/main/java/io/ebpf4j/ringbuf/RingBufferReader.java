@@ -4,10 +4,10 @@ import io.ebpf4j.BpfException;
 import io.ebpf4j.BpfMap;
 import io.ebpf4j.MapType;
 import io.ebpf4j.internal.sys.BpfRingbufHdr;
+import io.ebpf4j.internal.sys.DirectMemory;
 import io.ebpf4j.internal.sys.Epoll;
 
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -62,7 +62,7 @@ public final class RingBufferReader implements AutoCloseable {
 
     private RingBufferReader(SharedRing ring) {
         this.ring = ring;
-        this.view = new RecordView(ring.data);
+        this.view = new RecordView(ring.data, ring.dataAddress);
     }
 
     /**
@@ -178,7 +178,9 @@ public final class RingBufferReader implements AutoCloseable {
      * number of records visited.
      */
     private int visitAll(Consumer<RecordView> visitor) {
-        ByteBuffer data = ring.data;
+        // Headers are read at their address rather than through the buffer, whose per-access checks cost as much as
+        // the rest of the loop: the offset is below the ring's size, inside the mapping held during the visit.
+        long data = ring.dataAddress;
         RecordView view = this.view;
         long mask = ring.mask;
         long position = ring.consumerPosition();
@@ -187,9 +189,9 @@ public final class RingBufferReader implements AutoCloseable {
         int discarded = 0;
         try {
             while (position < producer) {
-                int offset = (int) (position & mask);
-                int header = data.getInt(offset + BpfRingbufHdr.LEN);
-                VarHandle.acquireFence(); // SharedRing.header inlined: the local buffer spares the JIT a reload
+                long record = data + (position & mask);
+                int header = DirectMemory.getInt(record + BpfRingbufHdr.LEN);
+                VarHandle.acquireFence(); // SharedRing.header, at an address
                 if ((header & SharedRing.BUSY_BIT) != 0) {
                     break;
                 }
@@ -198,7 +200,7 @@ public final class RingBufferReader implements AutoCloseable {
                 position += SharedRing.footprint(length); // consumed even if the visitor throws
                 if ((header & SharedRing.DISCARD_BIT) == 0) {
                     visited++;
-                    view.at(offset + BpfRingbufHdr.BYTES, length);
+                    view.at(record + BpfRingbufHdr.BYTES, length);
                     visitor.accept(view);
                 } else {
                     discarded++;
