@@ -50,9 +50,6 @@ import java.util.function.Consumer;
  * any thread. Closing never unmaps memory a read is using: the unmapping waits for that read to end.
  */
 public final class RingBufferReader implements AutoCloseable {
-    /** Bytes consumed between two hand-backs of space to the kernel during one drain (a power of two). */
-    private static final long PUBLISH_INTERVAL = 4096;
-
     private final SharedRing ring;
     private final RecordView view;
     private final ReentrantLock readLock = new ReentrantLock();
@@ -178,9 +175,11 @@ public final class RingBufferReader implements AutoCloseable {
      * number of records visited.
      */
     private int visitAll(Consumer<RecordView> visitor) {
-        // Headers are read at their address rather than through the buffer, whose per-access checks cost as much as
-        // the rest of the loop: the offset is below the ring's size, inside the mapping held during the visit.
+        // Headers and consumer_pos are accessed at their addresses rather than through the buffers, whose per-access
+        // checks cost as much as the rest of the loop: the mapping is held during the visit, and a header's offset is
+        // below the ring's size.
         long data = ring.dataAddress;
+        long consumerPosition = ring.consumerAddress;
         RecordView view = this.view;
         long mask = ring.mask;
         long position = ring.consumerPosition();
@@ -191,12 +190,11 @@ public final class RingBufferReader implements AutoCloseable {
             while (position < producer) {
                 long record = data + (position & mask);
                 int header = DirectMemory.getInt(record + BpfRingbufHdr.LEN);
-                VarHandle.acquireFence(); // SharedRing.header, at an address
+                VarHandle.acquireFence(); // as in SharedRing.header
                 if ((header & SharedRing.BUSY_BIT) != 0) {
                     break;
                 }
                 int length = header & SharedRing.LENGTH_MASK;
-                long previous = position;
                 position += SharedRing.footprint(length); // consumed even if the visitor throws
                 if ((header & SharedRing.DISCARD_BIT) == 0) {
                     visited++;
@@ -205,11 +203,9 @@ public final class RingBufferReader implements AutoCloseable {
                 } else {
                     discarded++;
                 }
-                // Space goes back to the kernel whenever the position crosses a 4 KiB boundary rather than after
-                // every record: producers still get it back long before the ring fills, and the loop stays lean.
-                if (((previous ^ position) & -PUBLISH_INTERVAL) != 0) {
-                    ring.releaseConsumerPosition(position);
-                }
+                // Space goes back to the producers after each record, as libbpf does (a plain store on x86).
+                VarHandle.releaseFence(); // as in SharedRing.releaseConsumerPosition
+                DirectMemory.putLong(consumerPosition, position);
             }
         } finally {
             ring.releaseConsumerPosition(position);

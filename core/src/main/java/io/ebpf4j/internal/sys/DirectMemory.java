@@ -7,17 +7,17 @@ import java.lang.invoke.VarHandle;
 import java.lang.reflect.Field;
 
 /**
- * Native-order loads at absolute addresses, without the checks of a direct {@code ByteBuffer}: each buffer access
- * reloads and checks the buffer's limit, address, byte order and (on Java 22+) owning segment, which a loop cannot
- * hoist past the fences of a shared-memory protocol, and in a loop that reads a few bytes per step those checks cost
- * as much as the work. Nothing is checked here: callers must only read memory they keep mapped
+ * Native-order loads and stores at absolute addresses, without the checks of a direct {@code ByteBuffer}: each
+ * buffer access reloads and checks the buffer's limit, address, byte order and (on Java 22+) owning segment, which a
+ * loop cannot hoist past the fences of a shared-memory protocol, and in a loop that touches a few bytes per step
+ * those checks cost as much as the work. Nothing is checked here: callers must only touch memory they keep mapped
  * ({@link Mapping#acquire()}) and must bound every address themselves.
  *
- * <p>On Java 22+ a load goes through a {@code MemorySegment} that spans the whole address space, held in a constant
- * so that the JIT folds its bounds and liveness checks away; before, where that API is missing, through
+ * <p>On Java 22+ an access goes through a {@code MemorySegment} that spans the whole address space, held in a
+ * constant so that the JIT folds its bounds and liveness checks away; before, where that API is missing, through
  * {@code sun.misc.Unsafe} (whose memory access is deprecated from Java 23 on, so it is used only before 22). Both are
  * reached through method handles built once, the library being compiled for Java 17, which the JIT inlines into
- * plain loads.
+ * plain moves.
  */
 public final class DirectMemory {
     private static final boolean SEGMENTS = Runtime.version().feature() >= 22;
@@ -28,6 +28,8 @@ public final class DirectMemory {
     private static final MethodHandle GET_SHORT;
     private static final MethodHandle GET_INT;
     private static final MethodHandle GET_LONG;
+    /** Java 22+: {@code (Object segment, long address, long value) -> void}; before: {@code (long, long) -> void}. */
+    private static final MethodHandle PUT_LONG;
 
     static {
         try {
@@ -46,6 +48,8 @@ public final class DirectMemory {
                 GET_SHORT = segmentGetter(valueLayout, "JAVA_SHORT_UNALIGNED", short.class);
                 GET_INT = segmentGetter(valueLayout, "JAVA_INT_UNALIGNED", int.class);
                 GET_LONG = segmentGetter(valueLayout, "JAVA_LONG_UNALIGNED", long.class);
+                PUT_LONG = segmentHandle(valueLayout, "JAVA_LONG_UNALIGNED", VarHandle.AccessMode.SET,
+                        MethodType.methodType(void.class, Object.class, long.class, long.class));
             } else {
                 Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
                 Field theUnsafe = unsafeClass.getDeclaredField("theUnsafe");
@@ -56,6 +60,8 @@ public final class DirectMemory {
                 GET_SHORT = unsafeGetter(unsafeClass, unsafe, "getShort", short.class);
                 GET_INT = unsafeGetter(unsafeClass, unsafe, "getInt", int.class);
                 GET_LONG = unsafeGetter(unsafeClass, unsafe, "getLong", long.class);
+                PUT_LONG = MethodHandles.publicLookup().findVirtual(unsafeClass, "putLong",
+                        MethodType.methodType(void.class, long.class, long.class)).bindTo(unsafe);
             }
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -67,10 +73,15 @@ public final class DirectMemory {
 
     private static MethodHandle segmentGetter(Class<?> valueLayout, String layoutName, Class<?> type)
             throws ReflectiveOperationException {
+        return segmentHandle(valueLayout, layoutName, VarHandle.AccessMode.GET,
+                MethodType.methodType(type, Object.class, long.class));
+    }
+
+    private static MethodHandle segmentHandle(Class<?> valueLayout, String layoutName, VarHandle.AccessMode mode,
+            MethodType type) throws ReflectiveOperationException {
         Object layout = valueLayout.getField(layoutName).get(null);
         VarHandle handle = (VarHandle) valueLayout.getMethod("varHandle").invoke(layout);
-        return handle.toMethodHandle(VarHandle.AccessMode.GET)
-                .asType(MethodType.methodType(type, Object.class, long.class));
+        return handle.toMethodHandle(mode).asType(type);
     }
 
     private static MethodHandle unsafeGetter(Class<?> unsafeClass, Object unsafe, String name, Class<?> type)
@@ -107,6 +118,18 @@ public final class DirectMemory {
     public static long getLong(long address) {
         try {
             return SEGMENTS ? (long) GET_LONG.invokeExact(EVERYTHING, address) : (long) GET_LONG.invokeExact(address);
+        } catch (Throwable e) {
+            throw unexpected(e);
+        }
+    }
+
+    public static void putLong(long address, long value) {
+        try {
+            if (SEGMENTS) {
+                PUT_LONG.invokeExact(EVERYTHING, address, value);
+            } else {
+                PUT_LONG.invokeExact(address, value);
+            }
         } catch (Throwable e) {
             throw unexpected(e);
         }
