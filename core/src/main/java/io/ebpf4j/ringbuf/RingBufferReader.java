@@ -178,8 +178,8 @@ public final class RingBufferReader implements AutoCloseable {
         // Headers and consumer_pos are accessed at their addresses rather than through the buffers, whose per-access
         // checks cost as much as the rest of the loop: the mapping is held during the visit, and a header's offset is
         // below the ring's size.
-        long data = ring.dataAddress;
-        long consumerPosition = ring.consumerAddress;
+        long dataAddress = ring.dataAddress;
+        long consumerPositionAddress = ring.consumerAddress;
         RecordView view = this.view;
         long mask = ring.mask;
         long position = ring.consumerPosition();
@@ -188,8 +188,8 @@ public final class RingBufferReader implements AutoCloseable {
         int discarded = 0;
         try {
             while (position < producer) {
-                long record = data + (position & mask);
-                int header = DirectMemory.getInt(record + BpfRingbufHdr.LEN);
+                long recordAddress = dataAddress + (position & mask);
+                int header = DirectMemory.getInt(recordAddress + BpfRingbufHdr.LEN);
                 VarHandle.acquireFence(); // as in SharedRing.header
                 if (header < 0) { // BUSY_BIT is the sign bit, and C2 tests a sign more cheaply than a mask
                     break;
@@ -198,14 +198,14 @@ public final class RingBufferReader implements AutoCloseable {
                 position += SharedRing.footprint(length); // consumed even if the visitor throws
                 if ((header & SharedRing.DISCARD_BIT) == 0) {
                     visited++;
-                    view.at(record + BpfRingbufHdr.BYTES, length);
+                    view.at(recordAddress + BpfRingbufHdr.BYTES, length);
                     visitor.accept(view);
                 } else {
                     discarded++;
                 }
                 // Space goes back to the producers after each record, as libbpf does (a plain store on x86).
                 VarHandle.releaseFence(); // as in SharedRing.releaseConsumerPosition
-                DirectMemory.putLong(consumerPosition, position);
+                DirectMemory.putLong(consumerPositionAddress, position);
             }
         } finally {
             ring.releaseConsumerPosition(position);
