@@ -1,5 +1,7 @@
 package io.ebpf4j.ringbuf;
 
+import io.ebpf4j.internal.sys.DirectMemory;
+
 import java.nio.ByteBuffer;
 
 /**
@@ -13,13 +15,17 @@ import java.nio.ByteBuffer;
  * byte order, as BPF programs write it. Offsets are relative to the start of the record.
  */
 public final class RecordView {
+    /** The ring's data area, for bulk copies; single values are read at their address, without the buffer's checks. */
     private final ByteBuffer data;
+    private final long dataAddress;
     private Thread owner;
-    private int offset;
+    /** Where the record's bytes start in memory. */
+    private long address;
     private int length;
 
-    RecordView(ByteBuffer data) {
+    RecordView(ByteBuffer data, long dataAddress) {
         this.data = data;
+        this.dataAddress = dataAddress;
     }
 
     /** Makes the view valid on the current thread until {@link #close()}. */
@@ -31,8 +37,8 @@ public final class RecordView {
         owner = null;
     }
 
-    void at(int offset, int length) {
-        this.offset = offset;
+    void at(long address, int length) {
+        this.address = address;
         this.length = length;
     }
 
@@ -43,29 +49,29 @@ public final class RecordView {
     }
 
     public byte getByte(int index) {
-        return data.get(check(index, 1));
+        return DirectMemory.getByte(check(index, 1));
     }
 
     public short getShort(int index) {
-        return data.getShort(check(index, 2));
+        return DirectMemory.getShort(check(index, 2));
     }
 
     public int getInt(int index) {
-        return data.getInt(check(index, 4));
+        return DirectMemory.getInt(check(index, 4));
     }
 
     public long getLong(int index) {
-        return data.getLong(check(index, 8));
+        return DirectMemory.getLong(check(index, 8));
     }
 
     /** Copies {@code count} bytes from {@code index} into {@code dst} at {@code dstOffset}. */
     public void copyTo(int index, byte[] dst, int dstOffset, int count) {
-        data.get(check(index, count), dst, dstOffset, count);
+        data.get(bufferIndex(check(index, count)), dst, dstOffset, count);
     }
 
     /** Copies the record into {@code dst} at its position, which advances. */
     public void copyTo(ByteBuffer dst) {
-        int start = check(0, length);
+        int start = bufferIndex(check(0, length));
         dst.put(dst.position(), data, start, length);
         dst.position(dst.position() + length);
     }
@@ -77,7 +83,12 @@ public final class RecordView {
         return out;
     }
 
-    private int check(int index, int size) {
+    /**
+     * The address of {@code size} bytes at {@code index} of the record, once they are known to be inside it and the
+     * view to be valid on this thread. The record is inside the mapping the reader holds: the kernel reserves no
+     * record longer than the ring, and the data area is mapped twice.
+     */
+    private long check(int index, int size) {
         if (owner != Thread.currentThread()) {
             throw new IllegalStateException("a ring buffer record view is valid only inside the visitor call that "
                     + "received it, on the reading thread; copy the data to keep it");
@@ -86,7 +97,11 @@ public final class RecordView {
             throw new IndexOutOfBoundsException("access of " + size + " bytes at " + index + " in a record of "
                     + length + " bytes");
         }
-        return offset + index;
+        return address + index;
+    }
+
+    private int bufferIndex(long at) {
+        return (int) (at - dataAddress);
     }
 
     @Override

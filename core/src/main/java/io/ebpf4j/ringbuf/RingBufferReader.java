@@ -4,10 +4,10 @@ import io.ebpf4j.BpfException;
 import io.ebpf4j.BpfMap;
 import io.ebpf4j.MapType;
 import io.ebpf4j.internal.sys.BpfRingbufHdr;
+import io.ebpf4j.internal.sys.DirectMemory;
 import io.ebpf4j.internal.sys.Epoll;
 
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -50,9 +50,6 @@ import java.util.function.Consumer;
  * any thread. Closing never unmaps memory a read is using: the unmapping waits for that read to end.
  */
 public final class RingBufferReader implements AutoCloseable {
-    /** Bytes consumed between two hand-backs of space to the kernel during one drain (a power of two). */
-    private static final long PUBLISH_INTERVAL = 4096;
-
     private final SharedRing ring;
     private final RecordView view;
     private final ReentrantLock readLock = new ReentrantLock();
@@ -62,7 +59,7 @@ public final class RingBufferReader implements AutoCloseable {
 
     private RingBufferReader(SharedRing ring) {
         this.ring = ring;
-        this.view = new RecordView(ring.data);
+        this.view = new RecordView(ring.data, ring.dataAddress);
     }
 
     /**
@@ -178,7 +175,11 @@ public final class RingBufferReader implements AutoCloseable {
      * number of records visited.
      */
     private int visitAll(Consumer<RecordView> visitor) {
-        ByteBuffer data = ring.data;
+        // Headers and consumer_pos are accessed at their addresses rather than through the buffers, whose per-access
+        // checks cost as much as the rest of the loop: the mapping is held during the visit, and a header's offset is
+        // below the ring's size.
+        long dataAddress = ring.dataAddress;
+        long consumerPositionAddress = ring.consumerAddress;
         RecordView view = this.view;
         long mask = ring.mask;
         long position = ring.consumerPosition();
@@ -187,27 +188,24 @@ public final class RingBufferReader implements AutoCloseable {
         int discarded = 0;
         try {
             while (position < producer) {
-                int offset = (int) (position & mask);
-                int header = data.getInt(offset + BpfRingbufHdr.LEN);
-                VarHandle.acquireFence(); // SharedRing.header inlined: the local buffer spares the JIT a reload
-                if ((header & SharedRing.BUSY_BIT) != 0) {
+                long recordAddress = dataAddress + (position & mask);
+                int header = DirectMemory.getInt(recordAddress + BpfRingbufHdr.LEN);
+                VarHandle.acquireFence(); // as in SharedRing.header
+                if (header < 0) { // BUSY_BIT is the sign bit, and C2 tests a sign more cheaply than a mask
                     break;
                 }
                 int length = header & SharedRing.LENGTH_MASK;
-                long previous = position;
                 position += SharedRing.footprint(length); // consumed even if the visitor throws
                 if ((header & SharedRing.DISCARD_BIT) == 0) {
                     visited++;
-                    view.at(offset + BpfRingbufHdr.BYTES, length);
+                    view.at(recordAddress + BpfRingbufHdr.BYTES, length);
                     visitor.accept(view);
                 } else {
                     discarded++;
                 }
-                // Space goes back to the kernel whenever the position crosses a 4 KiB boundary rather than after
-                // every record: producers still get it back long before the ring fills, and the loop stays lean.
-                if (((previous ^ position) & -PUBLISH_INTERVAL) != 0) {
-                    ring.releaseConsumerPosition(position);
-                }
+                // Space goes back to the producers after each record, as libbpf does (a plain store on x86).
+                VarHandle.releaseFence(); // as in SharedRing.releaseConsumerPosition
+                DirectMemory.putLong(consumerPositionAddress, position);
             }
         } finally {
             ring.releaseConsumerPosition(position);

@@ -39,6 +39,10 @@ final class SharedRing {
     final ByteBuffer producer;
     /** The data area, twice (capped at the largest buffer Java can address, which every record fits below). */
     final ByteBuffer data;
+    /** Where {@code consumer_pos} is, for stores without the buffer ({@link io.ebpf4j.internal.sys.DirectMemory}). */
+    final long consumerAddress;
+    /** Where the data area starts, for reads without the buffer ({@link io.ebpf4j.internal.sys.DirectMemory}). */
+    final long dataAddress;
     final int size;
     final long mask;
 
@@ -51,6 +55,8 @@ final class SharedRing {
         this.consumer = mapping.unsafeBuffer(0, page);
         this.producer = mapping.unsafeBuffer(page, page);
         this.data = mapping.unsafeBuffer(2L * page, Math.min(2L * size, Integer.MAX_VALUE));
+        this.dataAddress = mapping.address() + 2L * page;
+        this.consumerAddress = mapping.address();
     }
 
     /**
