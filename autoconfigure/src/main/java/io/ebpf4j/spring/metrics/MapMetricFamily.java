@@ -272,6 +272,8 @@ abstract class MapMetricFamily<S extends MapMetricFamily.Series> implements MapR
             live.clear();
             bindings.clear();
             Arrays.fill(positionBindings, null);
+            Arrays.fill(touched, false);
+            Arrays.fill(sums, 0);
             version++;
             seriesCount = 0;
         }
