@@ -10,11 +10,11 @@ import io.ebpf4j.link.Links;
 import io.ebpf4j.internal.sys.Arch;
 import io.ebpf4j.internal.sys.LibC;
 import io.ebpf4j.testing.FdCount;
+import io.ebpf4j.testing.KernelThreads;
 import io.ebpf4j.testing.RequiresKernel;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -169,19 +169,19 @@ class BpfProgramTest {
             b.add64(Register.R0, 1);
         }
         ProgramSpec spec = new ProgramSpec("long", ProgramType.SOCKET_FILTER, b.exit().build());
-        long loader = Long.parseLong(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
+        long loader = KernelThreads.currentThreadId();
         AtomicBoolean loaded = new AtomicBoolean();
         Thread signaller = new Thread(() -> {
             try {
-                long kernelTicks = kernelTicks(loader);
-                while (kernelTicks(loader) < kernelTicks + 2 && !loaded.get()) {
+                long kernelTicks = KernelThreads.kernelTicks(loader);
+                while (KernelThreads.kernelTicks(loader) < kernelTicks + 2 && !loaded.get()) {
                     Thread.sleep(1);
                 }
                 for (int i = 0; i < signals && !loaded.get(); i++) {
                     LibC.syscall(TGKILL, ProcessHandle.current().pid(), loader, SIGPIPE, 0, 0);
                     Thread.sleep(5);
                 }
-            } catch (InterruptedException | IOException e) {
+            } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
@@ -192,13 +192,6 @@ class BpfProgramTest {
             loaded.set(true);
             signaller.join();
         }
-    }
-
-    /** The thread's time in the kernel, in clock ticks ({@code stime} of its {@code stat}). */
-    private static long kernelTicks(long thread) throws IOException {
-        String stat = Files.readString(Path.of("/proc/self/task/" + thread + "/stat"));
-        // the fields after the command's closing parenthesis, from the 3rd: stime is the 15th
-        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12]);
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.ebpf4j.internal.Cpus;
 import io.ebpf4j.testing.BlockedReaders;
 import io.ebpf4j.testing.CpuAffinity;
 import io.ebpf4j.testing.FdCount;
+import io.ebpf4j.testing.KernelThreads;
 import io.ebpf4j.testing.ProcessMaps;
 import io.ebpf4j.testing.RequiresKernel;
 import io.ebpf4j.testing.VirtualThreads;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -226,18 +226,17 @@ class PerfReaderTest {
                 PerfReader reader = PerfReader.open(events, PerfReaderOptions.defaults().withPerCpuBufferSize(PAGE * 4)
                         .withWakeupWatermark(PAGE))) {
             long[] elapsed = new long[1];
-            CountDownLatch polling = new CountDownLatch(1);
+            CompletableFuture<Long> pollingThread = new CompletableFuture<>();
             CompletableFuture<Integer> belowWatermark = CompletableFuture.supplyAsync(() -> {
-                polling.countDown();
+                pollingThread.complete(KernelThreads.currentThreadId());
                 long start = System.nanoTime();
                 int read = reader.poll(view -> { }, Duration.ofMillis(400));
                 elapsed[0] = System.nanoTime() - start;
                 return read;
             });
-            // Produce once the reader waits: records already there when it starts polling are read at once. Waiting
-            // for the thread to start matters on a slow machine (the emulated 6.1 kernel in CI).
-            polling.await();
-            Thread.sleep(100);
+            // Produce once the reader waits in epoll_wait: records already there when it starts polling are read at
+            // once (the emulated 6.1 kernel in CI is slow enough for that).
+            KernelThreads.awaitInEpollWait(pollingThread.join(), Duration.ofSeconds(10));
             CpuAffinity.run(0, () -> PerfPrograms.run(producer, 10)); // 240 bytes, below the watermark: no wakeup
             assertThat(belowWatermark.join()).isEqualTo(10);
             assertThat(elapsed[0]).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(390));
